@@ -44,7 +44,7 @@ struct PayloadHeader {
     char program_path[64];    // absolute path of the program inside the guest, NUL-terminated
                               // (what /proc/self/exe and AT_EXECFN name), e.g. "/hello"
 };
-static_assert(sizeof(PayloadHeader) == 152, "PayloadHeader is an on-disk format");
+static_assert(sizeof(PayloadHeader) == 144, "PayloadHeader is an on-disk format");
 
 // Where the payload of an image whose kernel segments end at `kernel_phys_end` is loaded.
 constexpr uint64_t payload_phys_address(uint64_t kernel_phys_end) {

@@ -1,0 +1,98 @@
+// x86-64 4-level paging (Intel SDM Vol. 3A §4.5). User pages get U/S=1 at every level; the
+// kernel's upper half never does, so ring 3 cannot touch it. Page-table pages come from the
+// physical page allocator and are reached through the direct map.
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/page_table_bits.h>
+#include <arch/x86_64/page_table_mmio.h>
+#include <lib/panic.h>
+#include <mm/page_allocator.h>
+#include <mm/page_table.h>
+#include <mm/physical_memory.h>
+#include <mm/user_memory.h>
+
+#include <cstring>
+
+extern "C" uint64_t boot_pml4[512];
+
+namespace ingot {
+namespace {
+
+uint64_t* table_at(uint64_t entry) { return static_cast<uint64_t*>(phys_to_virt(entry & kPteAddressMask)); }
+
+int index_at(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 0x1FF; }
+
+// Returns the page-table entry for va (level 0 = PTE), creating intermediate tables when
+// `create` is set. nullptr when absent (or out of memory while creating).
+uint64_t* walk(uint64_t va, bool create) {
+    uint64_t* table = boot_pml4;
+    for (int level = 3; level > 0; --level) {
+        uint64_t& entry = table[index_at(va, level)];
+        if (!(entry & kPtePresent)) {
+            if (!create) return nullptr;
+            auto page = physical_pages().allocate();
+            if (!page.ok()) return nullptr;
+            memset(phys_to_virt(page.value()), 0, kPageSize);
+            // Only lower-half tables may be reached from ring 3.
+            entry = page.value() | kPtePresent | kPteWritable | (is_user_range(va, 1) ? kPteUser : 0);
+        }
+        table = table_at(entry);
+    }
+    return &table[index_at(va, 0)];
+}
+
+uint64_t leaf_flags(uint32_t prot) {
+    uint64_t flags = kPteUser;
+    if (prot != kProtNone) flags |= kPtePresent;
+    if (prot & kProtWrite) flags |= kPteWritable;
+    if (!(prot & kProtExec)) flags |= kPteNoExecute;
+    return flags;
+}
+
+}  // namespace
+
+Result<void> map_user_page(uint64_t va, uint64_t phys, uint32_t prot) {
+    if (!is_user_range(va, kPageSize)) return Errno::EFAULT;
+    uint64_t* pte = walk(va, true);
+    if (!pte) return Errno::ENOMEM;
+    bool was_present = *pte & kPtePresent;
+    // A PROT_NONE page keeps its frame (bit 9 marks it) so mprotect can bring it back.
+    *pte = phys | leaf_flags(prot) | kPteFrameKept;
+    if (was_present) x86::invlpg(va);
+    return {};
+}
+
+std::optional<uint64_t> unmap_user_page(uint64_t va) {
+    uint64_t* pte = walk(va, false);
+    if (!pte || !(*pte & kPteFrameKept)) return std::nullopt;
+    uint64_t phys = *pte & kPteAddressMask;
+    *pte = 0;
+    x86::invlpg(va);
+    return phys;
+}
+
+void protect_user_page(uint64_t va, uint32_t prot) {
+    uint64_t* pte = walk(va, false);
+    if (!pte || !(*pte & kPteFrameKept)) return;
+    *pte = (*pte & kPteAddressMask) | leaf_flags(prot) | kPteFrameKept;
+    x86::invlpg(va);
+}
+
+std::optional<uint64_t> user_page_phys(uint64_t va) {
+    uint64_t* pte = walk(va, false);
+    if (!pte || !(*pte & kPteFrameKept)) return std::nullopt;
+    return *pte & kPteAddressMask;
+}
+
+void* map_mmio(uint64_t phys, size_t size) {
+    constexpr uint64_t kMmioWindow = 0xFFFF'C000'0000'0000ull;
+    uint64_t first = phys & ~(kPageSize - 1);
+    for (uint64_t page = first; page < phys + size; page += kPageSize) {
+        uint64_t* pte = walk(kMmioWindow + page, true);
+        if (!pte) panic("out of memory mapping device registers at %lx", phys);
+        *pte = page | kPtePresent | kPteWritable | kPteCacheDisable | kPteWriteThrough | kPteNoExecute;
+        x86::invlpg(kMmioWindow + page);
+    }
+    return reinterpret_cast<void*>(kMmioWindow + phys);
+}
+
+}  // namespace ingot

@@ -1,0 +1,88 @@
+/* Interrupt and exception entry stubs. Each pushes a uniform TrapFrame (trap_frame.h) and
+ * calls trap_dispatch(TrapFrame*). Vectors that push an error code are listed in
+ * Intel SDM Vol. 3A §6.15 (8, 10-14, 17, 21, 29, 30). */
+
+    .macro PUSH_REGS
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    .endm
+
+    .macro POP_REGS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    .endm
+
+    .macro TRAP_STUB vector
+    .balign 16
+trap_stub_\vector:
+    .if !(\vector == 8 || (\vector >= 10 && \vector <= 14) || \vector == 17 || \vector == 21 || \vector == 29 || \vector == 30)
+    push $0
+    .endif
+    push $\vector
+    jmp trap_common
+    .endm
+
+    .text
+    .globl trap_common
+trap_common:
+    testb $3, 24(%rsp)               /* CS of the interrupted code: from ring 3? */
+    jz 1f
+    swapgs
+1:  PUSH_REGS
+    cld
+    mov %rsp, %rdi
+    call trap_dispatch
+    .globl trap_return
+trap_return:
+    POP_REGS
+    testb $3, 24(%rsp)
+    jz 2f
+    swapgs
+2:  add $16, %rsp                    /* vector and error code */
+    iretq
+
+    .altmacro
+    .set i, 0
+    .rept 256
+    TRAP_STUB %i
+    .set i, i + 1
+    .endr
+
+    .section .rodata
+    .balign 8
+    .globl trap_stub_table
+trap_stub_table:
+    .macro STUB_ADDRESS vector
+    .quad trap_stub_\vector
+    .endm
+    .set i, 0
+    .rept 256
+    STUB_ADDRESS %i
+    .set i, i + 1
+    .endr

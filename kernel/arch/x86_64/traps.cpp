@@ -1,0 +1,92 @@
+// What happens on each interrupt and exception: the timer, demand paging, and faults, which
+// become signals for the program (Linux's mapping, arch/x86/kernel/traps.c) or a panic with a
+// register dump for the kernel.
+#include <arch/x86_64/apic.h>
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/idt.h>
+#include <arch/x86_64/signal_delivery.h>
+#include <arch/x86_64/trap_frame.h>
+#include <lib/panic.h>
+#include <mm/address_space.h>
+#include <proc/signals.h>
+
+namespace ingot {
+namespace {
+
+struct ExceptionTableEntry {
+    uint64_t instruction;
+    uint64_t fixup;
+};
+extern "C" const ExceptionTableEntry __ex_table_start[], __ex_table_end[];
+
+// Page-fault error code bits (Intel SDM Vol. 3A §4.7).
+constexpr uint64_t kPfWrite = 1 << 1, kPfUser = 1 << 2, kPfInstruction = 1 << 4;
+
+bool apply_fixup(TrapFrame& frame) {
+    for (auto* entry = __ex_table_start; entry < __ex_table_end; ++entry) {
+        if (entry->instruction == frame.rip) {
+            frame.rip = entry->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+[[noreturn]] void kernel_fault(const TrapFrame& f, const char* what, uint64_t address) {
+    panic("%s in the kernel at rip %lx (address %lx, error %lx)\n"
+          "  rax %lx rbx %lx rcx %lx rdx %lx rsi %lx rdi %lx\n"
+          "  rbp %lx rsp %lx r8 %lx r9 %lx r10 %lx r11 %lx\n"
+          "  r12 %lx r13 %lx r14 %lx r15 %lx rflags %lx",
+          what, f.rip, address, f.error_code, f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp,
+          f.r8, f.r9, f.r10, f.r11, f.r12, f.r13, f.r14, f.r15, f.rflags);
+}
+
+void page_fault(TrapFrame& frame) {
+    uint64_t address = x86::read_cr2();
+    Access access = (frame.error_code & kPfInstruction) ? Access::Execute
+                    : (frame.error_code & kPfWrite)     ? Access::Write
+                                                         : Access::Read;
+    if (handle_page_fault(address, access).ok()) return;
+    if (frame.from_user()) {
+        deliver_fault_signal(frame, kSigSegv, address);
+        return;
+    }
+    // A kernel access to a bad user pointer inside user_copy.S becomes EFAULT.
+    if (!(frame.error_code & kPfUser) && apply_fixup(frame)) return;
+    kernel_fault(frame, "page fault", address);
+}
+
+int signal_for_exception(uint64_t vector) {
+    switch (vector) {
+    case kVectorDivideError:
+    case kVectorX87Fpu:
+    case kVectorSimd: return kSigFpe;
+    case kVectorDebug:
+    case kVectorBreakpoint: return kSigTrap;
+    case kVectorInvalidOpcode: return kSigIll;
+    case kVectorAlignmentCheck: return kSigBus;
+    default: return kSigSegv;  // #GP, #SS, #NP, bound range, overflow: Linux sends SIGSEGV
+    }
+}
+
+}  // namespace
+
+extern "C" void trap_dispatch(TrapFrame* frame) {
+    uint64_t vector = frame->vector;
+    if (vector == kVectorTimer) {
+        apic_end_of_interrupt();
+        return;
+    }
+    if (vector == kVectorSpurious || (vector >= 0xE0 && vector <= 0xEF)) return;  // APIC or legacy PIC noise
+    if (vector == kVectorPageFault) {
+        page_fault(*frame);
+        return;
+    }
+    if (vector < 32 && frame->from_user()) {
+        deliver_fault_signal(*frame, signal_for_exception(vector), frame->rip);
+        return;
+    }
+    kernel_fault(*frame, vector < 32 ? "exception" : "unexpected interrupt", vector);
+}
+
+}  // namespace ingot

@@ -1,0 +1,58 @@
+// Handlers of the process, memory, time, signal, futex and information families. The file
+// family is declared in linux/sys_fs.h. Each takes the raw arguments and returns the value for
+// rax or an errno (see linux/syscall.h).
+#pragma once
+
+#include <linux/syscall.h>
+
+namespace ingot {
+
+// sys_proc.cpp
+Result<int64_t> sys_exit(const SyscallArgs&);
+Result<int64_t> sys_exit_group(const SyscallArgs&);
+Result<int64_t> sys_getpid(const SyscallArgs&);
+Result<int64_t> sys_gettid(const SyscallArgs&);
+Result<int64_t> sys_getppid(const SyscallArgs&);
+Result<int64_t> sys_getuid(const SyscallArgs&);
+Result<int64_t> sys_set_tid_address(const SyscallArgs&);
+Result<int64_t> sys_set_robust_list(const SyscallArgs&);
+Result<int64_t> sys_arch_prctl(const SyscallArgs&);
+Result<int64_t> sys_prlimit64(const SyscallArgs&);
+Result<int64_t> sys_getrlimit(const SyscallArgs&);
+Result<int64_t> sys_sched_yield(const SyscallArgs&);
+Result<int64_t> sys_sched_getaffinity(const SyscallArgs&);
+
+// sys_mm.cpp
+Result<int64_t> sys_brk(const SyscallArgs&);
+Result<int64_t> sys_mmap(const SyscallArgs&);
+Result<int64_t> sys_munmap(const SyscallArgs&);
+Result<int64_t> sys_mprotect(const SyscallArgs&);
+Result<int64_t> sys_mremap(const SyscallArgs&);
+Result<int64_t> sys_madvise(const SyscallArgs&);
+
+// sys_time.cpp
+Result<int64_t> sys_clock_gettime(const SyscallArgs&);
+Result<int64_t> sys_clock_getres(const SyscallArgs&);
+Result<int64_t> sys_gettimeofday(const SyscallArgs&);
+Result<int64_t> sys_time(const SyscallArgs&);
+Result<int64_t> sys_nanosleep(const SyscallArgs&);
+Result<int64_t> sys_clock_nanosleep(const SyscallArgs&);
+
+// sys_signal.cpp
+Result<int64_t> sys_rt_sigaction(const SyscallArgs&);
+Result<int64_t> sys_rt_sigprocmask(const SyscallArgs&);
+Result<int64_t> sys_rt_sigpending(const SyscallArgs&);
+Result<int64_t> sys_sigaltstack(const SyscallArgs&);
+Result<int64_t> sys_kill(const SyscallArgs&);
+Result<int64_t> sys_tgkill(const SyscallArgs&);
+Result<int64_t> sys_tkill(const SyscallArgs&);
+
+// sys_futex.cpp
+Result<int64_t> sys_futex(const SyscallArgs&);
+
+// sys_info.cpp
+Result<int64_t> sys_uname(const SyscallArgs&);
+Result<int64_t> sys_sysinfo(const SyscallArgs&);
+Result<int64_t> sys_getrandom(const SyscallArgs&);
+
+}  // namespace ingot

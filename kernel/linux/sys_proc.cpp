@@ -1,0 +1,115 @@
+// Process identity and lifetime: exit, ids, the thread-pointer and libc start-up calls
+// (DESIGN rule 8), resource limits. One process, one thread: pid = tid = 1, no parent.
+#include <linux/sys_families.h>
+#include <mm/user_memory.h>
+#include <proc/process.h>
+#include <proc/user_registers.h>
+
+namespace ingot {
+namespace {
+
+constexpr int kArchSetGs = 0x1001, kArchSetFs = 0x1002, kArchGetFs = 0x1003, kArchGetGs = 0x1004;
+constexpr int kRlimitStack = 3, kRlimitNofile = 7, kRlimitCount = 16;
+constexpr uint64_t kRlimInfinity = ~0ull;
+
+struct Rlimit {
+    uint64_t cur, max;
+};
+
+Rlimit initial_limit(int resource) {
+    switch (resource) {
+    case kRlimitStack: return {8ull << 20, kRlimInfinity};
+    case kRlimitNofile: return {1024, 1024};
+    default: return {kRlimInfinity, kRlimInfinity};
+    }
+}
+
+Rlimit& limit_of(int resource) {
+    static Rlimit limits[kRlimitCount];
+    static bool initialised = false;
+    if (!initialised) {
+        for (int r = 0; r < kRlimitCount; ++r) limits[r] = initial_limit(r);
+        initialised = true;
+    }
+    return limits[resource];
+}
+
+}  // namespace
+
+Result<int64_t> sys_exit(const SyscallArgs& a) { exit_program(static_cast<int>(a.a[0] & 0xFF)); }
+Result<int64_t> sys_exit_group(const SyscallArgs& a) { exit_program(static_cast<int>(a.a[0] & 0xFF)); }
+
+Result<int64_t> sys_getpid(const SyscallArgs&) { return kProgramPid; }
+Result<int64_t> sys_gettid(const SyscallArgs&) { return kProgramPid; }
+Result<int64_t> sys_getppid(const SyscallArgs&) { return 0; }  // started by the kernel, like init
+Result<int64_t> sys_getuid(const SyscallArgs&) { return 0; }   // the only user is root
+
+Result<int64_t> sys_set_tid_address(const SyscallArgs& a) {
+    current_process().clear_child_tid = a.a[0];
+    return kProgramPid;
+}
+
+Result<int64_t> sys_set_robust_list(const SyscallArgs& a) {
+    constexpr uint64_t kRobustListHeadSize = 24;  // struct robust_list_head on x86-64
+    if (a.a[1] != kRobustListHeadSize) return Errno::EINVAL;
+    current_process().robust_list = a.a[0];
+    current_process().robust_list_len = a.a[1];
+    return 0;
+}
+
+Result<int64_t> sys_arch_prctl(const SyscallArgs& a) {
+    uint64_t value = a.a[1];
+    switch (static_cast<int>(a.a[0])) {
+    case kArchSetFs:
+        if (!is_user_range(value, 0) || value == kUserSpaceEnd) return Errno::EPERM;
+        set_user_fs_base(value);
+        return 0;
+    case kArchSetGs:
+        if (!is_user_range(value, 0) || value == kUserSpaceEnd) return Errno::EPERM;
+        set_user_gs_base(value);
+        return 0;
+    case kArchGetFs: TRY(write_user(value, user_fs_base())); return 0;
+    case kArchGetGs: TRY(write_user(value, user_gs_base())); return 0;
+    default: return Errno::EINVAL;
+    }
+}
+
+Result<int64_t> sys_prlimit64(const SyscallArgs& a) {
+    uint64_t pid = a.a[0];
+    int resource = static_cast<int>(a.a[1]);
+    if (pid != 0 && pid != kProgramPid) return Errno::ESRCH;
+    if (resource < 0 || resource >= kRlimitCount) return Errno::EINVAL;
+    Rlimit old = limit_of(resource);
+    if (a.a[2]) {
+        // As for an unprivileged Linux process: the soft limit moves freely up to the hard
+        // limit, and the hard limit can only come down. The values are recorded and reported;
+        // the descriptor table keeps its own fixed limit of 1024 (the initial NOFILE value).
+        Rlimit requested = TRY(read_user<Rlimit>(a.a[2]));
+        if (requested.cur > requested.max) return Errno::EINVAL;
+        if (requested.max > old.max) return Errno::EPERM;
+        limit_of(resource) = requested;
+    }
+    if (a.a[3]) TRY(write_user(a.a[3], old));
+    return 0;
+}
+
+Result<int64_t> sys_getrlimit(const SyscallArgs& a) {
+    int resource = static_cast<int>(a.a[0]);
+    if (resource < 0 || resource >= kRlimitCount) return Errno::EINVAL;
+    TRY(write_user(a.a[1], limit_of(resource)));
+    return 0;
+}
+
+Result<int64_t> sys_sched_yield(const SyscallArgs&) { return 0; }  // nothing else is runnable
+
+Result<int64_t> sys_sched_getaffinity(const SyscallArgs& a) {
+    uint64_t pid = a.a[0], size = a.a[1];
+    if (pid != 0 && pid != kProgramPid) return Errno::ESRCH;
+    if (size < sizeof(uint64_t) || (size & 7)) return Errno::EINVAL;
+    uint64_t mask = 1;  // one CPU
+    TRY(clear_user(a.a[2], size));
+    TRY(write_user(a.a[2], mask));
+    return sizeof(uint64_t);
+}
+
+}  // namespace ingot

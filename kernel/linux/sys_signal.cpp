@@ -1,0 +1,120 @@
+// Signal system calls (signal(7), rt_sigaction(2), rt_sigprocmask(2), kill(2)). The only
+// process is the program itself, so every signal it can send is to itself.
+#include <linux/signal_dispatch.h>
+#include <linux/sys_families.h>
+#include <mm/user_memory.h>
+#include <proc/process.h>
+
+namespace ingot {
+namespace {
+
+constexpr int kSigBlock = 0, kSigUnblock = 1, kSigSetmask = 2;
+constexpr int kSsDisable = 2;
+constexpr uint64_t kMinSigStackSize = 2048;
+
+struct StackT {
+    uint64_t sp;
+    int32_t flags;
+    int32_t pad;
+    uint64_t size;
+};
+
+Result<void> check_sigset_size(uint64_t size) {
+    if (size != sizeof(uint64_t)) return Errno::EINVAL;
+    return {};
+}
+
+}  // namespace
+
+Result<int64_t> sys_rt_sigaction(const SyscallArgs& a) {
+    int signal = static_cast<int>(a.a[0]);
+    TRY(check_sigset_size(a.a[3]));
+    if (!valid_signal(signal)) return Errno::EINVAL;
+    SignalState& state = current_process().signals;
+    SigAction old = state.actions[signal];
+    if (a.a[1]) {
+        if (signal == kSigKill || signal == kSigStop) return Errno::EINVAL;
+        SigAction action = TRY(read_user<SigAction>(a.a[1]));
+        action.mask &= ~kUnblockable;
+        state.actions[signal] = action;
+        // Ignoring a signal discards it if pending (signal(7)).
+        if (action.handler == kSigIgnore) state.pending &= ~signal_bit(signal);
+    }
+    if (a.a[2]) TRY(write_user(a.a[2], old));
+    return 0;
+}
+
+Result<int64_t> sys_rt_sigprocmask(const SyscallArgs& a) {
+    TRY(check_sigset_size(a.a[3]));
+    SignalState& state = current_process().signals;
+    uint64_t old = state.blocked;
+    if (a.a[1]) {
+        uint64_t set = TRY(read_user<uint64_t>(a.a[1]));
+        switch (static_cast<int>(a.a[0])) {
+        case kSigBlock: state.blocked |= set; break;
+        case kSigUnblock: state.blocked &= ~set; break;
+        case kSigSetmask: state.blocked = set; break;
+        default: return Errno::EINVAL;
+        }
+        state.blocked &= ~kUnblockable;
+    }
+    if (a.a[2]) TRY(write_user(a.a[2], old));
+    return 0;  // newly unblocked pending signals are delivered on the way out
+}
+
+Result<int64_t> sys_rt_sigpending(const SyscallArgs& a) {
+    TRY(check_sigset_size(a.a[1]));
+    SignalState& state = current_process().signals;
+    TRY(write_user(a.a[0], state.pending & state.blocked));
+    return 0;
+}
+
+Result<int64_t> sys_sigaltstack(const SyscallArgs& a) {
+    SignalState& state = current_process().signals;
+    StackT old{state.altstack_sp, state.altstack_flags, 0, state.altstack_size};
+    if (a.a[0]) {
+        StackT stack = TRY(read_user<StackT>(a.a[0]));
+        if (stack.flags & ~kSsDisable) return Errno::EINVAL;
+        if (!(stack.flags & kSsDisable)) {
+            if (stack.size < kMinSigStackSize) return Errno::ENOMEM;
+            if (!is_user_range(stack.sp, stack.size)) return Errno::EFAULT;
+        }
+        state.altstack_sp = (stack.flags & kSsDisable) ? 0 : stack.sp;
+        state.altstack_size = (stack.flags & kSsDisable) ? 0 : stack.size;
+        state.altstack_flags = stack.flags & kSsDisable;
+    }
+    if (a.a[1]) TRY(write_user(a.a[1], old));
+    return 0;
+}
+
+Result<int64_t> sys_kill(const SyscallArgs& a) {
+    int64_t pid = static_cast<int64_t>(a.a[0]);
+    int signal = static_cast<int>(a.a[1]);
+    // pid 0 (own group), -1 (everyone it may signal) and its own pid all reach only itself.
+    if (pid != kProgramPid && pid != 0 && pid != -1 && pid != -kProgramPid) return Errno::ESRCH;
+    if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
+    if (signal != 0) raise_signal(signal);
+    return 0;
+}
+
+Result<int64_t> sys_tgkill(const SyscallArgs& a) {
+    int64_t tgid = static_cast<int64_t>(a.a[0]), tid = static_cast<int64_t>(a.a[1]);
+    int signal = static_cast<int>(a.a[2]);
+    if (tgid <= 0 || tid <= 0) return Errno::EINVAL;
+    if (tgid != kProgramPid || tid != kProgramPid) return Errno::ESRCH;
+    if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
+    if (signal != 0) raise_signal(signal);
+    return 0;
+}
+
+Result<int64_t> sys_tkill(const SyscallArgs& a) {
+    int64_t tid = static_cast<int64_t>(a.a[0]);
+    int signal = static_cast<int>(a.a[1]);
+    if (tid <= 0) return Errno::EINVAL;
+    if (tid != kProgramPid) return Errno::ESRCH;
+    if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
+    if (signal != 0) raise_signal(signal);
+    return 0;
+}
+
+}  // namespace ingot

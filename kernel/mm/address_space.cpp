@@ -1,0 +1,169 @@
+#include <lib/align.h>
+#include <mm/address_space.h>
+#include <mm/page_allocator.h>
+#include <mm/physical_memory.h>
+#include <mm/user_memory.h>
+
+#include <cstring>
+#include <vector>
+
+namespace ingot {
+namespace {
+
+AddressSpace the_address_space;
+
+bool access_allowed(uint32_t prot, Access access) {
+    switch (access) {
+    case Access::Write: return prot & kProtWrite;
+    case Access::Execute: return prot & kProtExec;
+    case Access::Read: return prot != kProtNone;  // x86 cannot map write- or exec-only pages
+    }
+    return false;
+}
+
+Result<uint64_t> zeroed_page() {
+    uint64_t phys = TRY(physical_pages().allocate());
+    memset(phys_to_virt(phys), 0, kPageSize);
+    return phys;
+}
+
+}  // namespace
+
+AddressSpace& current_address_space() { return the_address_space; }
+
+Result<void> handle_page_fault(uint64_t address, Access access) {
+    return current_address_space().handle_fault(address, access);
+}
+
+void AddressSpace::set_layout(uint64_t stack_top) {
+    stack_top_ = stack_top;
+    mmap_top_ = stack_top - kStackLimit - kStackGuardGap;
+}
+
+void AddressSpace::release_pages(std::span<const Vma> removed) {
+    for (const Vma& vma : removed)
+        for (uint64_t page = vma.start; page < vma.end; page += kPageSize)
+            if (auto phys = unmap_user_page(page)) physical_pages().free(*phys);
+}
+
+Result<void> AddressSpace::map_anonymous(uint64_t start, uint64_t len, uint32_t prot, VmaKind kind,
+                                         std::string_view name) {
+    std::vector<Vma> removed;
+    TRY(vmas_.map(start, len, prot, kind, name, &removed));
+    release_pages(removed);
+    return {};
+}
+
+Result<uint64_t> AddressSpace::populated_page(uint64_t page_address, uint32_t prot) {
+    if (auto existing = user_page_phys(page_address)) return *existing;
+    uint64_t phys = TRY(zeroed_page());
+    auto mapped = map_user_page(page_address, phys, prot);
+    if (!mapped.ok()) {
+        physical_pages().free(phys);
+        return mapped.error();
+    }
+    return phys;
+}
+
+Result<void> AddressSpace::fill(uint64_t address, std::span<const uint8_t> content) {
+    uint64_t end = address + content.size();
+    for (uint64_t page = align_down(address, kPageSize); page < end; page += kPageSize) {
+        const Vma* vma = vmas_.find(page);
+        if (!vma) return Errno::EFAULT;
+        uint64_t phys = TRY(populated_page(page, vma->prot));
+        uint64_t from = page > address ? page : address;
+        uint64_t to = page + kPageSize < end ? page + kPageSize : end;
+        memcpy(static_cast<uint8_t*>(phys_to_virt(phys)) + (from - page), content.data() + (from - address), to - from);
+    }
+    return {};
+}
+
+Result<uint64_t> AddressSpace::find_free(uint64_t len, uint64_t hint) const {
+    return vmas_.find_free(len, hint, kMmapLowLimit, mmap_top_);
+}
+
+Result<void> AddressSpace::unmap(uint64_t start, uint64_t len) {
+    std::vector<Vma> removed;
+    TRY(vmas_.unmap(start, len, &removed));
+    release_pages(removed);
+    return {};
+}
+
+Result<void> AddressSpace::protect(uint64_t start, uint64_t len, uint32_t prot) {
+    TRY(vmas_.protect(start, len, prot));
+    uint64_t end = start + align_up(len, kPageSize);
+    for (uint64_t page = start; page < end; page += kPageSize) protect_user_page(page, prot);
+    return {};
+}
+
+Result<void> AddressSpace::discard(uint64_t start, uint64_t len) {
+    uint64_t end = start + align_up(len, kPageSize);
+    for (uint64_t page = start; page < end; page += kPageSize) {
+        if (!vmas_.find(page)) return Errno::ENOMEM;
+    }
+    for (uint64_t page = start; page < end; page += kPageSize)
+        if (auto phys = unmap_user_page(page)) physical_pages().free(*phys);
+    return {};
+}
+
+Result<uint64_t> AddressSpace::remap(uint64_t old_start, uint64_t old_len, uint64_t new_len, bool may_move) {
+    const Vma* vma = vmas_.find(old_start);
+    if (!vma || old_start + old_len > vma->end) return Errno::EFAULT;
+    Vma old = *vma;
+    if (new_len <= old_len) {
+        if (new_len < old_len) TRY(unmap(old_start + new_len, old_len - new_len));
+        return old_start;
+    }
+    // Grow in place when the pages after the mapping are free.
+    uint64_t grow_start = old_start + old_len;
+    if (!vmas_.find(grow_start) && vmas_.find_free(new_len - old_len, grow_start, grow_start, grow_start + new_len - old_len).value_or(0) == grow_start) {
+        TRY(vmas_.map(grow_start, new_len - old_len, old.prot, old.kind, old.name_view()));
+        return old_start;
+    }
+    if (!may_move) return Errno::ENOMEM;
+    uint64_t new_start = TRY(find_free(new_len, 0));
+    TRY(vmas_.map(new_start, new_len, old.prot, old.kind, old.name_view()));
+    // Move the populated pages: the frames stay, only their addresses change.
+    for (uint64_t offset = 0; offset < old_len; offset += kPageSize) {
+        auto phys = unmap_user_page(old_start + offset);
+        if (!phys) continue;
+        auto mapped = map_user_page(new_start + offset, *phys, old.prot);
+        if (!mapped.ok()) {
+            physical_pages().free(*phys);
+            return mapped.error();
+        }
+    }
+    TRY(unmap(old_start, old_len));
+    return new_start;
+}
+
+void AddressSpace::set_brk_base(uint64_t base) { brk_base_ = brk_ = base; }
+
+uint64_t AddressSpace::set_brk(uint64_t requested) {
+    if (requested < brk_base_) return brk_;
+    std::vector<Vma> removed;
+    if (!vmas_.resize_heap(brk_base_, align_up(requested, kPageSize), &removed).ok()) return brk_;
+    release_pages(removed);
+    // Bytes between the new break and the end of its page must read as zero when the break
+    // grows again (brk(2) promises fresh memory): clear the tail of a shrunk last page.
+    if (requested < brk_ && !is_aligned(requested, kPageSize)) {
+        if (auto phys = user_page_phys(align_down(requested, kPageSize)))
+            memset(static_cast<uint8_t*>(phys_to_virt(*phys)) + (requested % kPageSize), 0,
+                   kPageSize - requested % kPageSize);
+    }
+    brk_ = requested;
+    return brk_;
+}
+
+Result<void> AddressSpace::handle_fault(uint64_t address, Access access) {
+    if (!is_user_range(address, 1)) return Errno::EFAULT;
+    const Vma* vma = vmas_.find(address);
+    if (!vma || !access_allowed(vma->prot, access)) return Errno::EFAULT;
+    uint64_t page = align_down(address, kPageSize);
+    // A present page that faulted was a protection violation, not a missing page.
+    if (user_page_phys(page)) return Errno::EFAULT;
+    TRY(populated_page(page, vma->prot));
+    return {};
+}
+
+}  // namespace ingot
