@@ -20,6 +20,7 @@ Result<int64_t> sys_arch_prctl(const SyscallArgs&);
 Result<int64_t> sys_prlimit64(const SyscallArgs&);
 Result<int64_t> sys_getrlimit(const SyscallArgs&);
 Result<int64_t> sys_sched_yield(const SyscallArgs&);
+Result<int64_t> sys_rseq(const SyscallArgs&);
 Result<int64_t> sys_sched_getaffinity(const SyscallArgs&);
 
 // sys_mm.cpp

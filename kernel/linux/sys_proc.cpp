@@ -100,6 +100,10 @@ Result<int64_t> sys_getrlimit(const SyscallArgs& a) {
     return 0;
 }
 
+// Restartable sequences need a scheduler that can preempt; libc expects ENOSYS from kernels
+// without them and carries on (DESIGN rule 7), so this is answered without a log line.
+Result<int64_t> sys_rseq(const SyscallArgs&) { return Errno::ENOSYS; }
+
 Result<int64_t> sys_sched_yield(const SyscallArgs&) { return 0; }  // nothing else is runnable
 
 Result<int64_t> sys_sched_getaffinity(const SyscallArgs& a) {

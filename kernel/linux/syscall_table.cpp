@@ -7,6 +7,7 @@
 #include <linux/syscall.h>
 
 #include <array>
+#include <cstddef>
 
 namespace ingot {
 namespace {
@@ -352,7 +353,7 @@ constexpr NumberedEntry kEntries[] = {
     {331, "pkey_free", nullptr},
     {332, "statx", sys_statx},
     {333, "io_pgetevents", nullptr},
-    {334, "rseq", nullptr},
+    {334, "rseq", sys_rseq},
     {424, "pidfd_send_signal", nullptr},
     {425, "io_uring_setup", nullptr},
     {426, "io_uring_enter", nullptr},

@@ -9,7 +9,7 @@
 namespace ingot {
 namespace {
 
-Uart16550 com1(0x3F8);
+constinit Uart16550 com1(0x3F8);
 bool have_debugcon = false;
 
 void debugcon_write(uint16_t port, const char* data, size_t len) {

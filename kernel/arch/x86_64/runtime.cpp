@@ -45,6 +45,13 @@ size_t strlen(const char* s) {
     return n;
 }
 
+void* memchr(const void* s, int c, size_t n) {
+    auto* p = static_cast<const unsigned char*>(s);
+    for (size_t i = 0; i < n; ++i)
+        if (p[i] == static_cast<unsigned char>(c)) return const_cast<unsigned char*>(p + i);
+    return nullptr;
+}
+
 size_t strnlen(const char* s, size_t max) {
     size_t n = 0;
     while (n < max && s[n]) ++n;

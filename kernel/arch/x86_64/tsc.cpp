@@ -34,21 +34,37 @@ uint64_t frequency_from_cpuid() {
     return 0;
 }
 
-// Counts TSC ticks while PIT channel 2 counts down `kPitTicks` (8254 datasheet, mode 0;
-// channel 2's gate and output are bits 0 and 5 of port 0x61).
+// PIT channel 0's current count, through the counter-latch command (8254 datasheet).
+uint16_t read_pit_counter() {
+    x86::outb(0x43, 0x00);
+    uint8_t low = x86::inb(0x40);
+    uint8_t high = x86::inb(0x40);
+    return static_cast<uint16_t>(low | (high << 8));
+}
+
+// Counts TSC ticks while PIT channel 0 (1.193182 MHz) counts down 2 ms. Reading the counter
+// itself, rather than channel 2's output on port 0x61, also works on machines without the
+// PC speaker port (QEMU microvm). Returns 0 when no PIT answers.
 uint64_t frequency_from_pit() {
     constexpr uint32_t kPitHz = 1193182;
-    constexpr uint32_t kPitTicks = kPitHz / 500;  // 2 ms
-    x86::outb(0x61, (x86::inb(0x61) & ~0x02) | 0x01);
-    x86::outb(0x43, 0xB0);  // channel 2, lobyte/hibyte, mode 0, binary
-    x86::outb(0x42, kPitTicks & 0xFF);
-    x86::outb(0x42, kPitTicks >> 8);
+    constexpr uint32_t kWindowTicks = kPitHz / 500;
+    x86::outb(0x43, 0x34);  // channel 0, lobyte/hibyte, mode 2 (rate generator), binary
+    x86::outb(0x40, 0);     // reload value 0 = 65536, so differences wrap naturally mod 2^16
+    x86::outb(0x40, 0);
+    uint64_t give_up = x86::rdtsc() + (1ull << 32);
+    uint16_t last = read_pit_counter();
+    while (read_pit_counter() == last)  // wait for the first tick so the window starts on one
+        if (x86::rdtsc() > give_up) return 0;
+    last = read_pit_counter();
     uint64_t start = x86::rdtsc();
-    uint64_t limit = start + (1ull << 36);  // give up after ~20 s of ticks at 3 GHz
-    while (!(x86::inb(0x61) & 0x20))
-        if (x86::rdtsc() > limit) return 0;
-    uint64_t ticks = x86::rdtsc() - start;
-    return ticks * kPitHz / kPitTicks;
+    uint32_t elapsed = 0;
+    while (elapsed < kWindowTicks) {
+        uint16_t now = read_pit_counter();
+        elapsed += static_cast<uint16_t>(last - now);
+        last = now;
+        if (x86::rdtsc() > give_up) return 0;
+    }
+    return (x86::rdtsc() - start) * kPitHz / elapsed;
 }
 
 void calibrate() {

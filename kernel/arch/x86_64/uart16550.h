@@ -8,7 +8,7 @@ namespace ingot {
 
 class Uart16550 {
 public:
-    explicit Uart16550(uint16_t base) : base_(base) {}
+    constexpr explicit Uart16550(uint16_t base) : base_(base) {}
     void init();
     void write(const char* data, size_t len);
     void flush();  // waits until the transmitter is empty
