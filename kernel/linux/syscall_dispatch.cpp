@@ -1,7 +1,9 @@
 // The one place where a handler's error becomes the -errno a program sees, and where unknown
 // system calls are refused with ENOSYS and named once in the log (DESIGN rule 7).
 #include <lib/log.h>
+#include <linux/signal_dispatch.h>
 #include <linux/syscall.h>
+#include <proc/signals.h>
 
 namespace ingot {
 namespace {
@@ -20,6 +22,13 @@ void log_unsupported_once(uint64_t nr, const char* name) {
         log_info("unknown system call %lu: returning ENOSYS", nr);
 }
 
+// Writing to a pipe (or, later, a socket) whose other end is gone raises SIGPIPE as well as
+// failing with EPIPE (pipe(7)); the default action ends the program with status 141.
+bool raises_sigpipe(uint64_t nr) {
+    constexpr uint64_t kWrite = 1, kPwrite64 = 18, kWritev = 20, kPwritev = 296, kPwritev2 = 328;
+    return nr == kWrite || nr == kPwrite64 || nr == kWritev || nr == kPwritev || nr == kPwritev2;
+}
+
 }  // namespace
 
 int64_t dispatch_syscall(const SyscallArgs& args) {
@@ -30,6 +39,7 @@ int64_t dispatch_syscall(const SyscallArgs& args) {
     }
     Result<int64_t> result = entry->handler(args);
     if (!result.ok()) {
+        if (result.error() == Errno::EPIPE && raises_sigpipe(args.nr)) raise_signal(kSigPipe);
         if (log_enabled(LogLevel::Debug))
             log_debug("%s -> %s", entry->name, errno_name(result.error()));
         return -static_cast<int64_t>(result.error());

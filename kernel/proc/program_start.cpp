@@ -1,4 +1,6 @@
 #include <elf/elf_check.h>
+#include <fs/console_file.h>
+#include <fs/fs_context.h>
 #include <fs/root_filesystem.h>
 #include <image/boot_config.h>
 #include <image/payload.h>
@@ -107,6 +109,8 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
 
     auto mounted = mount_root_filesystem(image.files, image.program_path, image.program);
     if (!mounted.ok()) bad_image("cannot mount the image's files", mounted.error());
+    auto streams = open_standard_streams(current_fs().fds);
+    if (!streams.ok()) bad_image("cannot open the standard streams", streams.error());
 
     elf::ElfCheck check = elf::check_elf(image.program);
     if (!check.ok()) panic("cannot start the program: %s", elf::describe(check.problem()));

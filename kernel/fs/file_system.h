@@ -1,0 +1,49 @@
+// One mounted file system: its device number (st_dev), whether it may be modified, its
+// statfs(2) type, inode numbering and, for tmpfs, space accounting.
+#pragma once
+
+#include <fs/ref_counted.h>
+#include <lib/result.h>
+
+#include <cstdint>
+
+namespace ingot {
+
+// statfs(2) f_type values (linux/magic.h).
+inline constexpr uint64_t kRamfsMagic = 0x858458f6;
+inline constexpr uint64_t kTmpfsMagic = 0x01021994;
+inline constexpr uint64_t kProcMagic = 0x9fa0;
+inline constexpr uint64_t kPipefsMagic = 0x50495045;
+
+class FileSystem : public RefCounted {
+public:
+    // capacity_bytes 0 means unbounded (tmpfs "size=0"), as statfs then reports.
+    FileSystem(uint64_t magic, bool read_only, uint64_t capacity_bytes = 0);
+
+    uint64_t magic() const { return magic_; }
+    bool read_only() const { return read_only_; }
+    // Anonymous block devices have major 0 (Documentation/admin-guide/devices.txt).
+    uint32_t device_major() const { return 0; }
+    uint32_t device_minor() const { return device_minor_; }
+    uint64_t device_id() const;
+
+    // A fresh inode number, unique within this file system.
+    uint64_t allocate_inode_number() { return next_inode_number_++; }
+    uint64_t inodes_allocated() const { return next_inode_number_ - 1; }
+
+    // Accounts `bytes` of file data; ENOSPC past the capacity.
+    Result<void> reserve_bytes(uint64_t bytes);
+    void release_bytes(uint64_t bytes);
+    uint64_t used_bytes() const { return used_bytes_; }
+    uint64_t capacity_bytes() const { return capacity_bytes_; }
+
+private:
+    uint64_t magic_;
+    bool read_only_;
+    uint32_t device_minor_;
+    uint64_t next_inode_number_ = 1;
+    uint64_t capacity_bytes_;
+    uint64_t used_bytes_ = 0;
+};
+
+}  // namespace ingot

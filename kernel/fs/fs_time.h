@@ -1,0 +1,23 @@
+// File timestamps (st_atim/st_mtim/st_ctim): seconds and nanoseconds since the Unix epoch.
+#pragma once
+
+#include <lib/clock.h>
+
+#include <cstdint>
+
+namespace ingot {
+
+struct FsTime {
+    int64_t seconds = 0;
+    uint32_t nanoseconds = 0;
+
+    static FsTime from_seconds(int64_t seconds) { return FsTime{seconds, 0}; }
+    // The wall clock now (realtime_ns, lib/clock.h).
+    static FsTime now() {
+        uint64_t ns = realtime_ns();
+        return FsTime{static_cast<int64_t>(ns / kNanosPerSecond), static_cast<uint32_t>(ns % kNanosPerSecond)};
+    }
+    bool operator==(const FsTime&) const = default;
+};
+
+}  // namespace ingot

@@ -1,0 +1,104 @@
+// An inode: one file of any type, with the metadata stat(2) reports. Subclasses provide the
+// data: directories (Directory), regular files (StaticFile over archive bytes, RamFile in
+// tmpfs), symbolic links (Symlink, ProcLink) and character devices (CharDevice).
+#pragma once
+
+#include <fs/file_mode.h>
+#include <fs/file_system.h>
+#include <fs/fs_time.h>
+#include <fs/io_buffer.h>
+#include <fs/owned_string.h>
+#include <fs/ref_counted.h>
+#include <lib/result.h>
+
+#include <cstdint>
+
+namespace ingot {
+
+enum class InodeType : uint8_t { Directory, Regular, Symlink, CharDevice, Fifo };
+
+// What stat(2)/statx(2) report about a file, before it is laid out in either ABI structure.
+struct InodeStat {
+    uint64_t device = 0;  // st_dev, encoded
+    uint32_t device_major = 0, device_minor = 0;
+    uint64_t inode_number = 0;
+    uint64_t link_count = 0;
+    uint32_t mode = 0;  // type and permission bits
+    uint32_t uid = 0, gid = 0;
+    uint32_t rdev_major = 0, rdev_minor = 0;  // character devices only
+    uint64_t size = 0;
+    uint64_t blocks = 0;  // 512-byte units, as st_blocks counts them
+    uint32_t block_size = 0;
+    FsTime access_time, modify_time, change_time;
+};
+
+class Directory;
+
+class Inode : public RefCounted {
+public:
+    InodeType type() const { return type_; }
+    bool is_directory() const { return type_ == InodeType::Directory; }
+    bool is_regular() const { return type_ == InodeType::Regular; }
+    bool is_symlink() const { return type_ == InodeType::Symlink; }
+    bool is_char_device() const { return type_ == InodeType::CharDevice; }
+
+    FileSystem& fs() const { return *fs_; }
+    uint64_t inode_number() const { return inode_number_; }
+    uint32_t mode() const { return type_bits() | permissions_; }
+    uint32_t permissions() const { return permissions_; }
+    uint32_t uid() const { return uid_; }
+    uint32_t gid() const { return gid_; }
+
+    // Metadata updates; the caller has checked the file system is writable.
+    void set_permissions(uint32_t permissions);
+    void set_owner(uint32_t uid, uint32_t gid) { uid_ = uid, gid_ = gid; }
+    void set_times(FsTime access, FsTime modify) { access_time_ = access, modify_time_ = modify; }
+    void set_access_time(FsTime t) { access_time_ = t; }
+    void set_modify_time(FsTime t) { modify_time_ = t; }
+    void set_change_time(FsTime t) { change_time_ = t; }
+    void set_all_times(FsTime t) { access_time_ = modify_time_ = change_time_ = t; }
+    // Contents changed: mtime and ctime become now (inode(7)).
+    void touch_modified();
+    // Metadata changed: ctime becomes now.
+    void touch_changed() { change_time_ = FsTime::now(); }
+
+    // Hard-link count of non-directories; directories compute theirs.
+    void add_link() { ++link_count_; }
+    void drop_link() { if (link_count_) --link_count_; }
+    virtual uint64_t link_count() const { return link_count_; }
+
+    // Size in bytes: file length, symlink target length, directory size as tmpfs reports it.
+    virtual uint64_t size() const { return 0; }
+    // Bytes of storage in use, for st_blocks.
+    virtual uint64_t allocated_bytes() const { return 0; }
+    virtual InodeStat stat() const;
+
+    // Regular files and devices. Reads past the end return 0 bytes; the caller checked access.
+    virtual Result<size_t> read_at(uint64_t offset, IoBuffer& dst);
+    virtual Result<size_t> write_at(uint64_t offset, IoBuffer& src);
+    // Sets the length (regular files; growth reads as zeros).
+    virtual Result<void> truncate(uint64_t length);
+    // The target of a symbolic link; EINVAL for anything else (readlink(2)).
+    virtual Result<OwnedString> read_link() const;
+    // Device numbers of a character device.
+    virtual uint32_t rdev_major() const { return 0; }
+    virtual uint32_t rdev_minor() const { return 0; }
+
+protected:
+    Inode(InodeType type, RefPtr<FileSystem> fs, uint32_t permissions);
+
+private:
+    uint32_t type_bits() const;
+
+    InodeType type_;
+    RefPtr<FileSystem> fs_;
+    uint64_t inode_number_;
+    uint32_t permissions_;
+    uint32_t uid_ = 0, gid_ = 0;
+    uint64_t link_count_ = 1;
+    FsTime access_time_, modify_time_, change_time_;
+};
+
+using InodeRef = RefPtr<Inode>;
+
+}  // namespace ingot

@@ -1,0 +1,32 @@
+#include <fs/open_file.h>
+
+namespace ingot {
+
+void OpenFile::set_settable_flags(uint32_t flags) {
+    flags_ = (flags_ & ~kOpenSettableFlags) | (flags & kOpenSettableFlags);
+}
+
+bool OpenFile::can_read() const {
+    if (is_path_only()) return false;
+    uint32_t mode = flags_ & kOpenAccessMask;
+    return mode == kOpenReadOnly || mode == kOpenReadWrite;
+}
+
+bool OpenFile::can_write() const {
+    if (is_path_only()) return false;
+    uint32_t mode = flags_ & kOpenAccessMask;
+    return mode == kOpenWriteOnly || mode == kOpenReadWrite;
+}
+
+Result<size_t> OpenFile::read_at(uint64_t, IoBuffer&) { return Errno::ESPIPE; }
+
+Result<size_t> OpenFile::write_at(uint64_t, IoBuffer&) { return Errno::ESPIPE; }
+
+Result<size_t> OpenFile::read_at(uint64_t offset, std::span<uint8_t> dst) {
+    IoBuffer buffer = IoBuffer::kernel(dst);
+    return read_at(offset, buffer);
+}
+
+Result<int64_t> OpenFile::seek(int64_t, int) { return Errno::ESPIPE; }
+
+}  // namespace ingot

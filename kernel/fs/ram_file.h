@@ -1,0 +1,52 @@
+// A tmpfs regular file: sparse 4 KiB pages kept in a vector sorted by page index. A page that
+// was never written is a hole and reads as zeros (truncate(2): "the extended part reads as
+// null bytes"), so growing a file with ftruncate or a write far past its end costs nothing
+// until data lands there. Pages count against the file system's capacity (ENOSPC).
+#pragma once
+
+#include <fs/inode.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace ingot {
+
+class RamFile final : public Inode {
+public:
+    static constexpr uint64_t kPageSize = 4096;
+
+    RamFile(RefPtr<FileSystem> fs, uint32_t permissions);
+    ~RamFile() override;
+
+    uint64_t size() const override { return size_; }
+    uint64_t allocated_bytes() const override { return pages_.size() * kPageSize; }
+    Result<size_t> read_at(uint64_t offset, IoBuffer& dst) override;
+    Result<size_t> write_at(uint64_t offset, IoBuffer& src) override;
+    Result<void> truncate(uint64_t length) override;
+
+    // First data offset at or after offset (SEEK_DATA), or size() when only holes follow.
+    uint64_t next_data(uint64_t offset) const;
+    // First hole offset at or after offset (SEEK_HOLE); the end of the file counts as a hole.
+    uint64_t next_hole(uint64_t offset) const;
+
+private:
+    struct PageBytes {
+        uint8_t bytes[kPageSize];
+    };
+    struct Page {
+        uint64_t index;
+        PageBytes* data;
+    };
+    // The page with this index, or null for a hole.
+    uint8_t* find_page(uint64_t index) const;
+    // The page with this index, allocating a zeroed one (ENOSPC when out of space or memory).
+    Result<uint8_t*> page_for_write(uint64_t index);
+    // Position of the first page whose index is >= index.
+    size_t lower_bound(uint64_t index) const;
+    void free_pages_from(uint64_t first_index);
+
+    std::vector<Page> pages_;
+    uint64_t size_ = 0;
+};
+
+}  // namespace ingot

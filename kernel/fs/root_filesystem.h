@@ -1,0 +1,32 @@
+// Builds the tree the program sees at boot:
+//   /        read-only, from the image's cpio newc archive, read in place (zero copy: file
+//            data points into the archive); directories the archive implies but does not list
+//            are created (0755)
+//   <program_path>  the program itself, a read-only regular file (0755)
+//   /tmp     a writable tmpfs (1777)
+//   /dev     null, zero, full, random, urandom
+//   /proc    self/exe (a link to program_path), self/cwd, self/fd/N
+// /tmp, /dev and /proc hide whatever the archive put at those paths, as mounts do.
+#pragma once
+
+#include <lib/result.h>
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace ingot {
+
+struct MountOptions {
+    // tmpfs size limit in bytes (ENOSPC past it); 0 for no limit (statfs then reports 0 blocks).
+    uint64_t tmpfs_capacity_bytes = 0;
+};
+
+// Builds and installs the tree (replacing any earlier one). EINVAL for a malformed archive or
+// program path (which must be absolute and outside /tmp, /dev and /proc), ENOTDIR when the
+// archive puts a file where a path needs a directory, ENAMETOOLONG for overlong names.
+// An empty archive gives an empty root.
+Result<void> mount_root_filesystem(std::span<const uint8_t> cpio_archive, std::string_view program_path,
+                                   std::span<const uint8_t> program_bytes, const MountOptions& options = {});
+
+}  // namespace ingot

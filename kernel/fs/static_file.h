@@ -1,0 +1,31 @@
+// A read-only regular file whose bytes stay where the image put them: a file of the root
+// archive (zero copy: the data points into the cpio archive) or the program itself.
+#pragma once
+
+#include <fs/inode.h>
+
+#include <cstdint>
+#include <span>
+
+namespace ingot {
+
+class StaticFile final : public Inode {
+public:
+    StaticFile(RefPtr<FileSystem> fs, uint32_t permissions, std::span<const uint8_t> data);
+
+    uint64_t size() const override { return data_.size(); }
+    uint64_t allocated_bytes() const override { return data_.size(); }
+    Result<size_t> read_at(uint64_t offset, IoBuffer& dst) override;
+    // Writes and truncation never reach here: the file system is read-only (EROFS upstream).
+    Result<size_t> write_at(uint64_t offset, IoBuffer& src) override;
+    Result<void> truncate(uint64_t length) override;
+
+    // Replaces the contents (the archive's later hard link of the same file carries the data).
+    void set_data(std::span<const uint8_t> data) { data_ = data; }
+    std::span<const uint8_t> data() const { return data_; }
+
+private:
+    std::span<const uint8_t> data_;
+};
+
+}  // namespace ingot

@@ -1,0 +1,146 @@
+// File sizes, modes, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat, umask,
+// utimensat, fsync, fdatasync, sync, fadvise64.
+#include <fs/vfs.h>
+#include <linux/sys_fs.h>
+#include <linux/sys_fs_abi.h>
+#include <linux/sys_fs_util.h>
+#include <mm/user_memory.h>
+
+namespace ingot {
+namespace {
+
+using namespace linux_abi;
+using sys_fs::int_arg;
+
+Result<void> change_mode(Inode* inode, uint32_t mode) {
+    if (!inode) return Errno::EPERM;  // pipes and the standard streams have no stored mode
+    if (inode->fs().read_only()) return Errno::EROFS;
+    inode->set_permissions(mode);
+    inode->touch_changed();
+    return {};
+}
+
+// utimensat(2): tv_nsec is UTIME_NOW, UTIME_OMIT or a value in [0, 999999999].
+bool valid_time(const Timespec& t) {
+    return t.tv_nsec == kUtimeNow || t.tv_nsec == kUtimeOmit || (t.tv_nsec >= 0 && t.tv_nsec <= 999999999);
+}
+
+FsTime to_fs_time(const Timespec& t, FsTime now) {
+    if (t.tv_nsec == kUtimeNow) return now;
+    return FsTime{t.tv_sec, static_cast<uint32_t>(t.tv_nsec)};
+}
+
+// Durable storage does not exist: everything is in memory, so syncing has nothing to do. It is
+// refused, as on Linux, where the file has no notion of it (pipes, devices).
+Result<int64_t> sync_file(uint64_t raw_fd) {
+    OpenFileRef file = TRY(sys_fs::file_arg(raw_fd));
+    InodeRef inode = file->inode();
+    if (!inode || inode->is_char_device()) return Errno::EINVAL;
+    return 0;
+}
+
+}  // namespace
+
+// truncate(path, length)
+Result<int64_t> sys_truncate(const SyscallArgs& args) {
+    int64_t length = static_cast<int64_t>(args.a[1]);
+    if (length < 0) return Errno::EINVAL;
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(kAtFdCwd, args.a[0], true, false));
+    TRY(vfs::truncate(*target.inode(), static_cast<uint64_t>(length)));
+    return 0;
+}
+
+// ftruncate(fd, length): EINVAL unless fd is a regular file open for writing.
+Result<int64_t> sys_ftruncate(const SyscallArgs& args) {
+    int64_t length = static_cast<int64_t>(args.a[1]);
+    if (length < 0) return Errno::EINVAL;
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
+    if (!file->is_regular_file() || !file->can_write()) return Errno::EINVAL;
+    TRY(vfs::truncate(*file->inode(), static_cast<uint64_t>(length)));
+    return 0;
+}
+
+// fsync(fd)
+Result<int64_t> sys_fsync(const SyscallArgs& args) { return sync_file(args.a[0]); }
+
+// fdatasync(fd)
+Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a[0]); }
+
+// sync(): nothing is buffered on the way to a disk.
+Result<int64_t> sys_sync(const SyscallArgs&) { return 0; }
+
+// fadvise64(fd, offset, len, advice): advice only, nothing to act on in memory; arguments
+// are still checked (posix_fadvise(2): EBADF, ESPIPE for pipes, EINVAL).
+Result<int64_t> sys_fadvise64(const SyscallArgs& args) {
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
+    if (!file->inode()) return Errno::ESPIPE;
+    if (static_cast<int64_t>(args.a[2]) < 0) return Errno::EINVAL;
+    if (static_cast<uint32_t>(args.a[3]) > kFadviseMax) return Errno::EINVAL;
+    return 0;
+}
+
+// umask(mask): returns the previous mask.
+Result<int64_t> sys_umask(const SyscallArgs& args) {
+    FsContext& context = current_fs();
+    uint32_t previous = context.umask;
+    context.umask = static_cast<uint32_t>(args.a[0]) & 0777;
+    return previous;
+}
+
+// chmod(pathname, mode)
+Result<int64_t> sys_chmod(const SyscallArgs& args) {
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(kAtFdCwd, args.a[0], true, false));
+    TRY(change_mode(target.inode().get(), static_cast<uint32_t>(args.a[1])));
+    return 0;
+}
+
+// fchmod(fd, mode)
+Result<int64_t> sys_fchmod(const SyscallArgs& args) {
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
+    TRY(change_mode(file->inode().get(), static_cast<uint32_t>(args.a[1])));
+    return 0;
+}
+
+// fchmodat(dirfd, pathname, mode): the system call has no flags argument.
+Result<int64_t> sys_fchmodat(const SyscallArgs& args) {
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(int_arg(args.a[0]), args.a[1], true, false));
+    TRY(change_mode(target.inode().get(), static_cast<uint32_t>(args.a[2])));
+    return 0;
+}
+
+// utimensat(dirfd, pathname, times, flags): times NULL means now for both; a NULL pathname
+// (with a descriptor) changes the file open at dirfd.
+Result<int64_t> sys_utimensat(const SyscallArgs& args) {
+    int dirfd = int_arg(args.a[0]);
+    uint64_t user_path = args.a[1];
+    uint64_t user_times = args.a[2];
+    uint32_t flags = static_cast<uint32_t>(args.a[3]);
+    if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Errno::EINVAL;
+    Timespec times[2] = {{0, kUtimeNow}, {0, kUtimeNow}};
+    if (user_times) {
+        TRY(copy_from_user(times, user_times, sizeof(times)));
+        // Nothing to change: Linux returns before even looking the file up.
+        if (times[0].tv_nsec == kUtimeOmit && times[1].tv_nsec == kUtimeOmit) return 0;
+        if (!valid_time(times[0]) || !valid_time(times[1])) return Errno::EINVAL;
+    }
+    InodeRef inode;
+    if (user_path == 0) {
+        if (dirfd == kAtFdCwd) return Errno::EFAULT;
+        if (flags & kAtSymlinkNoFollow) return Errno::EINVAL;
+        OpenFileRef file = TRY(sys_fs::file_arg(args.a[0], true));
+        inode = file->inode();
+    } else {
+        sys_fs::PathTarget target =
+            TRY(sys_fs::lookup_at(dirfd, user_path, !(flags & kAtSymlinkNoFollow), flags & kAtEmptyPath));
+        inode = target.inode();
+    }
+    if (!inode) return Errno::EPERM;  // pipes and the standard streams keep no times
+    if (inode->fs().read_only()) return Errno::EROFS;
+    FsTime now = FsTime::now();
+    if (times[0].tv_nsec != kUtimeOmit) inode->set_access_time(to_fs_time(times[0], now));
+    if (times[1].tv_nsec != kUtimeOmit) inode->set_modify_time(to_fs_time(times[1], now));
+    inode->set_change_time(now);
+    return 0;
+}
+
+}  // namespace ingot

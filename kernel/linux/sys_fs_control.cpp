@@ -1,0 +1,125 @@
+// ioctl and fcntl on descriptors (ioctl(2), ioctl_tty(2), fcntl(2)).
+#include <fs/pipe.h>
+#include <linux/sys_fs.h>
+#include <linux/sys_fs_abi.h>
+#include <linux/sys_fs_util.h>
+#include <mm/user_memory.h>
+
+#include <utility>
+
+namespace ingot {
+namespace {
+
+using namespace linux_abi;
+using sys_fs::file_arg;
+using sys_fs::int_arg;
+
+// F_GETLK/F_SETLK/F_SETLKW and their open-file-description forms. Only this one process can
+// hold locks, and a process never conflicts with its own locks (fcntl(2): "the existing locks
+// held by the process are replaced"), so every request succeeds and F_GETLK always answers
+// F_UNLCK; the request itself is validated as Linux does.
+Result<int64_t> record_lock(const OpenFile& file, uint32_t command, uint64_t user_lock) {
+    Flock lock = TRY(read_user<Flock>(user_lock));
+    bool open_file_lock = command == kFcntlOfdGetLk || command == kFcntlOfdSetLk || command == kFcntlOfdSetLkWait;
+    if (open_file_lock && lock.l_pid != 0) return Errno::EINVAL;  // fcntl(2): l_pid must be 0
+    if (lock.l_type != kLockRead && lock.l_type != kLockWrite && lock.l_type != kLockUnlock) return Errno::EINVAL;
+    int64_t base = 0;
+    switch (lock.l_whence) {
+    case 0: break;
+    case 1: base = static_cast<int64_t>(file.offset()); break;
+    case 2: base = static_cast<int64_t>(file.size()); break;
+    default: return Errno::EINVAL;
+    }
+    // The locked range must start at or after offset 0 (flock_to_posix_lock).
+    if (lock.l_start > INT64_MAX - base) return Errno::EOVERFLOW;
+    int64_t start = base + lock.l_start;
+    if (start < 0) return Errno::EINVAL;
+    if (lock.l_len < 0 && start + lock.l_len < 0) return Errno::EINVAL;
+    if (command == kFcntlGetLk || command == kFcntlOfdGetLk) {
+        lock.l_type = kLockUnlock;
+        TRY(write_user(user_lock, lock));
+        return 0;
+    }
+    // A read lock needs a readable descriptor, a write lock a writable one.
+    if (lock.l_type == kLockRead && !file.can_read()) return Errno::EBADF;
+    if (lock.l_type == kLockWrite && !file.can_write()) return Errno::EBADF;
+    return 0;
+}
+
+}  // namespace
+
+// ioctl(fd, request, argp). Descriptors here are never terminals: TCGETS, TIOCGWINSZ and every
+// other terminal request fail with ENOTTY, as with redirected output natively.
+Result<int64_t> sys_ioctl(const SyscallArgs& args) {
+    int fd = int_arg(args.a[0]);
+    OpenFileRef file = TRY(file_arg(args.a[0]));
+    uint32_t request = static_cast<uint32_t>(args.a[1]);
+    uint64_t argp = args.a[2];
+    switch (request) {
+    case kFioclex: TRY(current_fs().fds.set_close_on_exec(fd, true)); return 0;
+    case kFionclex: TRY(current_fs().fds.set_close_on_exec(fd, false)); return 0;
+    case kFionbio: {
+        int on = TRY(read_user<int>(argp));
+        uint32_t flags = file->status_flags();
+        file->set_settable_flags(on ? flags | kOpenNonBlock : flags & ~kOpenNonBlock);
+        return 0;
+    }
+    case kFionread: {
+        int available = TRY(file->bytes_readable());
+        TRY(write_user(argp, available));
+        return 0;
+    }
+    default: return Errno::ENOTTY;
+    }
+}
+
+// fcntl(fd, cmd, arg)
+Result<int64_t> sys_fcntl(const SyscallArgs& args) {
+    int fd = int_arg(args.a[0]);
+    uint32_t command = static_cast<uint32_t>(args.a[1]);
+    uint64_t arg = args.a[2];
+    // O_PATH descriptors allow only the descriptor-level commands (fs/fcntl.c check_fcntl_cmd).
+    bool path_ok = command == kFcntlDupFd || command == kFcntlDupFdCloexec || command == kFcntlGetFd ||
+                   command == kFcntlSetFd || command == kFcntlGetFl;
+    OpenFileRef file = TRY(file_arg(args.a[0], path_ok));
+    FdTable& fds = current_fs().fds;
+    switch (command) {
+    case kFcntlDupFd:
+    case kFcntlDupFdCloexec: {
+        // The lowest free descriptor >= arg; EINVAL when arg is at or past RLIMIT_NOFILE.
+        if (arg >= static_cast<uint64_t>(fds.limit())) return Errno::EINVAL;
+        int new_fd = TRY(fds.install(std::move(file), command == kFcntlDupFdCloexec, static_cast<int>(arg)));
+        return new_fd;
+    }
+    case kFcntlGetFd: {
+        bool close_on_exec = TRY(fds.close_on_exec(fd));
+        return close_on_exec ? kFdCloexec : 0;
+    }
+    case kFcntlSetFd: TRY(fds.set_close_on_exec(fd, arg & kFdCloexec)); return 0;
+    case kFcntlGetFl: return file->status_flags();
+    case kFcntlSetFl: {
+        uint32_t flags = static_cast<uint32_t>(arg);
+        // Signal-driven I/O (O_ASYNC) needs signals that do not exist yet: refuse it openly.
+        if (flags & kOpenAsync) return Errno::EINVAL;
+        file->set_settable_flags(flags);
+        return 0;
+    }
+    case kFcntlGetLk:
+    case kFcntlSetLk:
+    case kFcntlSetLkWait:
+    case kFcntlOfdGetLk:
+    case kFcntlOfdSetLk:
+    case kFcntlOfdSetLkWait: return record_lock(*file, command, arg);
+    case kFcntlGetPipeSize:
+        if (!file->pipe()) return Errno::EBADF;
+        return static_cast<int64_t>(file->pipe()->capacity());
+    case kFcntlSetPipeSize: {
+        if (!file->pipe()) return Errno::EBADF;
+        size_t capacity = TRY(file->pipe()->set_capacity(static_cast<uint32_t>(arg)));
+        return static_cast<int64_t>(capacity);
+    }
+    default: return Errno::EINVAL;
+    }
+}
+
+}  // namespace ingot

@@ -1,0 +1,31 @@
+// errno values by name, for guest programs that print which error a call failed with.
+// musl has no strerrorname_np, and strerror texts differ between libcs, so the tests print names.
+#pragma once
+
+#include <errno.h>
+
+static inline const char* errno_name(int error) {
+    switch (error) {
+        case 0: return "OK";
+        case EPERM: return "EPERM";
+        case ENOENT: return "ENOENT";
+        case EIO: return "EIO";
+        case EBADF: return "EBADF";
+        case ENOMEM: return "ENOMEM";
+        case EACCES: return "EACCES";
+        case EFAULT: return "EFAULT";
+        case EEXIST: return "EEXIST";
+        case ENOTDIR: return "ENOTDIR";
+        case EISDIR: return "EISDIR";
+        case EINVAL: return "EINVAL";
+        case ENOSPC: return "ENOSPC";
+        case ESPIPE: return "ESPIPE";
+        case EROFS: return "EROFS";
+        case ENAMETOOLONG: return "ENAMETOOLONG";
+        case ENOSYS: return "ENOSYS";
+        case ENOTEMPTY: return "ENOTEMPTY";
+        case ELOOP: return "ELOOP";
+        case EOPNOTSUPP: return "EOPNOTSUPP";
+        default: return "E?";
+    }
+}

@@ -1,0 +1,115 @@
+#include <ingot/command_line.h>
+
+#include <ingot/size_parser.h>
+#include <ingot/tool_error.h>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+
+namespace ingot::tool {
+
+namespace {
+
+constexpr const char* kLogLevels[] = {"error", "warn", "info", "debug"};
+constexpr const char* kMachines[] = {"microvm", "pc", "q35"};
+
+uint64_t parse_memory_option(const std::string& text) {
+    std::optional<uint64_t> bytes = parse_size(text);
+    if (!bytes)
+        throw usage_error("--mem: invalid size '" + text +
+                          "' (expected a positive number of bytes, optionally with K, M or G, e.g. 512M)");
+    return *bytes;
+}
+
+template <size_t N>
+bool one_of(const std::string& value, const char* const (&choices)[N]) {
+    return std::find(std::begin(choices), std::end(choices), value) != std::end(choices);
+}
+
+// CLI11 messages may span lines; keep the first so every error is one line.
+std::string first_line(const std::string& text) {
+    std::string line = text.substr(0, text.find('\n'));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    return line;
+}
+
+}  // namespace
+
+void validate_environment_entry(const std::string& entry) {
+    size_t equals = entry.find('=');
+    if (equals == std::string::npos)
+        throw usage_error("--env: '" + entry + "' is not of the form NAME=VALUE");
+    if (equals == 0) throw usage_error("--env: '" + entry + "' has an empty name");
+    if (entry.find('\0') != std::string::npos) throw usage_error("--env: entry contains a NUL byte");
+}
+
+ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
+    // Split at the first "--" ourselves: CLI11 would mix the program's arguments with stray
+    // positionals, and they must stay byte-exact (even ones that look like options).
+    auto separator = std::find(argv.begin() + (argv.empty() ? 0 : 1), argv.end(), std::string("--"));
+    std::vector<std::string> guest_args(separator == argv.end() ? argv.end() : separator + 1, argv.end());
+    std::vector<std::string> tool_args(argv.begin(), separator);
+
+    CLI::App app{"Ingot: casts a static x86_64 Linux program into a bootable unikernel image", "ingot"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "ingot 0.1");
+
+    ParsedCommandLine parsed;
+    std::string build_mem, run_mem;
+    CLI::App* build = app.add_subcommand("build", "Cast PROGRAM and the kernel into one bootable image");
+    build->add_option("PROGRAM", parsed.build.program, "Static x86_64 ELF to run")->required()->type_name("PROGRAM");
+    build->add_option("-o,--output", parsed.build.output, "Image file to write")->required()->type_name("IMAGE");
+    build->add_option("--files", parsed.build.files_dir, "Directory packed as the guest's root file system")->type_name("DIR");
+    build->add_option("--env", parsed.build.environment, "Environment entry NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
+    build->add_option("--mem", build_mem, "Default guest memory, e.g. 64M, 1G")->type_name("SIZE");
+    build->footer("Arguments after -- are stored as the program's argv[1..].");
+
+    CLI::App* run = app.add_subcommand("run", "Boot an image (or a static program) with QEMU");
+    run->add_option("IMAGE", parsed.run.target, "Image from `ingot build`, or a static x86_64 ELF")->required()->type_name("IMAGE|PROGRAM");
+    run->add_option("--mem", run_mem, "Guest memory, e.g. 64M, 1G (default: the image's, else 64M)")->type_name("SIZE");
+    run->add_option("--machine", parsed.run.machine, "QEMU machine: microvm, pc or q35")->type_name("MACHINE");
+    run->add_option("--env", parsed.run.environment, "Environment entry NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
+    run->add_option("--files", parsed.run.files_dir, "Directory to use as the guest's root file system")->type_name("DIR");
+    run->add_option("--timeout", parsed.run.timeout_seconds, "Stop the guest after SECONDS")->type_name("SECONDS");
+    run->add_option("--log", parsed.run.log_level, "Kernel log level: error, warn, info or debug")->type_name("LEVEL");
+    run->add_option("--qemu", parsed.run.qemu, "QEMU binary (default: $INGOT_QEMU, else qemu-system-x86_64)")->type_name("PATH");
+    run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
+    run->footer("Arguments after -- replace the program's arguments (argv[0] stays).");
+
+    std::vector<std::string> reversed(tool_args.rbegin(), tool_args.rend());
+    if (!reversed.empty()) reversed.pop_back();  // CLI11 wants the arguments without argv[0]
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        parsed.text = app.help();  // delegates to the subcommand's help when one was named
+        return parsed;
+    } catch (const CLI::CallForVersion& e) {
+        parsed.text = std::string(e.what()) + "\n";
+        return parsed;
+    } catch (const CLI::ParseError& e) {
+        throw usage_error(first_line(e.what()) + " (see ingot --help)");
+    }
+
+    if (build->parsed()) {
+        parsed.action = ParsedCommandLine::Action::Build;
+        parsed.build.args = guest_args;
+        if (!build_mem.empty() || build->count("--mem")) parsed.build.mem_bytes = parse_memory_option(build_mem);
+        for (const std::string& e : parsed.build.environment) validate_environment_entry(e);
+        if (parsed.build.output.empty()) throw usage_error("-o: the image path is empty");
+        return parsed;
+    }
+    parsed.action = ParsedCommandLine::Action::Run;
+    parsed.run.args = guest_args;
+    if (!run_mem.empty() || run->count("--mem")) parsed.run.mem_bytes = parse_memory_option(run_mem);
+    for (const std::string& e : parsed.run.environment) validate_environment_entry(e);
+    if (!one_of(parsed.run.machine, kMachines))
+        throw usage_error("--machine: unknown machine '" + parsed.run.machine + "' (use microvm, pc or q35)");
+    if (parsed.run.log_level && !one_of(*parsed.run.log_level, kLogLevels))
+        throw usage_error("--log: unknown level '" + *parsed.run.log_level + "' (use error, warn, info or debug)");
+    if (parsed.run.timeout_seconds && !(*parsed.run.timeout_seconds > 0 && *parsed.run.timeout_seconds < 1e9))
+        throw usage_error("--timeout: expected a positive number of seconds");
+    return parsed;
+}
+
+}  // namespace ingot::tool

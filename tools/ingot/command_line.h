@@ -1,0 +1,49 @@
+// The ingot command line, parsed into plain option structs before anything runs, so that
+// parsing is testable on its own. Usage errors throw ToolError with exit status 2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ingot::tool {
+
+struct BuildOptions {
+    std::string program;                    // the static ELF to cast
+    std::string output;                     // -o IMAGE
+    std::optional<std::string> files_dir;   // --files DIR: the guest's root file system
+    std::vector<std::string> environment;   // --env K=V, validated
+    std::optional<uint64_t> mem_bytes;      // --mem SIZE
+    std::vector<std::string> args;          // after "--": argv[1..]
+};
+
+struct RunOptions {
+    std::string target;                     // an image, or a plain static program
+    std::optional<uint64_t> mem_bytes;
+    std::string machine = "microvm";        // microvm | pc | q35
+    std::vector<std::string> environment;
+    std::optional<std::string> files_dir;
+    std::optional<double> timeout_seconds;  // > 0
+    std::optional<std::string> log_level;   // --log LEVEL
+    std::optional<std::string> qemu;        // --qemu PATH
+    bool dry_run = false;
+    std::vector<std::string> args;
+};
+
+struct ParsedCommandLine {
+    enum class Action { Build, Run, ShowText };
+    Action action = Action::ShowText;
+    BuildOptions build;
+    RunOptions run;
+    std::string text;  // for ShowText: help or version, printed to stdout, exit status 0
+};
+
+// Parses argv (argv[0] is the tool's name). Everything after the first "--" belongs to the guest
+// program. Throws usage_error with a one-line message on any mistake.
+ParsedCommandLine parse_command_line(const std::vector<std::string>& argv);
+
+// Checks "K=V" (non-empty K without NUL); throws usage_error otherwise.
+void validate_environment_entry(const std::string& entry);
+
+}  // namespace ingot::tool

@@ -1,0 +1,34 @@
+// Runs QEMU as a child process and relays the guest's channels: COM1 to our stdout and the
+// debugcon to our stderr, byte for byte, while the control channel decides how the run ended.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ingot/control_channel.h>
+
+namespace ingot::tool {
+
+struct SessionResult {
+    enum class End {
+        Reported,     // the control channel gave a status or "panic" (see control)
+        NoReport,     // QEMU ended without one
+        TimedOut,     // --timeout passed; QEMU was killed
+        Interrupted,  // we got SIGINT/SIGTERM/SIGHUP; QEMU was killed
+    };
+    End end = End::NoReport;
+    ControlChannel::Outcome control = ControlChannel::Outcome::None;
+    int status = 0;             // the guest's status when control == Status
+    int signal = 0;             // for Interrupted: the signal we received
+    int qemu_wait_status = 0;   // as waitpid() reported it
+    std::string qemu_messages;  // what QEMU itself printed on its stdout/stderr
+};
+
+// Starts argv (argv[0] an executable path; the channel descriptors as qemu_command.h sets them)
+// and relays its output until it exits. With `echo_qemu_messages`, QEMU's own output is also
+// copied to our stderr as it arrives. Throws ToolError (126) if QEMU cannot be started.
+SessionResult run_qemu_session(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
+                               bool echo_qemu_messages);
+
+}  // namespace ingot::tool

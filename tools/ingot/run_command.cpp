@@ -1,0 +1,136 @@
+#include <ingot/run_command.h>
+
+#include <ingot/build_command.h>
+#include <ingot/cpio_writer.h>
+#include <ingot/file_io.h>
+#include <ingot/image_reader.h>
+#include <ingot/image_writer.h>
+#include <ingot/kernel_source.h>
+#include <ingot/payload_builder.h>
+#include <ingot/qemu_command.h>
+#include <ingot/qemu_session.h>
+#include <ingot/tool_error.h>
+
+#include <image/host_channels.h>
+
+#include <fmt/core.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace ingot::tool {
+
+namespace {
+
+// The image to boot and what the run needs to know about it.
+struct PreparedImage {
+    std::vector<uint8_t> bytes;  // set when the image must be written to a temporary file
+    bool temporary = false;
+    uint64_t mem_bytes = 0;      // the image's default, 0 if none
+    std::string argv0;
+};
+
+PreparedImage prepare_image(const RunOptions& options, std::span<const uint8_t> embedded_kernel) {
+    std::vector<uint8_t> target = read_file(options.target);
+    PreparedImage prepared;
+    std::optional<ImagePayload> payload = find_payload(target);
+    if (payload) {
+        prepared.mem_bytes = payload->header.mem_bytes;
+        prepared.argv0 = payload_argv0(*payload);
+        if (options.files_dir) {
+            // Same kernel, program and configuration; only the root file system changes.
+            std::vector<uint8_t> files = pack_directory_tree(*options.files_dir);
+            PayloadContents contents;
+            contents.program = payload->program;
+            contents.files = files;
+            contents.records = payload->records;
+            contents.mem_bytes = payload->header.mem_bytes;
+            contents.program_path = payload->header.program_path;
+            prepared.bytes = write_image(kernel_of_image(target, *payload), build_payload(contents));
+            prepared.temporary = true;
+        }
+        return prepared;
+    }
+    check_program(target, options.target);
+    std::vector<uint8_t> files;
+    if (options.files_dir) files = pack_directory_tree(*options.files_dir);
+    std::vector<uint8_t> kernel = load_kernel(embedded_kernel);
+    prepared.bytes = build_image_bytes(kernel, target, options.target, files, {}, {}, 0);
+    prepared.argv0 = guest_program_path(options.target);
+    prepared.temporary = true;
+    return prepared;
+}
+
+std::string describe_wait_status(int wait_status) {
+    if (WIFEXITED(wait_status)) return fmt::format("exited with status {}", WEXITSTATUS(wait_status));
+    if (WIFSIGNALED(wait_status)) return fmt::format("was killed by signal {}", WTERMSIG(wait_status));
+    return "stopped";
+}
+
+std::string format_seconds(double seconds) {
+    return seconds == static_cast<double>(static_cast<int64_t>(seconds)) ? fmt::format("{}", static_cast<int64_t>(seconds))
+                                                                          : fmt::format("{}", seconds);
+}
+
+}  // namespace
+
+int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel) {
+    PreparedImage prepared = prepare_image(options, embedded_kernel);
+
+    QemuInvocation invocation;
+    invocation.qemu_binary = find_qemu(options.qemu);
+    invocation.machine = options.machine;
+    invocation.use_kvm = kvm_available();
+    invocation.mem_bytes = options.mem_bytes ? *options.mem_bytes
+                           : prepared.mem_bytes ? prepared.mem_bytes
+                                                : kDefaultMemBytes;
+    invocation.kernel_command_line =
+        boot_command_line(prepared.argv0, options.args, options.environment, options.log_level);
+
+    if (options.dry_run) {
+        // The temporary image exists only while a run lasts; name it by what it would hold.
+        invocation.image_path = prepared.temporary ? "<temporary image of " + options.target + ">" : options.target;
+        fmt::print("{}\n", shell_quote(qemu_arguments(invocation)));
+        std::fflush(stdout);
+        return 0;
+    }
+
+    std::unique_ptr<TemporaryFile> temporary;
+    if (prepared.temporary) {
+        temporary = std::make_unique<TemporaryFile>(prepared.bytes, ".img");
+        invocation.image_path = temporary->path();
+        prepared.bytes = {};
+    } else {
+        invocation.image_path = options.target;
+    }
+
+    bool verbose = options.log_level && *options.log_level == "debug";
+    SessionResult result = run_qemu_session(qemu_arguments(invocation), options.timeout_seconds, verbose);
+    switch (result.end) {
+        case SessionResult::End::Reported:
+            if (result.control == ControlChannel::Outcome::Panic) {
+                fmt::print(stderr, "ingot: kernel panic (see messages above)\n");
+                return image::kStatusPanic;
+            }
+            return result.status;
+        case SessionResult::End::TimedOut:
+            fmt::print(stderr, "ingot: guest did not finish within {} s\n", format_seconds(*options.timeout_seconds));
+            return image::kStatusTimeout;
+        case SessionResult::End::Interrupted:
+            fmt::print(stderr, "ingot: interrupted by signal {}; guest stopped\n", result.signal);
+            return 128 + result.signal;
+        case SessionResult::End::NoReport:
+            break;
+    }
+    if (!verbose && !result.qemu_messages.empty()) {
+        std::fwrite(result.qemu_messages.data(), 1, result.qemu_messages.size(), stderr);
+        if (result.qemu_messages.back() != '\n') std::fputc('\n', stderr);
+    }
+    fmt::print(stderr, "ingot: error: the guest ended without reporting a status (QEMU {})\n",
+               describe_wait_status(result.qemu_wait_status));
+    return image::kStatusVmFailed;
+}
+
+}  // namespace ingot::tool
