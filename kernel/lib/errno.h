@@ -2,6 +2,104 @@
 // negated; everything below it carries them inside Result<T>.
 #pragma once
 
+// Host code (tests, tools) may already have <cerrno>, whose E* macros would rewrite the
+// enumerators below; they are set aside while the enum is declared. Such code spells the
+// values Errno{EINVAL}: the libc macros carry the same Linux numbers.
+#pragma push_macro("EPERM")
+#undef EPERM
+#pragma push_macro("ENOENT")
+#undef ENOENT
+#pragma push_macro("ESRCH")
+#undef ESRCH
+#pragma push_macro("EINTR")
+#undef EINTR
+#pragma push_macro("EIO")
+#undef EIO
+#pragma push_macro("ENXIO")
+#undef ENXIO
+#pragma push_macro("E2BIG")
+#undef E2BIG
+#pragma push_macro("ENOEXEC")
+#undef ENOEXEC
+#pragma push_macro("EBADF")
+#undef EBADF
+#pragma push_macro("ECHILD")
+#undef ECHILD
+#pragma push_macro("EAGAIN")
+#undef EAGAIN
+#pragma push_macro("ENOMEM")
+#undef ENOMEM
+#pragma push_macro("EACCES")
+#undef EACCES
+#pragma push_macro("EFAULT")
+#undef EFAULT
+#pragma push_macro("EBUSY")
+#undef EBUSY
+#pragma push_macro("EEXIST")
+#undef EEXIST
+#pragma push_macro("EXDEV")
+#undef EXDEV
+#pragma push_macro("ENODEV")
+#undef ENODEV
+#pragma push_macro("ENOTDIR")
+#undef ENOTDIR
+#pragma push_macro("EISDIR")
+#undef EISDIR
+#pragma push_macro("EINVAL")
+#undef EINVAL
+#pragma push_macro("ENFILE")
+#undef ENFILE
+#pragma push_macro("EMFILE")
+#undef EMFILE
+#pragma push_macro("ENOTTY")
+#undef ENOTTY
+#pragma push_macro("EFBIG")
+#undef EFBIG
+#pragma push_macro("ENOSPC")
+#undef ENOSPC
+#pragma push_macro("ESPIPE")
+#undef ESPIPE
+#pragma push_macro("EROFS")
+#undef EROFS
+#pragma push_macro("EMLINK")
+#undef EMLINK
+#pragma push_macro("EPIPE")
+#undef EPIPE
+#pragma push_macro("EDOM")
+#undef EDOM
+#pragma push_macro("ERANGE")
+#undef ERANGE
+#pragma push_macro("EDEADLK")
+#undef EDEADLK
+#pragma push_macro("ENAMETOOLONG")
+#undef ENAMETOOLONG
+#pragma push_macro("ENOSYS")
+#undef ENOSYS
+#pragma push_macro("ENOTEMPTY")
+#undef ENOTEMPTY
+#pragma push_macro("ELOOP")
+#undef ELOOP
+#pragma push_macro("ENODATA")
+#undef ENODATA
+#pragma push_macro("EOVERFLOW")
+#undef EOVERFLOW
+#pragma push_macro("EILSEQ")
+#undef EILSEQ
+#pragma push_macro("ENOTSOCK")
+#undef ENOTSOCK
+#pragma push_macro("EOPNOTSUPP")
+#undef EOPNOTSUPP
+#pragma push_macro("EAFNOSUPPORT")
+#undef EAFNOSUPPORT
+#pragma push_macro("EADDRINUSE")
+#undef EADDRINUSE
+#pragma push_macro("ECONNRESET")
+#undef ECONNRESET
+#pragma push_macro("ETIMEDOUT")
+#undef ETIMEDOUT
+#pragma push_macro("ECONNREFUSED")
+#undef ECONNREFUSED
+
 namespace ingot {
 
 enum class Errno : int {
@@ -14,6 +112,58 @@ enum class Errno : int {
     EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98, ECONNRESET = 104, ETIMEDOUT = 110,
     ECONNREFUSED = 111,
 };
+
+}  // namespace ingot
+
+#pragma pop_macro("EPERM")
+#pragma pop_macro("ENOENT")
+#pragma pop_macro("ESRCH")
+#pragma pop_macro("EINTR")
+#pragma pop_macro("EIO")
+#pragma pop_macro("ENXIO")
+#pragma pop_macro("E2BIG")
+#pragma pop_macro("ENOEXEC")
+#pragma pop_macro("EBADF")
+#pragma pop_macro("ECHILD")
+#pragma pop_macro("EAGAIN")
+#pragma pop_macro("ENOMEM")
+#pragma pop_macro("EACCES")
+#pragma pop_macro("EFAULT")
+#pragma pop_macro("EBUSY")
+#pragma pop_macro("EEXIST")
+#pragma pop_macro("EXDEV")
+#pragma pop_macro("ENODEV")
+#pragma pop_macro("ENOTDIR")
+#pragma pop_macro("EISDIR")
+#pragma pop_macro("EINVAL")
+#pragma pop_macro("ENFILE")
+#pragma pop_macro("EMFILE")
+#pragma pop_macro("ENOTTY")
+#pragma pop_macro("EFBIG")
+#pragma pop_macro("ENOSPC")
+#pragma pop_macro("ESPIPE")
+#pragma pop_macro("EROFS")
+#pragma pop_macro("EMLINK")
+#pragma pop_macro("EPIPE")
+#pragma pop_macro("EDOM")
+#pragma pop_macro("ERANGE")
+#pragma pop_macro("EDEADLK")
+#pragma pop_macro("ENAMETOOLONG")
+#pragma pop_macro("ENOSYS")
+#pragma pop_macro("ENOTEMPTY")
+#pragma pop_macro("ELOOP")
+#pragma pop_macro("ENODATA")
+#pragma pop_macro("EOVERFLOW")
+#pragma pop_macro("EILSEQ")
+#pragma pop_macro("ENOTSOCK")
+#pragma pop_macro("EOPNOTSUPP")
+#pragma pop_macro("EAFNOSUPPORT")
+#pragma pop_macro("EADDRINUSE")
+#pragma pop_macro("ECONNRESET")
+#pragma pop_macro("ETIMEDOUT")
+#pragma pop_macro("ECONNREFUSED")
+
+namespace ingot {
 
 // Short symbolic name ("ENOENT"), for log lines; "E?" for values not listed above.
 const char* errno_name(Errno e);

@@ -14,7 +14,7 @@ namespace {
 std::span<const uint8_t> bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 TEST(BootConfig, ReadsRecords) {
-    std::string records("a/prog\0aone\0eHOME=/\0klog=debug\0", 30);
+    std::string records("a/prog\0aone\0eHOME=/\0klog=debug\0", 31);
     BootConfig config;
     ASSERT_TRUE(config.add_records(bytes(records)).ok());
     ASSERT_EQ(config.argv().size(), 2u);

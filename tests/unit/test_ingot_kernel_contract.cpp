@@ -70,9 +70,10 @@ TEST(KernelContract, BootCommandLineDecodesToTheSameStrings) {
     // Hypervisors add their own tokens; the kernel ignores them.
     line = "console=ttyS0 " + line + " virtio_mmio.device=512@0xfeb00e00:12";
 
+    // The config keeps views into the records, so they must outlive it.
+    std::vector<uint8_t> records = config_bytes(make_config_records({"/prog", "stored"}, {"GREETING=old", "KEEP=1"}, {}));
     ingot::image::BootConfig config;
-    ASSERT_TRUE(config.add_records(config_bytes(make_config_records({"/prog", "stored"}, {"GREETING=old", "KEEP=1"}, {})))
-                    .ok());
+    ASSERT_TRUE(config.add_records(records).ok());
     ASSERT_TRUE(config.apply_command_line(line).ok());
     std::vector<std::string> expected_argv = {"/prog"};
     expected_argv.insert(expected_argv.end(), args.begin(), args.end());
