@@ -123,7 +123,7 @@ Result<void> TreeBuilder::add_entry(const CpioEntry& entry) {
     bool supported = entry.is_directory() || entry.is_regular() || entry.is_symlink();
     if (!supported) {
         // Device nodes, FIFOs and sockets have no meaning in the image; /dev is provided.
-        log_debug("root: skipping special file /%.*s (mode %o)", static_cast<int>(entry.name.size()),
+        log_debug("root: skipping special file /%.*s (mode 0x%x)", static_cast<int>(entry.name.size()),
                   entry.name.data(), entry.mode);
         return {};
     }

@@ -25,8 +25,8 @@ Result<OpenFileRef> open_existing(InodeRef inode, uint32_t flags, DirectoryRef p
     if (flags & kOpenPath) return OpenFileRef(new InodeFile(std::move(inode), flags, std::move(parent), name));
     if (inode->is_directory()) {
         // open(2) EISDIR: "pathname refers to a directory and the access requested involved
-        // writing"; O_CREAT on an existing directory is refused the same way.
-        if (wants_write(flags) || (flags & kOpenCreate)) return Errno::EISDIR;
+        // writing" (O_TRUNC asks for write access); O_CREAT on a directory is refused alike.
+        if (wants_write(flags) || (flags & (kOpenCreate | kOpenTruncate))) return Errno::EISDIR;
     }
     bool truncating = (flags & kOpenTruncate) && inode->is_regular();
     // Writing needs a writable file system: EROFS, except for devices (mount(8) "ro" does not

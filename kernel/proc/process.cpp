@@ -1,16 +1,13 @@
 #include <elf/elf_symbols.h>
-#include <fs/fs_context.h>
 #include <lib/log.h>
 #include <proc/process.h>
 
 namespace ingot {
 namespace {
 Process the_process;
-FsContext the_fs_context;
 }  // namespace
 
 Process& current_process() { return the_process; }
-FsContext& current_fs() { return the_fs_context; }
 
 [[noreturn]] void terminate_by_signal(int signal, uint64_t fault_address, uint64_t ip, bool has_address) {
     const Process& process = current_process();

@@ -76,7 +76,7 @@ struct SymbolFile {
 
     std::vector<Symbol> symbols = {
         {"main", 0x401000, 0x40},
-        {"helper", 0x401040, 0x20},
+        {"parse_args", 0x401040, 0x20},
         {"data_object", 0x401070, 0x100, 1 /* STT_OBJECT */},
         {"undefined_import", 0x401080, 0x10, elf::kSttFunc, elf::kShnUndef},
         {"asm_entry", 0x402000, 0},
@@ -109,14 +109,14 @@ TEST(ElfSymbols, FindsTheContainingFunction) {
     EXPECT_EQ(name, "main");
     EXPECT_EQ(offset, 0x3Fu);
     ASSERT_TRUE(lookup(file, 0x401041, &name, &offset));
-    EXPECT_EQ(name, "helper");
+    EXPECT_EQ(name, "parse_args");
     EXPECT_EQ(offset, 1u);
 }
 
 TEST(ElfSymbols, IgnoresGapsObjectsAndUndefinedSymbols) {
     std::vector<uint8_t> file = SymbolFile{}.build();
     EXPECT_FALSE(lookup(file, 0x400FFF));
-    EXPECT_FALSE(lookup(file, 0x401060));  // between helper and the object
+    EXPECT_FALSE(lookup(file, 0x401060));  // between parse_args and the object
     EXPECT_FALSE(lookup(file, 0x401075));  // inside an STT_OBJECT only
     EXPECT_FALSE(lookup(file, 0x401085));  // an undefined symbol's "range"
 }
@@ -170,7 +170,7 @@ TEST(ElfSymbols, NameOffsetOutsideTheStringTableIsSkipped) {
     EXPECT_FALSE(lookup(file, 0x401000));
     std::string name;
     EXPECT_TRUE(lookup(file, 0x401040, &name));
-    EXPECT_EQ(name, "helper");
+    EXPECT_EQ(name, "parse_args");
 }
 
 TEST(ElfSymbols, PartialTrailingEntryIsIgnored) {

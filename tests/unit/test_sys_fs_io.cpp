@@ -182,6 +182,7 @@ TEST_F(IoTest, DirectoriesAreNotReadable) {
     EXPECT_EQ(call(sys_pread64, {u(fd), buffer, 16, 0}), -EISDIR);
     EXPECT_EQ(open("/etc", kOpenWriteOnly), -EISDIR);
     EXPECT_EQ(open("/etc", kOpenReadOnly | kOpenCreate), -EISDIR);
+    EXPECT_EQ(open("/tmp", kOpenReadOnly | kOpenTruncate), -EISDIR);
     EXPECT_EQ(open("/etc/motd", kOpenReadOnly | kOpenDirectory), -ENOTDIR);
     EXPECT_GE(open("/etc/", kOpenReadOnly | kOpenDirectory), 0);
     EXPECT_EQ(open("/tmp/x/", kOpenCreate | kOpenReadWrite), -EISDIR);

@@ -8,7 +8,7 @@
 #include <ingot/kernel_source.h>
 #include <ingot/payload_builder.h>
 #include <ingot/qemu_command.h>
-#include <ingot/qemu_session.h>
+#include <ingot/qemu_process.h>
 #include <ingot/tool_error.h>
 
 #include <image/host_channels.h>
@@ -107,21 +107,21 @@ int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel)
     }
 
     bool verbose = options.log_level && *options.log_level == "debug";
-    SessionResult result = run_qemu_session(qemu_arguments(invocation), options.timeout_seconds, verbose);
+    GuestOutcome result = run_qemu(qemu_arguments(invocation), options.timeout_seconds, verbose);
     switch (result.end) {
-        case SessionResult::End::Reported:
+        case GuestOutcome::End::Reported:
             if (result.control == ControlChannel::Outcome::Panic) {
                 fmt::print(stderr, "ingot: kernel panic (see messages above)\n");
                 return image::kStatusPanic;
             }
             return result.status;
-        case SessionResult::End::TimedOut:
+        case GuestOutcome::End::TimedOut:
             fmt::print(stderr, "ingot: guest did not finish within {} s\n", format_seconds(*options.timeout_seconds));
             return image::kStatusTimeout;
-        case SessionResult::End::Interrupted:
+        case GuestOutcome::End::Interrupted:
             fmt::print(stderr, "ingot: interrupted by signal {}; guest stopped\n", result.signal);
             return 128 + result.signal;
-        case SessionResult::End::NoReport:
+        case GuestOutcome::End::NoReport:
             break;
     }
     if (!verbose && !result.qemu_messages.empty()) {

@@ -1,4 +1,4 @@
-#include <ingot/qemu_session.h>
+#include <ingot/qemu_process.h>
 
 #include <ingot/file_io.h>
 #include <ingot/qemu_command.h>
@@ -122,7 +122,7 @@ void relay(int fd, const char* data, size_t len, bool& broken) {
     ::_exit(127);
 }
 
-// Installs the SIGINT/SIGTERM/SIGHUP handlers for the session and restores the old ones after.
+// Installs the SIGINT/SIGTERM/SIGHUP handlers while QEMU runs and restores the old ones after.
 class SignalGuard {
 public:
     explicit SignalGuard(int pipe_write) {
@@ -149,7 +149,7 @@ private:
 
 }  // namespace
 
-SessionResult run_qemu_session(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
+GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
                                bool echo_qemu_messages) {
     Pipe out, err, ctl, messages, exec_error, signals;  // the guard below goes first, then these
     ::fcntl(signals.write, F_SETFL, O_NONBLOCK);
@@ -172,7 +172,7 @@ SessionResult run_qemu_session(const std::vector<std::string>& argv, std::option
         throw ToolError(image::kStatusVmFailed, "cannot start " + argv[0] + ": " + error_text(exec_errno));
     }
 
-    SessionResult result;
+    GuestOutcome result;
     ControlChannel control;
     bool stdout_broken = false, stderr_broken = false;
     const int64_t start = now_ms();
@@ -198,8 +198,8 @@ SessionResult run_qemu_session(const std::vector<std::string>& argv, std::option
         if (ready == 0 && killed) break;  // something else holds the pipes open; stop waiting
         if (ready == 0 && !killed) {
             now = now_ms();
-            if (deadline >= 0 && now >= deadline && result.end != SessionResult::End::Reported) {
-                result.end = SessionResult::End::TimedOut;
+            if (deadline >= 0 && now >= deadline && result.end != GuestOutcome::End::Reported) {
+                result.end = GuestOutcome::End::TimedOut;
             }
             if ((deadline >= 0 && now >= deadline) || (grace_deadline >= 0 && now >= grace_deadline)) {
                 ::kill(pid, SIGKILL);  // the pipes now reach EOF; drain what was written before
@@ -212,7 +212,7 @@ SessionResult run_qemu_session(const std::vector<std::string>& argv, std::option
         if (fds[4].revents & POLLIN) {
             unsigned char signo = 0;
             if (::read(signals.read, &signo, 1) == 1 && !killed) {
-                result.end = SessionResult::End::Interrupted;
+                result.end = GuestOutcome::End::Interrupted;
                 result.signal = signo;
                 ::kill(pid, SIGKILL);
                 killed = true;
@@ -239,7 +239,7 @@ SessionResult run_qemu_session(const std::vector<std::string>& argv, std::option
         }
         if (control.outcome() != ControlChannel::Outcome::None && grace_deadline < 0) {
             grace_deadline = now_ms() + kExitGraceMs;
-            if (result.end == SessionResult::End::NoReport) result.end = SessionResult::End::Reported;
+            if (result.end == GuestOutcome::End::NoReport) result.end = GuestOutcome::End::Reported;
         }
     }
     control.finish();
@@ -249,8 +249,8 @@ SessionResult run_qemu_session(const std::vector<std::string>& argv, std::option
 
     result.control = control.outcome();
     result.status = control.status();
-    if (result.end == SessionResult::End::NoReport && result.control != ControlChannel::Outcome::None)
-        result.end = SessionResult::End::Reported;
+    if (result.end == GuestOutcome::End::NoReport && result.control != ControlChannel::Outcome::None)
+        result.end = GuestOutcome::End::Reported;
     return result;
 }
 

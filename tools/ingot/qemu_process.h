@@ -10,7 +10,7 @@
 
 namespace ingot::tool {
 
-struct SessionResult {
+struct GuestOutcome {
     enum class End {
         Reported,     // the control channel gave a status or "panic" (see control)
         NoReport,     // QEMU ended without one
@@ -28,7 +28,7 @@ struct SessionResult {
 // Starts argv (argv[0] an executable path; the channel descriptors as qemu_command.h sets them)
 // and relays its output until it exits. With `echo_qemu_messages`, QEMU's own output is also
 // copied to our stderr as it arrives. Throws ToolError (126) if QEMU cannot be started.
-SessionResult run_qemu_session(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
+GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
                                bool echo_qemu_messages);
 
 }  // namespace ingot::tool

@@ -1,6 +1,6 @@
-// run_qemu_session() against a stand-in "QEMU": a shell script that writes to the channel
+// run_qemu() against a stand-in "QEMU": a shell script that writes to the channel
 // descriptors 3 (stdout), 4 (stderr) and 5 (control) as QEMU's chardevs would.
-#include <ingot/qemu_session.h>
+#include <ingot/qemu_process.h>
 #include <ingot/tool_error.h>
 
 #include <gtest/gtest.h>
@@ -20,11 +20,11 @@ namespace {
 
 using namespace ingot::tool;
 
-// Runs a session with `script` as the QEMU binary, capturing what it relays to our stdout/stderr.
-class QemuSession : public ::testing::Test {
+// Runs `script` as the QEMU binary, capturing what it relays to our stdout/stderr.
+class QemuProcess : public ::testing::Test {
 protected:
     void SetUp() override {
-        char tmpl[] = "/tmp/ingot-session-test-XXXXXX";
+        char tmpl[] = "/tmp/ingot-qemu-test-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
         dir_ = tmpl;
     }
@@ -33,7 +33,7 @@ protected:
         ::rmdir(dir_.c_str());
     }
 
-    SessionResult run(const std::string& script, std::optional<double> timeout = std::nullopt,
+    GuestOutcome run(const std::string& script, std::optional<double> timeout = std::nullopt,
                       bool echo = false) {
         std::string qemu = dir_ + "/qemu";
         std::ofstream(qemu) << "#!/bin/sh\n" << script << "\n";
@@ -47,9 +47,9 @@ protected:
         ::dup2(err, 2);
         ::close(out);
         ::close(err);
-        SessionResult result;
+        GuestOutcome result;
         try {
-            result = run_qemu_session({qemu, "-M", "microvm"}, timeout, echo);
+            result = run_qemu({qemu, "-M", "microvm"}, timeout, echo);
         } catch (...) {
             restore(saved_out, saved_err);
             throw;
@@ -74,18 +74,18 @@ private:
     std::string dir_;
 };
 
-TEST_F(QemuSession, RelaysChannelsAndReportsTheStatus) {
-    SessionResult r = run("printf 'to stdout\\n' >&3; printf 'to stderr' >&4; printf 'status 42\\n' >&5");
-    EXPECT_EQ(r.end, SessionResult::End::Reported);
+TEST_F(QemuProcess, RelaysChannelsAndReportsTheStatus) {
+    GuestOutcome r = run("printf 'to stdout\\n' >&3; printf 'to stderr' >&4; printf 'status 42\\n' >&5");
+    EXPECT_EQ(r.end, GuestOutcome::End::Reported);
     EXPECT_EQ(r.control, ControlChannel::Outcome::Status);
     EXPECT_EQ(r.status, 42);
     EXPECT_EQ(captured("stdout"), "to stdout\n");
     EXPECT_EQ(captured("stderr"), "to stderr");
 }
 
-TEST_F(QemuSession, RelayIsByteExactForBinaryAndLargeOutput) {
+TEST_F(QemuProcess, RelayIsByteExactForBinaryAndLargeOutput) {
     // Every byte value, then 2 MiB, more than any pipe buffer holds.
-    SessionResult r = run("i=0; while [ $i -lt 256 ]; do printf \"\\\\$(printf %o $i)\"; i=$((i+1)); done >&3; "
+    GuestOutcome r = run("i=0; while [ $i -lt 256 ]; do printf \"\\\\$(printf %o $i)\"; i=$((i+1)); done >&3; "
                           "head -c 2097152 /dev/zero | tr '\\0' 'q' >&3; echo 'status 0' >&5");
     EXPECT_EQ(r.status, 0);
     std::string out = captured("stdout");
@@ -94,50 +94,50 @@ TEST_F(QemuSession, RelayIsByteExactForBinaryAndLargeOutput) {
     EXPECT_EQ(out.find_first_not_of('q', 256), std::string::npos);
 }
 
-TEST_F(QemuSession, Panic) {
-    SessionResult r = run("echo 'kernel: oops' >&4; echo panic >&5; exit 1");
-    EXPECT_EQ(r.end, SessionResult::End::Reported);
+TEST_F(QemuProcess, Panic) {
+    GuestOutcome r = run("echo 'kernel: oops' >&4; echo panic >&5; exit 1");
+    EXPECT_EQ(r.end, GuestOutcome::End::Reported);
     EXPECT_EQ(r.control, ControlChannel::Outcome::Panic);
     EXPECT_EQ(captured("stderr"), "kernel: oops\n");
 }
 
-TEST_F(QemuSession, NoStatusKeepsQemusOwnMessages) {
-    SessionResult r = run("echo 'qemu: could not load kernel' >&2; exit 1");
-    EXPECT_EQ(r.end, SessionResult::End::NoReport);
+TEST_F(QemuProcess, NoStatusKeepsQemusOwnMessages) {
+    GuestOutcome r = run("echo 'qemu: could not load kernel' >&2; exit 1");
+    EXPECT_EQ(r.end, GuestOutcome::End::NoReport);
     EXPECT_EQ(r.qemu_messages, "qemu: could not load kernel\n");
     EXPECT_TRUE(WIFEXITED(r.qemu_wait_status));
     EXPECT_EQ(WEXITSTATUS(r.qemu_wait_status), 1);
     EXPECT_EQ(captured("stderr"), "");  // shown by the caller, not relayed as guest output
 }
 
-TEST_F(QemuSession, EchoesQemuMessagesWhenAsked) {
-    SessionResult r = run("echo 'qemu: note' >&1; echo 'status 1' >&5", std::nullopt, true);
+TEST_F(QemuProcess, EchoesQemuMessagesWhenAsked) {
+    GuestOutcome r = run("echo 'qemu: note' >&1; echo 'status 1' >&5", std::nullopt, true);
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(captured("stderr"), "qemu: note\n");
 }
 
-TEST_F(QemuSession, TimeoutKillsTheGuestButKeepsItsOutput) {
+TEST_F(QemuProcess, TimeoutKillsTheGuestButKeepsItsOutput) {
     auto start = std::chrono::steady_clock::now();
-    SessionResult r = run("echo partial >&3; exec sleep 30", 0.3);
+    GuestOutcome r = run("echo partial >&3; exec sleep 30", 0.3);
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    EXPECT_EQ(r.end, SessionResult::End::TimedOut);
+    EXPECT_EQ(r.end, GuestOutcome::End::TimedOut);
     EXPECT_LT(elapsed, 10.0);
     EXPECT_EQ(captured("stdout"), "partial\n");
     EXPECT_TRUE(WIFSIGNALED(r.qemu_wait_status));
 }
 
-TEST_F(QemuSession, QemuInheritsNoStdinAndOnlyItsChannels) {
+TEST_F(QemuProcess, QemuInheritsNoStdinAndOnlyItsChannels) {
     // stdin is /dev/null; descriptors above 5 are closed.
-    SessionResult r = run("read line; [ -z \"$line\" ] || exit 9; "
+    GuestOutcome r = run("read line; [ -z \"$line\" ] || exit 9; "
                           "for fd in 6 7 8 9; do if (exec >&$fd) 2>/dev/null; then exit 8; fi; done; "
                           "echo 'status 5' >&5");
-    EXPECT_EQ(r.end, SessionResult::End::Reported);
+    EXPECT_EQ(r.end, GuestOutcome::End::Reported);
     EXPECT_EQ(r.status, 5);
 }
 
-TEST_F(QemuSession, MissingBinaryIsAnError) {
+TEST_F(QemuProcess, MissingBinaryIsAnError) {
     try {
-        run_qemu_session({"/nonexistent/qemu-system-x86_64"}, std::nullopt, false);
+        run_qemu({"/nonexistent/qemu-system-x86_64"}, std::nullopt, false);
         ADD_FAILURE() << "no error";
     } catch (const ToolError& e) {
         EXPECT_EQ(e.status(), 126);

@@ -1,0 +1,28 @@
+// The architecture hooks the process code calls, for host tests: registers are plain
+// variables, exiting throws so a test can observe the status, rt_sigreturn has no frame.
+#include "fakes/fake_cpu.h"
+
+#include <linux/rt_sigreturn.h>
+#include <proc/cpu_info.h>
+#include <proc/process.h>
+#include <proc/user_registers.h>
+
+namespace ingot {
+namespace {
+uint64_t fs_base = 0, gs_base = 0;
+}
+
+void set_user_fs_base(uint64_t base) { fs_base = base; }
+uint64_t user_fs_base() { return fs_base; }
+void set_user_gs_base(uint64_t base) { gs_base = base; }
+uint64_t user_gs_base() { return gs_base; }
+
+[[noreturn]] void exit_program(int shell_status) { throw fake_cpu::ProgramExit{shell_status}; }
+
+Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) { return Errno::ENOSYS; }
+
+uint64_t cpu_hwcap() { return 0x178bfbff; }
+uint64_t cpu_hwcap2() { return 0; }
+uint64_t signal_stack_min_size() { return 3072; }
+
+}  // namespace ingot
