@@ -85,7 +85,7 @@ learn_machine_args() {
   mapfile -d '' -t argv <"$argv_file"
   for ((i = 0; i < ${#argv[@]}; i++)); do
     case "${argv[i]}" in
-      -M|-machine|-cpu|-accel) learnt+=("${argv[i]}" "${argv[i + 1]}"); ((i++)) ;;
+      -M|-machine|-cpu|-accel) learnt+=("${argv[i]}" "${argv[i + 1]}"); i=$((i + 1)) ;;
       -enable-kvm) learnt+=(-enable-kvm) ;;
     esac
   done

@@ -78,6 +78,11 @@ public:
     virtual Result<size_t> write_at(uint64_t offset, IoBuffer& src);
     // Sets the length (regular files; growth reads as zeros).
     virtual Result<void> truncate(uint64_t length);
+    // lseek(2) SEEK_DATA/SEEK_HOLE on a regular file, for an offset inside it: the first data
+    // (resp. hole) offset at or after offset; the end of the file counts as a hole. Files
+    // without holes are data throughout.
+    virtual uint64_t next_data(uint64_t offset) const { return offset; }
+    virtual uint64_t next_hole(uint64_t) const { return size(); }
     // The target of a symbolic link; EINVAL for anything else (readlink(2)).
     virtual Result<OwnedString> read_link() const;
     // Device numbers of a character device.

@@ -1,6 +1,5 @@
 #include <fs/fs_limits.h>
 #include <fs/inode_file.h>
-#include <fs/ram_file.h>
 #include <fs/vfs.h>
 
 #include <utility>
@@ -56,14 +55,9 @@ Result<int64_t> InodeFile::seek(int64_t offset, int whence) {
         // lseek(2): ENXIO when the offset is at or past the end of the file.
         if (!inode_->is_regular()) return Errno::EINVAL;
         if (offset < 0 || offset >= size) return Errno::ENXIO;
-        uint64_t found = static_cast<uint64_t>(offset);
-        if (inode_->fs().magic() == kTmpfsMagic) {
-            auto* file = static_cast<RamFile*>(inode_.get());
-            found = whence == kSeekData ? file->next_data(found) : file->next_hole(found);
-            if (whence == kSeekData && found >= static_cast<uint64_t>(size)) return Errno::ENXIO;
-        } else if (whence == kSeekHole) {
-            found = static_cast<uint64_t>(size);  // archive files have no holes
-        }
+        uint64_t start = static_cast<uint64_t>(offset);
+        uint64_t found = whence == kSeekData ? inode_->next_data(start) : inode_->next_hole(start);
+        if (whence == kSeekData && found >= static_cast<uint64_t>(size)) return Errno::ENXIO;
         set_offset(found);
         return static_cast<int64_t>(found);
     }

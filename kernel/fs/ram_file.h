@@ -24,10 +24,9 @@ public:
     Result<size_t> write_at(uint64_t offset, IoBuffer& src) override;
     Result<void> truncate(uint64_t length) override;
 
-    // First data offset at or after offset (SEEK_DATA), or size() when only holes follow.
-    uint64_t next_data(uint64_t offset) const;
-    // First hole offset at or after offset (SEEK_HOLE); the end of the file counts as a hole.
-    uint64_t next_hole(uint64_t offset) const;
+    // Pages never written are holes; size() when only holes follow (SEEK_DATA then fails).
+    uint64_t next_data(uint64_t offset) const override;
+    uint64_t next_hole(uint64_t offset) const override;
 
 private:
     struct PageBytes {

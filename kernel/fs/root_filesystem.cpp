@@ -33,6 +33,16 @@ Result<void> split_path(std::string_view path, std::vector<std::string_view>& co
     return {};
 }
 
+// Unlinks name from dir if present; a directory that goes is taken apart, because its
+// children's parent references would otherwise keep the whole subtree alive.
+Result<void> remove_if_present(const DirectoryRef& dir, std::string_view name) {
+    Result<InodeRef> existing = dir->lookup(name);
+    if (!existing.ok()) return {};
+    TRY(dir->remove_entry(name));
+    if (existing.value()->is_directory()) as_directory(existing.value())->detach_tree();
+    return {};
+}
+
 class TreeBuilder {
 public:
     TreeBuilder(RefPtr<FileSystem> fs, DirectoryRef root) : fs_(std::move(fs)), root_(std::move(root)) {}
@@ -142,7 +152,7 @@ Result<void> TreeBuilder::add_entry(const CpioEntry& entry) {
             return {};
         }
         // A later entry for the same name replaces the earlier one, as extraction would.
-        TRY(dir->remove_entry(name));
+        TRY(remove_if_present(dir, name));
     }
     InodeRef node;
     if (entry.is_directory())
@@ -157,14 +167,14 @@ Result<void> TreeBuilder::add_static_file(std::string_view path, uint32_t permis
     std::string_view name;
     DirectoryRef dir = TRY(parent_directory(path, name, 0));
     if (name.empty()) return Errno::EINVAL;
-    if (dir->lookup(name).ok()) TRY(dir->remove_entry(name));
+    TRY(remove_if_present(dir, name));
     InodeRef file(new StaticFile(fs_, permissions, data));
     return dir->add_entry(name, std::move(file));
 }
 
 // Puts dir at /name, hiding anything the archive had there.
 Result<void> graft(const DirectoryRef& root, std::string_view name, const DirectoryRef& dir) {
-    if (root->lookup(name).ok()) TRY(root->remove_entry(name));
+    TRY(remove_if_present(root, name));
     return root->add_entry(name, InodeRef(dir));
 }
 

@@ -98,7 +98,7 @@ Result<int64_t> positioned(const SyscallArgs& args, Direction direction, bool ve
     int64_t offset = static_cast<int64_t>(args.a[3]);
     if (offset < 0) return Errno::EINVAL;
     OpenFileRef file = TRY(file_arg(args.a[0]));
-    if (!file->inode() || file->is_path_only()) return file->is_path_only() ? Errno::EBADF : Errno::ESPIPE;
+    if (!file->inode()) return Errno::ESPIPE;
     return vectored ? vectored_io(args, direction, offset) : simple_io(args, direction, offset);
 }
 

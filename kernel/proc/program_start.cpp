@@ -53,7 +53,7 @@ uint64_t build_stack(const image::BootConfig& config, const LoadedProgram& progr
     AddressSpace& space = current_address_space();
     uint64_t stack_top = space.stack_top();
     auto mapped = space.map_anonymous(stack_top - AddressSpace::kStackLimit, AddressSpace::kStackLimit,
-                                      kProtRead | kProtWrite | (program.executable_stack ? kProtExec : 0),
+                                      kProtRead | kProtWrite | (program.executable_stack ? uint32_t{kProtExec} : 0u),
                                       VmaKind::Stack, "[stack]");
     if (!mapped.ok()) bad_image("no memory for the stack", mapped.error());
 

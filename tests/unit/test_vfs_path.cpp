@@ -193,6 +193,9 @@ TEST_F(PathTest, MountsHideWhatTheArchiveHadThere) {
     EXPECT_EQ(lookup_error("/tmp/old"), -ENOENT);
     EXPECT_EQ(lookup_error("/dev/sda"), -ENOENT);
     EXPECT_EQ(lookup_error("/dev/zero"), 0);
+    // The program replaces whatever the archive had at its path, a directory included.
+    mount(CpioBuilder().file("app/inner", "x").finish(), "/app");
+    EXPECT_EQ(file_text("/app"), std::string(kProgramBytes));
 }
 
 TEST_F(PathTest, DotDotLeavesMountedTmpfs) {

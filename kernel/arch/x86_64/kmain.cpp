@@ -57,6 +57,8 @@ extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
     if (start_info->magic != pvh::kStartInfoMagic) panic("not started through PVH (bad start_info magic)");
     uint64_t payload_end = 0;
     std::span<const uint8_t> payload_window = find_payload(payload_end);
+    uint64_t command_line_phys = start_info->cmdline_paddr;
+    // After this the boot window is gone: physical memory is reached through the direct map.
     MemoryLayout memory = memory_init(*start_info, payload_end);
     kernel_heap_init(physical_pages());
     run_global_constructors();
@@ -67,9 +69,7 @@ extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
     if (!payload_window.empty())
         payload = {static_cast<const uint8_t*>(phys_to_virt(payload_window.data() - reinterpret_cast<const uint8_t*>(kBootWindowBase))),
                    payload_window.size()};
-    const char* command_line = start_info->cmdline_paddr
-                                   ? static_cast<const char*>(phys_to_virt(start_info->cmdline_paddr))
-                                   : "";
+    const char* command_line = command_line_phys ? static_cast<const char*>(phys_to_virt(command_line_phys)) : "";
     UserEntry entry = start_program(payload, command_line, memory.ram_bytes);
     enter_user_mode(entry);
 }

@@ -11,6 +11,8 @@
 #include <cstring>
 
 extern "C" uint64_t boot_pml4[512];
+extern "C" char __kernel_start[], __text_end[], __data_start[], __kernel_end[],
+    kernel_stack_guard_page[];
 
 namespace ingot {
 namespace {
@@ -63,6 +65,35 @@ void build_direct_map(EarlyAllocator& early, uint64_t limit) {
     boot_pml4[256] = pdpt_phys | kPtePresent | kPteWritable;  // 0xFFFF800000000000
 }
 
+uint64_t zeroed_page_table() {
+    auto phys = page_allocator.allocate();
+    if (!phys.ok()) panic("out of memory for the kernel's page tables");
+    memset(phys_to_virt(phys.value()), 0, kPageSize);
+    return phys.value();
+}
+
+// Replaces the boot window (1 GiB, writable and executable) with 4 KiB mappings of just the
+// kernel image: text read-only and executable, rodata read-only, data and bss writable and
+// non-executable, and a hole under the kernel stack.
+void protect_kernel_image() {
+    uint64_t pd_phys = zeroed_page_table();
+    auto* pd = static_cast<uint64_t*>(phys_to_virt(pd_phys));
+    auto start = reinterpret_cast<uint64_t>(__kernel_start);
+    auto end = reinterpret_cast<uint64_t>(__kernel_end);
+    for (uint64_t va = start; va < end; va += kPageSize) {
+        if (va == reinterpret_cast<uint64_t>(kernel_stack_guard_page)) continue;
+        uint64_t& pde = pd[(va >> 21) & 0x1FF];
+        if (!pde) pde = zeroed_page_table() | kPtePresent | kPteWritable;
+        auto* pt = static_cast<uint64_t*>(phys_to_virt(pde & kPteAddressMask));
+        uint64_t flags = kPtePresent | kPteGlobal;
+        if (va >= reinterpret_cast<uint64_t>(__text_end)) flags |= kPteNoExecute;
+        if (va >= reinterpret_cast<uint64_t>(__data_start)) flags |= kPteWritable;
+        pt[(va >> 12) & 0x1FF] = (va - kBootWindowBase) | flags;
+    }
+    auto* pdpt = static_cast<uint64_t*>(phys_to_virt(boot_pml4[511] & kPteAddressMask));
+    pdpt[510] = pd_phys | kPtePresent | kPteWritable;
+}
+
 }  // namespace
 
 PageAllocator& physical_pages() { return page_allocator; }
@@ -93,8 +124,12 @@ MemoryLayout memory_init(const pvh::StartInfo& info, uint64_t reserved_end) {
     page_allocator.reserve_range(kLowMemoryEnd, early.end() - kLowMemoryEnd);
     layout.reserved_end = early.end();
 
+    protect_kernel_image();
     boot_pml4[0] = 0;  // drop the boot identity map: the lower half belongs to the program
-    x86::write_cr3(x86::read_cr3());
+    // Reloading CR3 does not flush global pages; toggling CR4.PGE does (Intel SDM Vol. 3A §4.10.4.1).
+    uint64_t cr4 = x86::read_cr4();
+    x86::write_cr4(cr4 & ~(1ull << 7));
+    x86::write_cr4(cr4 | (1ull << 7));
     return layout;
 }
 

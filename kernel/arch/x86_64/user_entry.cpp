@@ -7,13 +7,14 @@
 
 extern "C" void trap_return();
 
+extern "C" uint8_t kernel_stack_end[];  // linker.ld: 32 KiB above an unmapped guard page
+
 namespace ingot {
 namespace {
-alignas(16) uint8_t kernel_stack[32 * 1024];
 constexpr uint64_t kUserFlags = 0x202;  // IF, and the always-one bit 1
 }  // namespace
 
-uint64_t kernel_stack_top() { return reinterpret_cast<uint64_t>(kernel_stack + sizeof(kernel_stack)); }
+uint64_t kernel_stack_top() { return reinterpret_cast<uint64_t>(kernel_stack_end); }
 
 [[noreturn]] void enter_user_mode(const UserEntry& entry) {
     uint64_t top = kernel_stack_top();
