@@ -3,6 +3,8 @@
  * load this thread's kernel stack (DESIGN rule 1: never push onto the program's stack; its
  * red zone may hold live data). The frame built here has the TrapFrame layout. */
 
+#include <arch/x86_64/frame_macros.h>
+
 #define PERCPU_KERNEL_STACK 8
 #define PERCPU_USER_RSP 16
 #define USER_DATA (0x20 | 3)
@@ -21,40 +23,12 @@ syscall_entry:
     push %rcx                        /* user rip */
     push $0                          /* error code */
     push $-1                         /* "vector": marks a syscall frame */
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS
     mov %rsp, %rdi
     call syscall_from_user           /* returns nonzero when the frame must go back by iretq */
     test %al, %al
     jnz trap_return                  /* full restore, e.g. after rt_sigreturn */
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    POP_REGS
     add $16, %rsp                    /* vector, error code */
     pop %rcx                         /* rip, for sysret */
     add $8, %rsp                     /* cs */

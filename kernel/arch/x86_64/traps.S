@@ -2,41 +2,7 @@
  * calls trap_dispatch(TrapFrame*). Vectors that push an error code are listed in
  * Intel SDM Vol. 3A §6.15 (8, 10-14, 17, 21, 29, 30). */
 
-    .macro PUSH_REGS
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    .endm
-
-    .macro POP_REGS
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
-    .endm
+#include <arch/x86_64/frame_macros.h>
 
     .macro TRAP_STUB vector
     .balign 16
