@@ -1,5 +1,6 @@
 // Process identity and lifetime: exit, ids, the thread-pointer and libc start-up calls
 // (DESIGN rule 8), resource limits. One process, one thread: pid = tid = 1, no parent.
+#include <fs/fs_context.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
 #include <proc/process.h>
@@ -82,11 +83,15 @@ Result<int64_t> sys_prlimit64(const SyscallArgs& a) {
     Rlimit old = limit_of(resource);
     if (a.a[2]) {
         // As for an unprivileged Linux process: the soft limit moves freely up to the hard
-        // limit, and the hard limit can only come down. The values are recorded and reported;
-        // the descriptor table keeps its own fixed limit of 1024 (the initial NOFILE value).
+        // limit, and the hard limit can only come down. RLIMIT_NOFILE is enforced by the
+        // descriptor table; the others are recorded and reported.
         Rlimit requested = TRY(read_user<Rlimit>(a.a[2]));
         if (requested.cur > requested.max) return Errno::EINVAL;
         if (requested.max > old.max) return Errno::EPERM;
+        if (resource == kRlimitNofile) {
+            uint64_t fds = requested.cur > INT32_MAX ? INT32_MAX : requested.cur;
+            TRY(current_fs().fds.set_limit(static_cast<int>(fds)));
+        }
         limit_of(resource) = requested;
     }
     if (a.a[3]) TRY(write_user(a.a[3], old));

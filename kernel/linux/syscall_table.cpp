@@ -287,7 +287,7 @@ constexpr NumberedEntry kEntries[] = {
     {265, "linkat", nullptr},
     {266, "symlinkat", sys_symlinkat},
     {267, "readlinkat", sys_readlinkat},
-    {268, "fchmodat", nullptr},
+    {268, "fchmodat", sys_fchmodat},
     {269, "faccessat", sys_faccessat},
     {270, "pselect6", nullptr},
     {271, "ppoll", nullptr},

@@ -107,7 +107,9 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
     log_debug("boot: %lu MiB of RAM, program %.*s", ram_bytes >> 20, static_cast<int>(image.program_path.size()),
               image.program_path.data());
 
-    auto mounted = mount_root_filesystem(image.files, image.program_path, image.program);
+    // tmpfs may hold up to half of RAM, Linux's default for tmpfs.
+    auto mounted = mount_root_filesystem(image.files, image.program_path, image.program,
+                                         MountOptions{.tmpfs_capacity_bytes = ram_bytes / 2});
     if (!mounted.ok()) bad_image("cannot mount the image's files", mounted.error());
     auto streams = open_standard_streams(current_fs().fds);
     if (!streams.ok()) bad_image("cannot open the standard streams", streams.error());
