@@ -99,6 +99,38 @@
 #undef ETIMEDOUT
 #pragma push_macro("ECONNREFUSED")
 #undef ECONNREFUSED
+#pragma push_macro("EPROTO")
+#undef EPROTO
+#pragma push_macro("EDESTADDRREQ")
+#undef EDESTADDRREQ
+#pragma push_macro("EMSGSIZE")
+#undef EMSGSIZE
+#pragma push_macro("EPROTOTYPE")
+#undef EPROTOTYPE
+#pragma push_macro("ENOPROTOOPT")
+#undef ENOPROTOOPT
+#pragma push_macro("EPROTONOSUPPORT")
+#undef EPROTONOSUPPORT
+#pragma push_macro("EADDRNOTAVAIL")
+#undef EADDRNOTAVAIL
+#pragma push_macro("ENETDOWN")
+#undef ENETDOWN
+#pragma push_macro("ENETUNREACH")
+#undef ENETUNREACH
+#pragma push_macro("ECONNABORTED")
+#undef ECONNABORTED
+#pragma push_macro("ENOBUFS")
+#undef ENOBUFS
+#pragma push_macro("EISCONN")
+#undef EISCONN
+#pragma push_macro("ENOTCONN")
+#undef ENOTCONN
+#pragma push_macro("EHOSTUNREACH")
+#undef EHOSTUNREACH
+#pragma push_macro("EALREADY")
+#undef EALREADY
+#pragma push_macro("EINPROGRESS")
+#undef EINPROGRESS
 
 namespace ingot {
 
@@ -111,6 +143,11 @@ enum class Errno : int {
     ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, EILSEQ = 84, ENOTSOCK = 88,
     EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98, ECONNRESET = 104, ETIMEDOUT = 110,
     ECONNREFUSED = 111,
+    // Networking (asm-generic/errno.h).
+    EPROTO = 71, EDESTADDRREQ = 89, EMSGSIZE = 90, EPROTOTYPE = 91, ENOPROTOOPT = 92,
+    EPROTONOSUPPORT = 93, EADDRNOTAVAIL = 99, ENETDOWN = 100, ENETUNREACH = 101,
+    ECONNABORTED = 103, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107, EHOSTUNREACH = 113,
+    EALREADY = 114, EINPROGRESS = 115,
 };
 
 }  // namespace ingot
@@ -162,6 +199,22 @@ enum class Errno : int {
 #pragma pop_macro("ECONNRESET")
 #pragma pop_macro("ETIMEDOUT")
 #pragma pop_macro("ECONNREFUSED")
+#pragma pop_macro("EPROTO")
+#pragma pop_macro("EDESTADDRREQ")
+#pragma pop_macro("EMSGSIZE")
+#pragma pop_macro("EPROTOTYPE")
+#pragma pop_macro("ENOPROTOOPT")
+#pragma pop_macro("EPROTONOSUPPORT")
+#pragma pop_macro("EADDRNOTAVAIL")
+#pragma pop_macro("ENETDOWN")
+#pragma pop_macro("ENETUNREACH")
+#pragma pop_macro("ECONNABORTED")
+#pragma pop_macro("ENOBUFS")
+#pragma pop_macro("EISCONN")
+#pragma pop_macro("ENOTCONN")
+#pragma pop_macro("EHOSTUNREACH")
+#pragma pop_macro("EALREADY")
+#pragma pop_macro("EINPROGRESS")
 
 namespace ingot {
 
