@@ -16,6 +16,7 @@
 
 namespace ingot {
 
+class EpollFile;
 class Pipe;
 
 // poll(2) event bits, for whoever implements poll/select/epoll.
@@ -61,10 +62,15 @@ public:
     virtual Result<int> bytes_readable() const { return Errno::ENOTTY; }
     // poll(2) readiness.
     virtual uint32_t poll_events() const = 0;
+    // Changes whenever something happens that an edge-triggered waiter must hear about (data
+    // arrived, space freed, the other end closed), even if poll_events() looks the same.
+    // Files whose readiness never changes keep the default.
+    virtual uint64_t event_generation() const { return 0; }
     // What readlink("/proc/self/fd/N") shows: a path, or "pipe:[ino]".
     virtual OwnedString describe() const = 0;
     // The pipe behind a pipe end (F_GETPIPE_SZ), else null.
     virtual Pipe* pipe() const { return nullptr; }
+    virtual EpollFile* epoll() { return nullptr; }
 
     uint64_t offset() const { return offset_; }
     void set_offset(uint64_t offset) { offset_ = offset; }

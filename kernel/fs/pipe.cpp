@@ -36,6 +36,7 @@ Result<size_t> Pipe::read(IoBuffer& dst, bool nonblocking) {
     if (want > first && dst.copy_to_buffer(first, ring_.data(), want - first).ok()) done = want;
     head_ = (head_ + done) % capacity_;
     count_ -= done;
+    ++generation_;
     if (count_ == 0) head_ = 0;
     return done;
 }
@@ -56,6 +57,7 @@ Result<size_t> Pipe::write(IoBuffer& src, bool nonblocking) {
     size_t done = first;
     if (want > first && src.copy_from_buffer(first, ring_.data(), want - first).ok()) done = want;
     count_ += done;
+    ++generation_;
     return done;
 }
 

@@ -39,9 +39,10 @@ public:
     Result<size_t> set_capacity(size_t requested);
 
     void add_reader() { ++readers_; }
-    void drop_reader() { --readers_; }
+    void drop_reader() { --readers_; ++generation_; }
     void add_writer() { ++writers_; }
-    void drop_writer() { --writers_; }
+    void drop_writer() { --writers_; ++generation_; }
+    uint64_t generation() const { return generation_; }
     uint32_t readers() const { return readers_; }
     uint32_t writers() const { return writers_; }
 
@@ -55,6 +56,7 @@ private:
     size_t head_ = 0;  // index of the oldest byte
     size_t count_ = 0;
     uint32_t readers_ = 0, writers_ = 0;
+    uint64_t generation_ = 0;  // bumped by every read, write and close (for edge-triggered epoll)
     uint64_t inode_number_;
     FsTime created_;
 };
@@ -72,6 +74,7 @@ public:
     uint32_t poll_events() const override;
     OwnedString describe() const override;
     Pipe* pipe() const override { return pipe_.get(); }
+    uint64_t event_generation() const override { return pipe_->generation(); }
 
 private:
     RefPtr<Pipe> pipe_;

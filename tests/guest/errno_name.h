@@ -23,6 +23,7 @@ static inline const char* errno_name(int error) {
         case EROFS: return "EROFS";
         case ENAMETOOLONG: return "ENAMETOOLONG";
         case ENOSYS: return "ENOSYS";
+        case EAGAIN: return "EAGAIN";
         case ENOTEMPTY: return "ENOTEMPTY";
         case ELOOP: return "ELOOP";
         case EOPNOTSUPP: return "EOPNOTSUPP";

@@ -8,6 +8,7 @@
 #include <arch/x86_64/page_table_mmio.h>
 #include <arch/x86_64/tsc.h>
 #include <lib/log.h>
+#include <proc/event_loop.h>
 
 namespace ingot {
 namespace {
@@ -83,13 +84,20 @@ void apic_timer_fire_at(uint64_t tsc_deadline) {
     write(kInitialCount, static_cast<uint32_t>(count));
 }
 
-void sleep_until(uint64_t monotonic_deadline_ns) {
-    uint64_t deadline_tsc = tsc_at_boot() + ns_to_tsc_ticks(monotonic_deadline_ns);
-    while (x86::rdtsc() < deadline_tsc) {
+void halt_until(uint64_t monotonic_deadline_ns) {
+    constexpr uint64_t kFarFuture = 1ull << 62;  // ~146 years: no timer needed
+    if (monotonic_deadline_ns < kFarFuture) {
+        uint64_t deadline_tsc = tsc_at_boot() + ns_to_tsc_ticks(monotonic_deadline_ns);
+        if (x86::rdtsc() >= deadline_tsc) return;
         apic_timer_fire_at(deadline_tsc);
-        // sti takes effect after the next instruction, so no interrupt slips in before hlt.
-        asm volatile("sti; hlt; cli" ::: "memory");
     }
+    // sti takes effect after the next instruction, so no interrupt slips in before hlt.
+    asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+// Sleeping lets the event sources (network devices, protocol timers) keep running.
+void sleep_until(uint64_t monotonic_deadline_ns) {
+    (void)wait_until([] { return false; }, monotonic_deadline_ns);
 }
 
 }  // namespace ingot

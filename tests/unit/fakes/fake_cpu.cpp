@@ -2,8 +2,12 @@
 // variables, exiting throws so a test can observe the status, rt_sigreturn has no frame.
 #include "fakes/fake_cpu.h"
 
+#include "fakes/fake_clock.h"
+
 #include <linux/rt_sigreturn.h>
+#include <lib/clock.h>
 #include <proc/cpu_info.h>
+#include <proc/event_loop.h>
 #include <proc/process.h>
 #include <proc/user_registers.h>
 
@@ -20,6 +24,11 @@ uint64_t user_gs_base() { return gs_base; }
 [[noreturn]] void exit_program(int shell_status) { throw fake_cpu::ProgramExit{shell_status}; }
 
 Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) { return Errno::ENOSYS; }
+
+// Halting ends when the timer fires at the deadline: the simulated clock jumps there.
+void halt_until(uint64_t deadline_ns) {
+    if (deadline_ns != kNoDeadline && deadline_ns > monotonic_ns()) fake_clock::advance_ns(deadline_ns - monotonic_ns());
+}
 
 uint64_t cpu_hwcap() { return 0x178bfbff; }
 uint64_t cpu_hwcap2() { return 0; }

@@ -1,0 +1,39 @@
+// How the program's only thread waits in the kernel: it runs every event source (devices and
+// protocol timers), checks what it waits for, and otherwise halts the CPU until an interrupt or
+// the next deadline. No other thread exists, so nothing else ever needs to wake it.
+#pragma once
+
+#include <lib/function_ref.h>
+#include <lib/result.h>
+
+#include <cstdint>
+
+namespace ingot {
+
+inline constexpr uint64_t kNoDeadline = ~0ull;
+
+// Something that produces events: a network device, a protocol stack's timers.
+class EventSource {
+public:
+    // Handles whatever arrived and whatever timers expired by `now_ns`.
+    virtual void poll(uint64_t now_ns) = 0;
+    // When this source next needs poll() without an interrupt; kNoDeadline when never.
+    virtual uint64_t next_deadline() const = 0;
+
+protected:
+    ~EventSource() = default;
+};
+
+void add_event_source(EventSource& source);
+
+// Polls every source once (a system call that does not block still lets them make progress).
+void run_event_sources();
+
+// Returns true as soon as ready() holds, false when monotonic time reaches deadline_ns first.
+// EDEADLK when nothing could ever make ready() hold: no deadline and no event source.
+Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns);
+
+// Halts until an interrupt arrives or monotonic time reaches deadline_ns (architecture).
+void halt_until(uint64_t deadline_ns);
+
+}  // namespace ingot
