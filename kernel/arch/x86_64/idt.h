@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 namespace ingot {
 
 // Exception vectors (Intel SDM Vol. 3A table 6-1) and the kernel's interrupt vectors.
@@ -18,9 +20,16 @@ enum : int {
     kVectorAlignmentCheck = 17,
     kVectorSimd = 19,
     kVectorTimer = 32,
+    kFirstDeviceVector = 48,  // vectors for device interrupts (register_interrupt_handler)
+    kLastDeviceVector = 223,  // 0xE0-0xEF stay with the remapped legacy PICs
     kVectorSpurious = 255,
 };
 
 void idt_init();
+
+// Calls handler(context) on each interrupt at `vector` (kFirstDeviceVector to
+// kLastDeviceVector), then signals end of interrupt to the local APIC. A later call for the
+// same vector replaces the handler. Panics for a vector outside that range.
+void register_interrupt_handler(uint8_t vector, void (*handler)(void* context), void* context);
 
 }  // namespace ingot

@@ -56,6 +56,12 @@ void page_fault(TrapFrame& frame) {
     kernel_fault(frame, "page fault", address);
 }
 
+struct DeviceInterrupt {
+    void (*handler)(void* context);
+    void* context;
+};
+DeviceInterrupt device_interrupts[kLastDeviceVector - kFirstDeviceVector + 1];
+
 int signal_for_exception(uint64_t vector) {
     switch (vector) {
     case kVectorDivideError:
@@ -71,9 +77,20 @@ int signal_for_exception(uint64_t vector) {
 
 }  // namespace
 
+void register_interrupt_handler(uint8_t vector, void (*handler)(void* context), void* context) {
+    if (vector < kFirstDeviceVector || vector > kLastDeviceVector) panic("interrupt vector %u is not a device vector", vector);
+    device_interrupts[vector - kFirstDeviceVector] = {handler, context};
+}
+
 extern "C" void trap_dispatch(TrapFrame* frame) {
     uint64_t vector = frame->vector;
     if (vector == kVectorTimer) {
+        apic_end_of_interrupt();
+        return;
+    }
+    if (vector >= kFirstDeviceVector && vector <= kLastDeviceVector && device_interrupts[vector - kFirstDeviceVector].handler) {
+        DeviceInterrupt& device = device_interrupts[vector - kFirstDeviceVector];
+        device.handler(device.context);
         apic_end_of_interrupt();
         return;
     }
