@@ -8,7 +8,8 @@
 //                               shell reports for the program (exit code, or 128+signal), or
 //                               "panic\n" after a kernel panic.
 //   isa-debug-exit at kExitPort power-off: QEMU exits with (value << 1) | 1. The kernel writes the
-//                               low 7 bits of the status; the exact status travels on kControlPort.
+//                               low 7 bits of the status (kStatusPanic after a panic, so QEMU
+//                               alone exits 251); the exact status travels on kControlPort.
 #pragma once
 
 #include <cstdint>

@@ -33,14 +33,11 @@ void console_write(ConsoleStream stream, const char* data, size_t len) {
     com1.write(data, len);
 }
 
-[[noreturn]] void host_power_off(const char* control_line) {
+[[noreturn]] void host_power_off(const char* control_line, uint32_t exit_port_value) {
     if (have_debugcon) debugcon_write(image::kControlPort, control_line, __builtin_strlen(control_line));
     com1.flush();
-    int status = 0;
-    for (const char* p = control_line; *p; ++p)
-        if (*p >= '0' && *p <= '9') status = status * 10 + (*p - '0');
     // isa-debug-exit: QEMU exits with (value << 1) | 1.
-    x86::outl(image::kExitPort, static_cast<uint32_t>(status & 0x7F));
+    x86::outl(image::kExitPort, exit_port_value & 0x7F);
     for (;;) {
         x86::cli();
         x86::halt();
@@ -50,7 +47,7 @@ void console_write(ConsoleStream stream, const char* data, size_t len) {
 [[noreturn]] void host_exit(int status) {
     char line[32];
     format_to(line, sizeof(line), "status %d\n", status);
-    host_power_off(line);
+    host_power_off(line, static_cast<uint32_t>(status));
 }
 
 }  // namespace ingot

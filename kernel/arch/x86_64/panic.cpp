@@ -1,5 +1,6 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/host_channels.h>
+#include <image/host_channels.h>
 #include <lib/log.h>
 #include <lib/panic.h>
 
@@ -15,7 +16,7 @@ namespace ingot {
     va_start(args, fmt);
     log_line("panic: ", fmt, args);
     va_end(args);
-    host_power_off("panic\n");
+    host_power_off("panic\n", image::kStatusPanic);
 }
 
 }  // namespace ingot
