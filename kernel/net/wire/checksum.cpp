@@ -40,7 +40,7 @@ uint16_t sum_big_endian_words(std::span<const uint8_t> data) {
         n -= 4;
     }
     uint8_t tail[4] = {0, 0, 0, 0};  // the odd byte is the high byte of a zero-padded word
-    std::memcpy(tail, p, n);
+    if (n != 0) std::memcpy(tail, p, n);  // p may be null for an empty span
     uint32_t w;
     std::memcpy(&w, tail, 4);
     sum += w;
