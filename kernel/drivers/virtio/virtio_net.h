@@ -13,7 +13,7 @@
 #include <drivers/virtio/virtio_transport.h>
 #include <lib/result.h>
 #include <mm/device_memory.h>
-#include <net/frame_output.h>
+#include <net/network_device.h>
 #include <net/net_types.h>
 
 #include <cstddef>
@@ -24,7 +24,7 @@
 
 namespace ingot::virtio {
 
-class VirtioNet final : public net::FrameOutput {
+class VirtioNet final : public net::NetworkDevice {
 public:
     static constexpr uint16_t kReceiveQueue = 0;   // receiveq1 (§5.1.2)
     static constexpr uint16_t kTransmitQueue = 1;  // transmitq1
@@ -59,6 +59,11 @@ public:
     // The device's MAC address (VIRTIO_NET_F_MAC), or a random locally administered one when
     // the device has none (§5.1.5).
     const net::MacAddress& mac_address() const { return mac_; }
+    net::MacAddress device_mac() const override { return mac_; }
+    void collect(FunctionRef<void(std::span<const uint8_t>)> deliver) override {
+        poll_receive([&](std::span<const uint8_t> frame) { deliver(frame); });
+        reclaim_transmitted();
+    }
     // Whether the link is up: the device's status field with VIRTIO_NET_F_STATUS, else
     // always (§5.1.4.2).
     bool link_up();

@@ -1,0 +1,31 @@
+#include <net/network_stack.h>
+
+namespace ingot::net {
+namespace {
+NetworkStack* the_network = nullptr;
+}
+
+NetworkStack* machine_network() { return the_network; }
+void set_machine_network(NetworkStack* stack) { the_network = stack; }
+
+NetworkStack::NetworkStack(NetworkDevice& device, const InterfaceConfig& config, const TcpConfig& tcp_config,
+                           const SipHashKey& secret, uint32_t port_seed)
+    : device_(device), interface_(device, config), udp_(interface_, &interface_.icmp(), port_seed),
+      tcp_(interface_, tcp_config, secret) {
+    interface_.register_protocol(static_cast<uint8_t>(IpProtocol::Udp), &udp_);
+    interface_.register_protocol(static_cast<uint8_t>(IpProtocol::Tcp), &tcp_);
+}
+
+void NetworkStack::poll(uint64_t now_ns) {
+    device_.collect([&](std::span<const uint8_t> frame) { interface_.receive_frame(frame, now_ns); });
+    interface_.poll(now_ns);
+    tcp_.poll(now_ns);
+}
+
+uint64_t NetworkStack::next_deadline() const {
+    uint64_t deadline = tcp_.next_timer_deadline();
+    if (auto next = interface_.next_deadline(); next && *next < deadline) deadline = *next;
+    return deadline;
+}
+
+}  // namespace ingot::net
