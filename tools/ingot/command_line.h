@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <ingot/network_options.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@ struct RunOptions {
     std::optional<std::string> log_level;   // --log LEVEL
     std::optional<std::string> qemu;        // --qemu PATH
     bool dry_run = false;
+    NetworkOptions network;                 // --net, --ip, --gateway, -p
     std::vector<std::string> args;
 };
 

@@ -44,6 +44,7 @@ std::vector<std::string> qemu_arguments(const QemuInvocation& inv) {
     args.insert(args.end(), {"-m", qemu_memory_argument(inv.mem_bytes), "-nodefaults", "-no-user-config",
                              "-display", "none", "-no-reboot", "-kernel", inv.image_path});
     if (!inv.kernel_command_line.empty()) args.insert(args.end(), {"-append", inv.kernel_command_line});
+    args.insert(args.end(), inv.network_arguments.begin(), inv.network_arguments.end());
     args.insert(args.end(), {
         "-chardev", fd_chardev("out", kStdoutChannelFd),
         "-chardev", fd_chardev("err", kStderrChannelFd),
@@ -58,7 +59,8 @@ std::vector<std::string> qemu_arguments(const QemuInvocation& inv) {
 
 std::string boot_command_line(const std::string& argv0, const std::vector<std::string>& args,
                               const std::vector<std::string>& environment,
-                              const std::optional<std::string>& log_level) {
+                              const std::optional<std::string>& log_level,
+                              const std::vector<std::string>& kernel_options) {
     std::vector<std::string> tokens;
     if (!args.empty()) {
         tokens.push_back("ingot.a=" + percent_encode(argv0));
@@ -66,6 +68,7 @@ std::string boot_command_line(const std::string& argv0, const std::vector<std::s
     }
     for (const std::string& e : environment) tokens.push_back("ingot.e=" + percent_encode(e));
     if (log_level) tokens.push_back("ingot.k=" + percent_encode("log=" + *log_level));
+    for (const std::string& option : kernel_options) tokens.push_back("ingot.k=" + percent_encode(option));
     std::string line;
     for (const std::string& t : tokens) {
         if (!line.empty()) line += ' ';

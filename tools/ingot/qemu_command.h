@@ -21,6 +21,7 @@ struct QemuInvocation {
     std::string machine = "microvm";
     bool use_kvm = false;
     std::string kernel_command_line;  // -append; omitted when empty
+    std::vector<std::string> network_arguments;  // -netdev/-device, from qemu_network_arguments()
 };
 
 // The full argv (QEMU binary first).
@@ -28,10 +29,12 @@ std::vector<std::string> qemu_arguments(const QemuInvocation& invocation);
 
 // The guest boot command line (format.h): "ingot.a=" tokens for argv[0] and `args` (only when
 // `args` is non-empty, as they replace the image's arguments), "ingot.e=" for each environment
-// entry, "ingot.k=log=LEVEL" for a log level; values percent-encoded, tokens space-separated.
+// entry, "ingot.k=log=LEVEL" for a log level and "ingot.k=OPTION" for each kernel option;
+// values percent-encoded, tokens space-separated.
 std::string boot_command_line(const std::string& argv0, const std::vector<std::string>& args,
                               const std::vector<std::string>& environment,
-                              const std::optional<std::string>& log_level);
+                              const std::optional<std::string>& log_level,
+                              const std::vector<std::string>& kernel_options = {});
 
 // QEMU's -m value: the size in MiB, rounded up ("64M").
 std::string qemu_memory_argument(uint64_t bytes);

@@ -3,6 +3,7 @@
 #include <ingot/build_command.h>
 #include <ingot/cpio_writer.h>
 #include <ingot/file_io.h>
+#include <ingot/network_options.h>
 #include <ingot/image_reader.h>
 #include <ingot/image_writer.h>
 #include <ingot/kernel_source.h>
@@ -86,8 +87,9 @@ int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel)
     invocation.mem_bytes = options.mem_bytes ? *options.mem_bytes
                            : prepared.mem_bytes ? prepared.mem_bytes
                                                 : kDefaultMemBytes;
-    invocation.kernel_command_line =
-        boot_command_line(prepared.argv0, options.args, options.environment, options.log_level);
+    invocation.kernel_command_line = boot_command_line(prepared.argv0, options.args, options.environment,
+                                                       options.log_level, network_kernel_options(options.network));
+    invocation.network_arguments = qemu_network_arguments(options.network, options.machine);
 
     if (options.dry_run) {
         // The temporary image exists only while a run lasts; name it by what it would hold.
