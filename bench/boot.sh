@@ -3,7 +3,8 @@
 # is and how little memory it boots in, for three guests under the same QEMU:
 #   floor  bench/floor: a PVH kernel whose first instruction powers the machine off — the
 #          hypervisor's own cost, which no guest can go below;
-#   Ingot  the musl "hello, world" (tests/guest/hello.c) cast into an Ingot image;
+#   Ingot  the musl "hello, world" (tests/guest/hello.c) cast into an Ingot image, booted by
+#          `ingot run` and, to separate the tool's own cost, by its QEMU command alone;
 #   Linux  Debian's cloud kernel with an initramfs whose /init runs the same hello binary and
 #          powers off (bench/linux).
 # Each is measured on microvm and pc. Boot-to-exit time is the median of BENCH_RUNS (20) runs,
@@ -111,6 +112,21 @@ run_ingot() {  # MACHINE MIB [extra ingot options]
   [[ $status -eq 0 && "$(cat "$work/last.out")" == "hello, world" ]]
 }
 
+# The QEMU command that `ingot run` used, replayed without the tool: its channels are files
+# it opened as descriptors 3 (stdout), 4 (stderr) and 5 (control), so the replay opens the same.
+run_direct() {  # MACHINE MIB
+  local argv_file="$work/ingot-qemu-$1.argv" status=0
+  [[ -s "$argv_file" ]] || return 1
+  local -a argv
+  mapfile -d '' -t argv <"$argv_file"
+  for ((i = 0; i < ${#argv[@]} - 1; i++)); do
+    [[ "${argv[i]}" == -m ]] && argv[i + 1]="${2}M"
+  done
+  timeout "$probe_timeout" "$qemu" "${argv[@]}" </dev/null >/dev/null 2>&1 \
+    3>"$work/last.out" 4>"$work/last.err" 5>"$work/last.ctl" || status=$?
+  [[ "$(cat "$work/last.out")" == "hello, world" ]] && grep -q '^status 0$' "$work/last.ctl"
+}
+
 run_linux() {  # MACHINE MIB
   local status=0
   read -r -a margs <<<"${machine_args[$1]}"
@@ -123,25 +139,43 @@ run_linux() {  # MACHINE MIB
 
 # --- measurements ------------------------------------------------------------------------
 
-# Median boot-to-exit time in ms (one decimal) of $runs runs of GUEST on MACHINE; fails when
-# any run fails. The clock is bash's EPOCHREALTIME, so no extra process is timed.
-median_ms() {  # GUEST MACHINE
-  local -a times=()
+guests=(floor ingot direct linux)
+
+# Times every guest on MACHINE $runs times, round-robin — one run of each guest per round — so
+# that a change in the host's load while the benchmark runs falls on all of them alike. Leaves
+# the median in ms of each guest in median[GUEST.MACHINE], or n/a when any of its runs failed;
+# the raw times (us) go to $work/times-GUEST-MACHINE.txt. The clock is bash's EPOCHREALTIME, so
+# no extra process is timed.
+time_guests() {  # MACHINE
+  local machine="$1" guest start end
+  local -A samples=() failed=()
   for ((run = 0; run < runs; run++)); do
-    local start="$EPOCHREALTIME"
-    "run_$1" "$2" "$mem_mib" || return 1
-    local end="$EPOCHREALTIME"
-    times+=("$(( (${end/./} - ${start/./}) ))")
+    for guest in "${guests[@]}"; do
+      [[ -n "${failed[$guest]-}" ]] && continue
+      start="$EPOCHREALTIME"
+      if "run_$guest" "$machine" "$mem_mib"; then
+        end="$EPOCHREALTIME"
+        samples[$guest]+="$(( ${end/./} - ${start/./} )) "
+      else
+        failed[$guest]=yes
+      fi
+    done
   done
-  printf '%s\n' "${times[@]}" >"$work/times-$1-$2.txt"
-  printf '%s\n' "${times[@]}" | sort -n |
-    awk '{t[NR] = $1} END {m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2;
-                           printf "%.1f", m / 1000}'
+  for guest in "${guests[@]}"; do
+    median[$guest.$machine]=n/a
+    [[ -n "${failed[$guest]-}" ]] && continue
+    tr ' ' '\n' <<<"${samples[$guest]}" | grep . >"$work/times-$guest-$machine.txt"
+    median[$guest.$machine]="$(sort -n "$work/times-$guest-$machine.txt" |
+      awk '{t[NR] = $1} END {m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2;
+                             printf "%.1f", m / 1000}')"
+  done
 }
 
 # The smallest whole number of MiB that GUEST boots in on MACHINE (bisection over 1..512).
+# A probe that has not finished in 20 s has failed: with too little memory some boots hang
+# rather than fail (QEMU's own firmware does with -m 1), and a hang must not cost a minute.
 min_mem_mib() {  # GUEST MACHINE
-  local low=0 high=512
+  local low=0 high=512 probe_timeout=20
   "run_$1" "$2" "$high" || { echo ">512"; return; }
   while ((high - low > 1)); do
     local middle=$(( (low + high) / 2 ))
@@ -155,7 +189,8 @@ ingot_entry_ms() {  # MACHINE
   local -a values=()
   for _ in 1 2 3 4 5; do
     run_ingot "$1" "$mem_mib" --log debug || return 1
-    values+=("$(sed -n 's/.*program entry after \([0-9]*\) us.*/\1/p' "$work/last.err" | head -n 1)")
+    values+=("$(sed -n 's/.*program entry after \([0-9]*\) us.*/\1/p' "$work/last.err" |
+                 head -n 1)")
   done
   [[ -n "${values[0]}" ]] || return 1
   printf '%s\n' "${values[@]}" | sort -n | awk 'NR == 3 {printf "%.2f", $1 / 1000}'
@@ -174,43 +209,49 @@ size_of() { stat -c %s "$@" | awk '{s += $1} END {printf "%.1f KiB", s / 1024}';
 declare -A median minimum entry
 for machine in "${machines[@]}"; do
   learn_machine_args "$machine"
-  for guest in floor ingot linux; do
-    echo "bench: $guest on $machine: $runs timed runs" >&2
-    median[$guest.$machine]="$(median_ms "$guest" "$machine" || echo n/a)"
-    echo "bench: $guest on $machine: smallest memory" >&2
+  echo "bench: $machine: $runs timed runs of each guest" >&2
+  time_guests "$machine"
+  for guest in "${guests[@]}"; do
+    echo "bench: $machine: smallest memory for $guest" >&2
     minimum[$guest.$machine]="$(min_mem_mib "$guest" "$machine" 2>/dev/null || echo n/a)"
   done
   entry[ingot.$machine]="$(ingot_entry_ms "$machine" || echo n/a)"
   entry[linux.$machine]="$(linux_entry_ms "$machine" || echo n/a)"
   entry[floor.$machine]="-"
+  entry[direct.$machine]="-"
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a + 0 > 0 && b + 0 > 0) printf "%.1f", a / b;
                                            else printf "n/a"}'; }
 
 declare -A label=([floor]="floor (bare PVH kernel)" [ingot]="Ingot hello (ingot run)"
+                  [direct]="Ingot hello (its QEMU command alone)"
                   [linux]="Linux $(basename "$linux_kernel" | sed 's/^vmlinuz-//') hello")
 sizes_floor="$(size_of "$work/floor.elf")"
 sizes_ingot="$( [[ $ingot_ok == yes ]] && size_of "$work/hello.img" || echo n/a)"
 sizes_linux="$(size_of "$linux_kernel" "$linux_initramfs")"
-declare -A size=([floor]="$sizes_floor" [ingot]="$sizes_ingot" [linux]="$sizes_linux")
+declare -A size=([floor]="$sizes_floor" [ingot]="$sizes_ingot" [direct]="$sizes_ingot"
+                 [linux]="$sizes_linux")
 
 {
   echo "Boot to exit under QEMU $("$qemu" --version | awk 'NR == 1 {print $4}') ($accel_name)," \
        "median of $runs runs, -m ${mem_mib}M; $(date -u +%Y-%m-%d)"
   echo
-  echo "| guest | machine | boot to exit (ms) | smallest -m (MiB) | size | program entry (ms, guest clock) |"
+  echo "| guest | machine | boot to exit (ms) | smallest -m (MiB) | size |" \
+       "program entry (ms, guest clock) |"
   echo "|---|---|---:|---:|---:|---:|"
   for machine in "${machines[@]}"; do
-    for guest in floor ingot linux; do
+    for guest in "${guests[@]}"; do
       echo "| ${label[$guest]} | $machine | ${median[$guest.$machine]} |" \
            "${minimum[$guest.$machine]} | ${size[$guest]} | ${entry[$guest.$machine]} |"
     done
   done
   echo
   for machine in "${machines[@]}"; do
-    echo "- $machine: Ingot/floor = $(ratio "${median[ingot.$machine]}" "${median[floor.$machine]}")," \
-         "Linux/Ingot = $(ratio "${median[linux.$machine]}" "${median[ingot.$machine]}")"
+    ingot_ms="${median[ingot.$machine]}" floor_ms="${median[floor.$machine]}"
+    echo "- $machine: Ingot/floor = $(ratio "$ingot_ms" "$floor_ms")" \
+         "(its QEMU command alone: $(ratio "${median[direct.$machine]}" "$floor_ms"))," \
+         "Linux/Ingot = $(ratio "${median[linux.$machine]}" "$ingot_ms")"
   done
   if [[ -f "$kernel_elf" ]]; then
     loaded=0
@@ -220,7 +261,8 @@ declare -A size=([floor]="$sizes_floor" [ingot]="$sizes_ingot" [linux]="$sizes_l
     echo "- Ingot kernel alone: $(size_of "$kernel_elf") file, $loaded KiB loaded"
   fi
   for machine in "${machines[@]}"; do
-    echo "- QEMU machine options on $machine (as \`ingot run\` uses them): \`${machine_args[$machine]}\`"
+    echo "- QEMU machine options on $machine (those of \`ingot run\`):" \
+         "\`${machine_args[$machine]}\`"
   done
   echo "- Linux command line: \`$linux_append\`"
 } | tee "$work/results.md"

@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   libcli11-dev libfmt-dev nlohmann-json3-dev
   cpio binutils file gzip coreutils
-  iproute2 iputils-ping
+  iproute2 iputils-ping curl python3
 )
 # bench/boot.sh: apt-get download and dpkg-deb (both in every Debian) fetch the Linux kernel it
 # compares with; the rest it needs is already above.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares the Linux comparison guest for bench/boot.sh:
 #   prepare.sh CACHE_DIR WORK_DIR HELLO_PROGRAM
-# Downloads Debian's cloud kernel once into CACHE_DIR (the linux-image-*-cloud-amd64 package
-# that the linux-image-cloud-amd64 meta-package depends on), extracts its vmlinuz, and builds an
+# Downloads Debian's cloud kernel (the linux-image-*-cloud-amd64 package that the
+# linux-image-cloud-amd64 meta-package depends on) and keeps its vmlinuz in CACHE_DIR; builds an
 # initramfs (cpio newc, gzip) holding /init (init.c) and /hello. Prints two lines:
 #   kernel PATH
 #   initramfs PATH
@@ -23,21 +23,19 @@ else
   fi
   package="$(apt-cache depends "$meta" | awk '/Depends: linux-image-/ {print $2; exit}')"
   [[ -n "$package" ]] || { echo "bench: cannot resolve $meta" >&2; exit 1; }
-  deb="$(ls "$cache/${package}"_*.deb 2>/dev/null | head -n 1 || true)"
-  if [[ -z "$deb" ]]; then
-    echo "bench: downloading $package into $cache" >&2
-    # apt drops to the _apt user where it can; as root in a private directory it warns and
-    # downloads unsandboxed, which is harmless here.
-    (cd "$cache" && apt-get download "$package" </dev/null 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
-    deb="$(ls "$cache/${package}"_*.deb 2>/dev/null | head -n 1 || true)"
-    [[ -n "$deb" ]] || { echo "bench: download of $package failed" >&2; exit 1; }
-  fi
   kernel="$cache/vmlinuz-${package#linux-image-}"
   if [[ ! -s "$kernel" ]]; then
-    extract="$(mktemp -d "$cache/extract.XXXXXX")"
-    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$extract" --wildcards './boot/vmlinuz-*'
-    mv "$extract"/boot/vmlinuz-* "$kernel"
-    rm -rf "$extract"
+    echo "bench: downloading $package into $cache" >&2
+    download="$(mktemp -d "$cache/download.XXXXXX")"
+    # apt drops to the _apt user where it can; as root in a private directory it warns and
+    # downloads unsandboxed, which is harmless here.
+    (cd "$download" && apt-get download "$package" </dev/null 2>&1 |
+       grep -v '^W: Download is performed unsandboxed' >&2 || true)
+    deb="$(ls "$download/${package}"_*.deb 2>/dev/null | head -n 1 || true)"
+    [[ -n "$deb" ]] || { echo "bench: download of $package failed" >&2; exit 1; }
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$download" --wildcards './boot/vmlinuz-*'
+    mv "$download"/boot/vmlinuz-* "$kernel"
+    rm -rf "$download"
   fi
 fi
 

@@ -12,9 +12,9 @@ struct FsTime {
     uint32_t nanoseconds = 0;
 
     static FsTime from_seconds(int64_t seconds) { return FsTime{seconds, 0}; }
-    // The wall clock now (realtime_ns, lib/clock.h).
+    // The wall clock now, as file timestamps take it (realtime_coarse_ns, lib/clock.h).
     static FsTime now() {
-        uint64_t ns = realtime_ns();
+        uint64_t ns = realtime_coarse_ns();
         return FsTime{static_cast<int64_t>(ns / kNanosPerSecond), static_cast<uint32_t>(ns % kNanosPerSecond)};
     }
     bool operator==(const FsTime&) const = default;

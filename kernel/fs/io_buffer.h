@@ -22,6 +22,16 @@ public:
     static IoBuffer kernel_source(std::span<const uint8_t> bytes);
 
     size_t size() const { return length_; }
+    // The part of this buffer from offset on (clamped to size()), for a call that consumed a prefix.
+    IoBuffer tail(size_t offset) const {
+        IoBuffer rest = *this;
+        if (offset > length_) offset = length_;
+        rest.user_address_ += is_user_ ? offset : 0;
+        if (rest.kernel_bytes_) rest.kernel_bytes_ += offset;
+        if (rest.kernel_source_) rest.kernel_source_ += offset;
+        rest.length_ -= offset;
+        return rest;
+    }
 
     // Copies count bytes from src into this buffer at offset (the direction of a read).
     Result<void> copy_to_buffer(size_t offset, const void* src, size_t count);

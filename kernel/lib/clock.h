@@ -10,6 +10,10 @@ inline constexpr uint64_t kNanosPerSecond = 1'000'000'000;
 
 uint64_t monotonic_ns();
 uint64_t realtime_ns();
+// The wall clock for file timestamps, which Linux also takes from a coarse clock: before the
+// kernel has measured its clock (which takes a couple of milliseconds), the boot time from the
+// real-time clock, to the second; realtime_ns() afterwards. Boot never waits for a measurement.
+uint64_t realtime_coarse_ns();
 
 // Sleeps (halting the CPU) until monotonic_ns() >= deadline.
 void sleep_until(uint64_t monotonic_deadline_ns);

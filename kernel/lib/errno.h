@@ -131,6 +131,8 @@
 #undef EALREADY
 #pragma push_macro("EINPROGRESS")
 #undef EINPROGRESS
+#pragma push_macro("ESOCKTNOSUPPORT")
+#undef ESOCKTNOSUPPORT
 
 namespace ingot {
 
@@ -147,7 +149,7 @@ enum class Errno : int {
     EPROTO = 71, EDESTADDRREQ = 89, EMSGSIZE = 90, EPROTOTYPE = 91, ENOPROTOOPT = 92,
     EPROTONOSUPPORT = 93, EADDRNOTAVAIL = 99, ENETDOWN = 100, ENETUNREACH = 101,
     ECONNABORTED = 103, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107, EHOSTUNREACH = 113,
-    EALREADY = 114, EINPROGRESS = 115,
+    EALREADY = 114, EINPROGRESS = 115, ESOCKTNOSUPPORT = 94,
 };
 
 }  // namespace ingot
@@ -215,6 +217,7 @@ enum class Errno : int {
 #pragma pop_macro("EHOSTUNREACH")
 #pragma pop_macro("EALREADY")
 #pragma pop_macro("EINPROGRESS")
+#pragma pop_macro("ESOCKTNOSUPPORT")
 
 namespace ingot {
 

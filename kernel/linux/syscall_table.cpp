@@ -5,6 +5,7 @@
 #include <linux/sys_families.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_poll.h>
+#include <linux/sys_socket.h>
 #include <linux/syscall.h>
 
 #include <array>
@@ -61,21 +62,21 @@ constexpr NumberedEntry kEntries[] = {
     {38, "setitimer", nullptr},
     {39, "getpid", sys_getpid},
     {40, "sendfile", nullptr},
-    {41, "socket", nullptr},
-    {42, "connect", nullptr},
-    {43, "accept", nullptr},
-    {44, "sendto", nullptr},
-    {45, "recvfrom", nullptr},
-    {46, "sendmsg", nullptr},
-    {47, "recvmsg", nullptr},
-    {48, "shutdown", nullptr},
-    {49, "bind", nullptr},
-    {50, "listen", nullptr},
-    {51, "getsockname", nullptr},
-    {52, "getpeername", nullptr},
+    {41, "socket", sys_socket},
+    {42, "connect", sys_connect},
+    {43, "accept", sys_accept},
+    {44, "sendto", sys_sendto},
+    {45, "recvfrom", sys_recvfrom},
+    {46, "sendmsg", sys_sendmsg},
+    {47, "recvmsg", sys_recvmsg},
+    {48, "shutdown", sys_shutdown},
+    {49, "bind", sys_bind},
+    {50, "listen", sys_listen},
+    {51, "getsockname", sys_getsockname},
+    {52, "getpeername", sys_getpeername},
     {53, "socketpair", nullptr},
-    {54, "setsockopt", nullptr},
-    {55, "getsockopt", nullptr},
+    {54, "setsockopt", sys_setsockopt},
+    {55, "getsockopt", sys_getsockopt},
     {56, "clone", nullptr},
     {57, "fork", nullptr},
     {58, "vfork", nullptr},
@@ -308,7 +309,7 @@ constexpr NumberedEntry kEntries[] = {
     {285, "fallocate", nullptr},
     {286, "timerfd_settime", nullptr},
     {287, "timerfd_gettime", nullptr},
-    {288, "accept4", nullptr},
+    {288, "accept4", sys_accept4},
     {289, "signalfd4", nullptr},
     {290, "eventfd2", sys_eventfd2},
     {291, "epoll_create1", sys_epoll_create1},

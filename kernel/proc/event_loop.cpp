@@ -1,6 +1,7 @@
 #include <lib/clock.h>
 #include <proc/event_loop.h>
 
+#include <cstddef>
 #include <vector>
 
 namespace ingot {
@@ -22,6 +23,16 @@ uint64_t earliest_deadline(uint64_t deadline_ns) {
 }  // namespace
 
 void add_event_source(EventSource& source) { sources().push_back(&source); }
+
+void remove_event_source(EventSource& source) {
+    std::vector<EventSource*>& all = sources();
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (all[i] == &source) {
+            all.erase(all.begin() + static_cast<std::ptrdiff_t>(i));
+            return;
+        }
+    }
+}
 
 void run_event_sources() {
     uint64_t now = monotonic_ns();

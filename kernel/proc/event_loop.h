@@ -25,6 +25,8 @@ protected:
 };
 
 void add_event_source(EventSource& source);
+// Stops polling source (a device removed; tests tearing down their simulated network).
+void remove_event_source(EventSource& source);
 
 // Polls every source once (a system call that does not block still lets them make progress).
 void run_event_sources();

@@ -32,7 +32,6 @@ constexpr uint64_t kStackTopLimit = 0x0000'7FFF'FFFF'F000ull;
 // Static-pie programs load near 2/3 of the address space (Linux's ELF_ET_DYN_BASE) plus a
 // random number of pages.
 constexpr uint64_t kPieBase = 0x0000'5555'5555'0000ull;
-constexpr uint64_t kInitialStackBytes = 256 * 1024;
 
 uint64_t random_pages(uint64_t max_pages) {
     uint64_t r;
@@ -83,7 +82,11 @@ uint64_t build_stack(const image::BootConfig& config, const LoadedProgram& progr
     input.auxv = auxv;
     fill_random(input.random_bytes.data(), input.random_bytes.size());
 
-    std::vector<uint8_t> buffer(kInitialStackBytes);
+    // Room for every string, pointer and auxv pair, plus alignment slack.
+    size_t needed = 1024 + exe_path.size() + sizeof(auxv) + 8 * (config.argv().size() + config.envp().size());
+    for (std::string_view s : config.argv()) needed += s.size() + 1;
+    for (std::string_view s : config.envp()) needed += s.size() + 1;
+    std::vector<uint8_t> buffer(needed);
     auto stack = build_initial_stack(buffer, stack_top, input);
     if (!stack.ok()) bad_image("arguments and environment do not fit the initial stack", stack.error());
     auto copied = copy_to_user(stack.value().user_rsp, buffer.data() + stack.value().buffer_offset, stack.value().length);

@@ -18,31 +18,41 @@
 #   --guest-arg A          an argument for the guest run only, before ARGS (repeatable)
 #   --stderr-regex RE      the guest's stderr must match RE (grep -E, case-insensitive;
 #                          repeatable, every one must match)
-#   --timeout SECONDS      passed to `ingot run --timeout` (default 120)
+#   --timeout SECONDS      limit of each run: `ingot run --timeout`, timeout(1) natively
+#                          (default 120)
 #   --keep DIR             keep the captured outputs in DIR
 # Standard input is empty in both runs. Exit status: 0 pass, 1 fail, 2 usage.
 set -uo pipefail
 
 usage() {
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
+  awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0" >&2
   exit 2
+}
+
+# Every option takes a value; one given without it is a usage error, not an endless loop.
+needs_value() {
+  [[ $# -ge 2 ]] || { echo "difftest: $1 needs a value" >&2; usage; }
 }
 
 ingot="" status_expected="native" machine="microvm" mem="" files="" timeout=120 keep=""
 envs=() native_args=() guest_args=() stderr_regexes=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --ingot) ingot="${2-}"; shift 2 ;;
-    --status) status_expected="${2-}"; shift 2 ;;
-    --machine) machine="${2-}"; shift 2 ;;
-    --mem) mem="${2-}"; shift 2 ;;
-    --files) files="${2-}"; shift 2 ;;
-    --env) envs+=("${2-}"); shift 2 ;;
-    --native-arg) native_args+=("${2-}"); shift 2 ;;
-    --guest-arg) guest_args+=("${2-}"); shift 2 ;;
-    --stderr-regex) stderr_regexes+=("${2-}"); shift 2 ;;
-    --timeout) timeout="${2-}"; shift 2 ;;
-    --keep) keep="${2-}"; shift 2 ;;
+    --ingot|--status|--machine|--mem|--files|--env|--native-arg|--guest-arg|--stderr-regex|\
+    --timeout|--keep) needs_value "$@" ;;
+  esac
+  case "$1" in
+    --ingot) ingot="$2"; shift 2 ;;
+    --status) status_expected="$2"; shift 2 ;;
+    --machine) machine="$2"; shift 2 ;;
+    --mem) mem="$2"; shift 2 ;;
+    --files) files="$2"; shift 2 ;;
+    --env) envs+=("$2"); shift 2 ;;
+    --native-arg) native_args+=("$2"); shift 2 ;;
+    --guest-arg) guest_args+=("$2"); shift 2 ;;
+    --stderr-regex) stderr_regexes+=("$2"); shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
+    --keep) keep="$2"; shift 2 ;;
     --) shift; break ;;
     -h|--help) usage ;;
     -*) echo "difftest: unknown option '$1'" >&2; usage ;;
@@ -55,6 +65,7 @@ args=("$@")
 [[ -x "$ingot" ]] || { echo "difftest: ingot not found at '$ingot'" >&2; exit 2; }
 [[ -x "$program" ]] || { echo "difftest: program not found at '$program'" >&2; exit 2; }
 [[ "$status_expected" == native || "$status_expected" =~ ^[0-9]+$ ]] || usage
+[[ "$timeout" =~ ^[0-9]+$ ]] || usage
 for entry in "${envs[@]}"; do
   [[ "$entry" == *=* ]] || { echo "difftest: --env needs K=V, got '$entry'" >&2; exit 2; }
 done
@@ -70,11 +81,13 @@ name="$(basename "$program")"
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # Native run. The braces keep bash's own "Segmentation fault" notice out of our output, and
-# core dumps are off so a crashing test leaves nothing behind.
+# core dumps are off so a crashing test leaves nothing behind. timeout(1) passes a signal
+# death on as the same signal, so the status stays 128 + signal.
 native_status=0
 native_start=$(now_ms)
 {
-  ( ulimit -c 0; exec env -i "${envs[@]}" "$program" "${native_args[@]}" "${args[@]}" ) \
+  ( ulimit -c 0
+    exec timeout -k 5 "$timeout" env -i "${envs[@]}" "$program" "${native_args[@]}" "${args[@]}" ) \
     </dev/null >"$work/native.stdout" 2>"$work/native.stderr"
 } 2>/dev/null || native_status=$?
 native_ms=$(( $(now_ms) - native_start ))

@@ -1,6 +1,7 @@
 // The wall clock: the CMOS real-time clock (MC146818 registers 0x00-0x09, status A/B) read once,
 // then carried forward by the TSC.
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/tsc.h>
 #include <lib/clock.h>
 
 namespace ingot {
@@ -31,8 +32,15 @@ int64_t read_rtc_seconds() {
 }
 
 int64_t realtime_offset_ns = -1;  // wall clock minus monotonic
+int64_t boot_rtc_seconds = -1;
 
 }  // namespace
+
+uint64_t realtime_coarse_ns() {
+    if (realtime_offset_ns >= 0 || tsc_calibrated()) return realtime_ns();
+    if (boot_rtc_seconds < 0) boot_rtc_seconds = read_rtc_seconds();
+    return static_cast<uint64_t>(boot_rtc_seconds) * kNanosPerSecond;
+}
 
 uint64_t realtime_ns() {
     if (realtime_offset_ns < 0) {

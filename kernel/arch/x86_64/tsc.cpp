@@ -84,6 +84,8 @@ void calibrate() {
 
 }  // namespace
 
+bool tsc_calibrated() { return tsc_hz != 0; }
+
 uint64_t tsc_frequency() {
     if (!tsc_hz) calibrate();
     return tsc_hz;

@@ -10,6 +10,7 @@ uint64_t monotonic = 0;
 }  // namespace
 
 uint64_t realtime_ns() { return realtime; }
+uint64_t realtime_coarse_ns() { return realtime; }
 uint64_t monotonic_ns() { return monotonic; }
 // Sleeping only moves the clocks forward.
 void sleep_until(uint64_t deadline) {
