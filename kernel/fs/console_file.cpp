@@ -31,18 +31,7 @@ Result<size_t> ConsoleFile::write(IoBuffer& src) {
     return done;
 }
 
-InodeStat ConsoleFile::stat() const {
-    InodeStat st;
-    FileSystem& fs = pipe_filesystem();
-    st.device = fs.device_id();
-    st.device_major = fs.device_major();
-    st.device_minor = fs.device_minor();
-    st.inode_number = inode_number_;
-    st.link_count = 1;
-    st.mode = kModeFifo | 0600;
-    st.block_size = kBlockSize;
-    return st;
-}
+InodeStat ConsoleFile::stat() const { return pipefs_stat(inode_number_, kModeFifo | 0600); }
 
 uint32_t ConsoleFile::poll_events() const {
     // Input is at end of file: readable, and hung up (no writer will ever come).

@@ -92,15 +92,8 @@ size_t EpollFile::collect(const FdTable& fds, EpollEvent* out, size_t capacity) 
     return count;
 }
 
-InodeStat EpollFile::stat() const {
-    InodeStat st;
-    st.device = pipe_filesystem().device_id();
-    st.inode_number = inode_number_;
-    st.link_count = 1;
-    st.mode = 0600;
-    st.block_size = 4096;
-    return st;
-}
+// Anonymous inodes have no file type bits, as Linux reports them.
+InodeStat EpollFile::stat() const { return pipefs_stat(inode_number_, 0600); }
 
 uint32_t EpollFile::poll_events() const {
     // An epoll descriptor is itself readable while one of its entries is ready (level view).

@@ -34,15 +34,8 @@ Result<size_t> EventFdFile::write(IoBuffer& src) {
     return sizeof(value);
 }
 
-InodeStat EventFdFile::stat() const {
-    InodeStat st;
-    st.device = pipe_filesystem().device_id();
-    st.inode_number = inode_number_;
-    st.link_count = 1;
-    st.mode = 0600;  // anonymous inodes have no file type bits, as Linux reports them
-    st.block_size = 4096;
-    return st;
-}
+// Anonymous inodes have no file type bits, as Linux reports them.
+InodeStat EventFdFile::stat() const { return pipefs_stat(inode_number_, 0600); }
 
 uint32_t EventFdFile::poll_events() const {
     uint32_t events = 0;

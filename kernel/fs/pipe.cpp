@@ -77,16 +77,21 @@ Result<size_t> Pipe::set_capacity(size_t requested) {
     return capacity;
 }
 
-InodeStat Pipe::stat() const {
+InodeStat pipefs_stat(uint64_t inode_number, uint32_t mode) {
     InodeStat st;
     FileSystem& fs = pipe_filesystem();
     st.device = fs.device_id();
     st.device_major = fs.device_major();
     st.device_minor = fs.device_minor();
-    st.inode_number = inode_number_;
+    st.inode_number = inode_number;
     st.link_count = 1;
-    st.mode = kModeFifo | 0600;
+    st.mode = mode;
     st.block_size = kBlockSize;
+    return st;
+}
+
+InodeStat Pipe::stat() const {
+    InodeStat st = pipefs_stat(inode_number_, kModeFifo | 0600);
     st.access_time = st.modify_time = st.change_time = created_;
     return st;
 }

@@ -21,6 +21,10 @@ namespace ingot {
 // The pseudo file system that pipes and console streams report in st_dev.
 FileSystem& pipe_filesystem();
 
+// fstat(2) of an object that lives only in the pipe file system (pipes, the standard streams,
+// eventfd and epoll descriptors): device and block size of pipefs, one link, the given mode.
+InodeStat pipefs_stat(uint64_t inode_number, uint32_t mode);
+
 class Pipe final : public RefCounted {
 public:
     Pipe();
