@@ -25,9 +25,18 @@ int main(int argc, char** argv) {
             perror("tcp_hello_server: accept");
             return 1;
         }
+        // Read the whole request head: closing with unread data would reset the connection
+        // (RFC 9293 §3.6.1), and the client could lose the response.
         char request[4096];
-        ssize_t got = read(client, request, sizeof request);
-        if (got <= 0 || strncmp(request, "GET ", 4) != 0) return 2;
+        size_t used = 0;
+        while (used < sizeof request - 1) {
+            ssize_t got = read(client, request + used, sizeof request - 1 - used);
+            if (got <= 0) return 2;
+            used += (size_t)got;
+            request[used] = '\0';
+            if (strstr(request, "\r\n\r\n")) break;
+        }
+        if (strncmp(request, "GET ", 4) != 0) return 2;
         const char* body = "hello from ingot\n";
         char response[256];
         int length = snprintf(response, sizeof response,
