@@ -1,3 +1,4 @@
+#include <lib/clock.h>
 #include <net/network_stack.h>
 
 namespace ingot::net {
@@ -7,6 +8,12 @@ NetworkStack* the_network = nullptr;
 
 NetworkStack* machine_network() { return the_network; }
 void set_machine_network(NetworkStack* stack) { the_network = stack; }
+
+void drain_network(uint64_t limit_ns) {
+    if (!the_network) return;
+    TcpStack& tcp = the_network->tcp();
+    (void)wait_until([&] { return tcp.unsettled_connection_count() == 0; }, monotonic_ns() + limit_ns);
+}
 
 NetworkStack::NetworkStack(NetworkDevice& device, const InterfaceConfig& config, const TcpConfig& tcp_config,
                            const SipHashKey& secret, uint32_t port_seed)

@@ -36,6 +36,11 @@ private:
     TcpStack tcp_;
 };
 
+// Before power-off: lets the program's TCP connections deliver what it wrote and their FIN, as
+// Linux keeps sending after a process exits, for at most `limit_ns`. The caller has closed
+// the program's descriptors.
+void drain_network(uint64_t limit_ns);
+
 // The machine's network stack; nullptr when the machine has no network device.
 NetworkStack* machine_network();
 void set_machine_network(NetworkStack* stack);

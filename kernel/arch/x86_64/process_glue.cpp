@@ -7,6 +7,9 @@
 #include <arch/x86_64/trap_frame.h>
 #include <lib/random.h>
 #include <linux/syscall.h>
+#include <fs/fs_context.h>
+#include <lib/clock.h>
+#include <net/network_stack.h>
 #include <proc/cpu_info.h>
 #include <proc/process.h>
 #include <proc/user_registers.h>
@@ -31,7 +34,15 @@ uint64_t user_fs_base() { return x86::rdmsr(x86::kMsrFsBase); }
 void set_user_gs_base(uint64_t base) { x86::wrmsr(x86::kMsrKernelGsBase, base); }
 uint64_t user_gs_base() { return x86::rdmsr(x86::kMsrKernelGsBase); }
 
-[[noreturn]] void exit_program(int shell_status) { host_exit(shell_status); }
+// Closing every descriptor sends the FIN of each open connection; the network then gets up to
+// two seconds to deliver what the program wrote before the machine goes away.
+[[noreturn]] void exit_program(int shell_status) {
+    if (net::machine_network()) {
+        current_fs().fds.close_all();
+        net::drain_network(2 * kNanosPerSecond);
+    }
+    host_exit(shell_status);
+}
 
 // RDRAND (Intel SDM Vol. 1 §7.3.17) when the CPU has it; it may transiently fail, so retry.
 // Without it the TSC's low bits, mixed, are all there is: weak, and said so at boot.

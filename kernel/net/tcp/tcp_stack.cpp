@@ -185,4 +185,14 @@ uint64_t TcpStack::next_timer_deadline() const {
 
 size_t TcpStack::connection_count() const { return connections_; }
 
+size_t TcpStack::unsettled_connection_count() const {
+    size_t count = 0;
+    for (const Slot& slot : slots_) {
+        if (!slot.connection) continue;
+        TcpState state = slot.connection->state();
+        if (state != TcpState::FinWait2 && state != TcpState::TimeWait && state != TcpState::Closed) ++count;
+    }
+    return count;
+}
+
 }  // namespace ingot::net

@@ -100,6 +100,9 @@ public:
     // --- Introspection ---------------------------------------------------------------------
     // Connection objects held in any state (handed out, queued, orphaned, TIME-WAIT).
     size_t connection_count() const;
+    // Connections whose data or FIN the peer has not acknowledged yet (anything but
+    // FIN-WAIT-2, TIME-WAIT and closed): what must drain before the machine powers off.
+    size_t unsettled_connection_count() const;
     size_t listener_count() const { return listener_slots_.size(); }
     const TcpCounters& counters() const { return env_.counters(); }
     const TcpConfig& config() const { return env_.config(); }
