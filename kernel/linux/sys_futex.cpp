@@ -4,6 +4,7 @@
 #include <lib/clock.h>
 #include <lib/log.h>
 #include <linux/sys_families.h>
+#include <linux/user_time.h>
 #include <mm/user_memory.h>
 #include <proc/process.h>
 #include <proc/signals.h>
@@ -16,16 +17,6 @@ constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWakeOp = 5, 
               kWakeBitset = 10;
 constexpr int kPrivateFlag = 128, kClockRealtimeFlag = 256;
 
-struct Timespec {
-    int64_t sec, nsec;
-};
-
-Result<uint64_t> read_timeout(uint64_t user) {
-    Timespec t = TRY(read_user<Timespec>(user));
-    if (t.sec < 0 || t.nsec < 0 || t.nsec >= static_cast<int64_t>(kNanosPerSecond)) return Errno::EINVAL;
-    if (static_cast<uint64_t>(t.sec) > ~0ull / kNanosPerSecond - 1) return ~0ull;
-    return static_cast<uint64_t>(t.sec) * kNanosPerSecond + t.nsec;
-}
 
 Result<void> check_futex_word(uint64_t uaddr) {
     if (uaddr & 3) return Errno::EINVAL;
@@ -40,7 +31,7 @@ Result<int64_t> wait(uint64_t uaddr, uint32_t expected, uint64_t timeout_user, b
         log_error("deadlock: the program waits on a futex with no other thread to wake it");
         exit_program(128 + kSigKill);
     }
-    uint64_t timeout = TRY(read_timeout(timeout_user));
+    uint64_t timeout = TRY(read_timespec_ns(timeout_user));
     uint64_t now = monotonic_ns();
     uint64_t deadline;
     if (absolute) {

@@ -4,6 +4,7 @@
 #include <fs/fs_context.h>
 #include <lib/clock.h>
 #include <linux/sys_poll.h>
+#include <linux/user_time.h>
 #include <mm/user_memory.h>
 #include <proc/event_loop.h>
 #include <proc/process.h>
@@ -19,9 +20,6 @@ struct PollFd {
     int32_t fd;
     int16_t events;
     int16_t revents;
-};
-struct Timespec {
-    int64_t sec, nsec;
 };
 struct Timeval {
     int64_t sec, usec;
@@ -45,10 +43,7 @@ uint64_t deadline_after(uint64_t timeout_ns) {
 
 Result<uint64_t> read_timespec_deadline(uint64_t user) {
     if (!user) return kNoDeadline;
-    Timespec t = TRY(read_user<Timespec>(user));
-    if (t.sec < 0 || t.nsec < 0 || t.nsec >= static_cast<int64_t>(kNanosPerSecond)) return Errno::EINVAL;
-    if (static_cast<uint64_t>(t.sec) > (kNoDeadline >> 1) / kNanosPerSecond) return kNoDeadline;
-    return deadline_after(static_cast<uint64_t>(t.sec) * kNanosPerSecond + t.nsec);
+    return deadline_after(TRY(read_timespec_ns(user)));
 }
 
 // Runs `wait` with the signal mask temporarily replaced, as ppoll/pselect6 do.

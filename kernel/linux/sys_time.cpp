@@ -3,6 +3,7 @@
 // that runs.
 #include <lib/clock.h>
 #include <linux/sys_families.h>
+#include <linux/user_time.h>
 #include <mm/user_memory.h>
 
 namespace ingot {
@@ -13,10 +14,6 @@ constexpr int kClockRealtime = 0, kClockMonotonic = 1, kClockProcessCputime = 2,
               kClockRealtimeAlarm = 8, kClockBoottimeAlarm = 9, kClockTai = 11;
 constexpr int kTimerAbstime = 1;
 
-struct Timespec {
-    int64_t sec;
-    int64_t nsec;
-};
 struct Timeval {
     int64_t sec;
     int64_t usec;
@@ -41,13 +38,6 @@ Result<uint64_t> clock_now(int clock) {
 
 Timespec to_timespec(uint64_t ns) {
     return {static_cast<int64_t>(ns / kNanosPerSecond), static_cast<int64_t>(ns % kNanosPerSecond)};
-}
-
-Result<uint64_t> read_timespec(uint64_t user) {
-    Timespec t = TRY(read_user<Timespec>(user));
-    if (t.sec < 0 || t.nsec < 0 || t.nsec >= static_cast<int64_t>(kNanosPerSecond)) return Errno::EINVAL;
-    if (static_cast<uint64_t>(t.sec) > ~0ull / kNanosPerSecond - 1) return ~0ull;  // effectively forever
-    return static_cast<uint64_t>(t.sec) * kNanosPerSecond + t.nsec;
 }
 
 // Sleeps on `clock` until the absolute time `deadline`.
@@ -90,7 +80,7 @@ Result<int64_t> sys_time(const SyscallArgs& a) {
 }
 
 Result<int64_t> sys_nanosleep(const SyscallArgs& a) {
-    uint64_t duration = TRY(read_timespec(a.a[0]));
+    uint64_t duration = TRY(read_timespec_ns(a.a[0]));
     uint64_t now = monotonic_ns();
     sleep_on_clock(kClockMonotonic, now + duration < now ? ~0ull : now + duration);
     return 0;  // never interrupted: no asynchronous signals reach the program
@@ -100,7 +90,7 @@ Result<int64_t> sys_clock_nanosleep(const SyscallArgs& a) {
     int clock = static_cast<int>(a.a[0]);
     if (clock == kClockThreadCputime) return Errno::EINVAL;  // Linux refuses it too
     uint64_t now = TRY(clock_now(clock));
-    uint64_t when = TRY(read_timespec(a.a[2]));
+    uint64_t when = TRY(read_timespec_ns(a.a[2]));
     // Linux returns errors from clock_nanosleep directly (not through errno), but the raw
     // syscall uses the same -errno convention as every other call.
     uint64_t deadline = (a.a[1] & kTimerAbstime) ? when : (now + when < now ? ~0ull : now + when);
