@@ -131,6 +131,9 @@ Result<int64_t> sys_madvise(const SyscallArgs& a) {
         return 0;
     }
     if (advice == kMadvRemove) return Errno::EOPNOTSUPP;
+    // Advice Linux knows (asm-generic/mman-common.h: 0-4, 8-23, 100, 101); anything else is EINVAL.
+    bool known = (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 23) || advice == 100 || advice == 101;
+    if (!known) return Errno::EINVAL;
     // Every other advice is a hint about future use; ignoring it is what a kernel without
     // swap or a page cache correctly does. The range must still be mapped.
     for (uint64_t page = addr; page < addr + *rounded; page += kPageSize)

@@ -198,6 +198,8 @@ TEST_F(SyscallTest, MmapFamilyValidatesArguments) {
     EXPECT_EQ(call(kMprotect, address, 4096 * 4, 1), -ENOMEM);
     EXPECT_EQ(call(kMunmap, address + 1, 4096), -EINVAL);
     EXPECT_EQ(call(kMunmap, address, 0), -EINVAL);
+    EXPECT_EQ(call(28 /* madvise */, address, 4096, 12345), -EINVAL);  // unknown advice
+    EXPECT_EQ(call(28 /* madvise */, address, 4096, 4 /* MADV_DONTNEED */), 0);
     EXPECT_EQ(call(kMunmap, address, 8192), 0);
 }
 
