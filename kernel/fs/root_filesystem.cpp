@@ -48,8 +48,8 @@ public:
     TreeBuilder(RefPtr<FileSystem> fs, DirectoryRef root) : fs_(std::move(fs)), root_(std::move(root)) {}
 
     Result<void> add_archive(std::span<const uint8_t> archive);
-    // Creates path (relative to the root) as a read-only regular file over data.
-    Result<void> add_static_file(std::string_view path, uint32_t permissions, std::span<const uint8_t> data);
+    // Puts file at path (relative to the root), replacing what was there.
+    Result<void> add_file(std::string_view path, InodeRef file);
 
 private:
     struct HardLink {
@@ -163,12 +163,11 @@ Result<void> TreeBuilder::add_entry(const CpioEntry& entry) {
     return dir->add_entry(name, std::move(node));
 }
 
-Result<void> TreeBuilder::add_static_file(std::string_view path, uint32_t permissions, std::span<const uint8_t> data) {
+Result<void> TreeBuilder::add_file(std::string_view path, InodeRef file) {
     std::string_view name;
     DirectoryRef dir = TRY(parent_directory(path, name, 0));
     if (name.empty()) return Errno::EINVAL;
     TRY(remove_if_present(dir, name));
-    InodeRef file(new StaticFile(fs_, permissions, data));
     return dir->add_entry(name, std::move(file));
 }
 
@@ -206,7 +205,7 @@ Result<void> build_tree(const RefPtr<FileSystem>& root_fs, const DirectoryRef& r
                         const MountOptions& options) {
     TreeBuilder builder(root_fs, root);
     TRY(builder.add_archive(cpio_archive));
-    TRY(builder.add_static_file(program_path, 0755, program_bytes));
+    TRY(builder.add_file(program_path, InodeRef(new StaticFile(root_fs, 0755, program_bytes))));
     RefPtr<FileSystem> tmp_fs = make_ref<FileSystem>(kTmpfsMagic, false, options.tmpfs_capacity_bytes);
     TRY(graft(root, "tmp", DirectoryRef(new RamDirectory(tmp_fs, 01777, root))));
     TRY(graft(root, "dev", make_dev(root)));
@@ -231,6 +230,14 @@ Result<void> mount_root_filesystem(std::span<const uint8_t> cpio_archive, std::s
     }
     vfs::set_root(std::move(root));
     return {};
+}
+
+Result<void> put_system_file(std::string_view path, std::vector<uint8_t> contents) {
+    DirectoryRef root = vfs::root();
+    if (!root || path.empty() || path.front() != '/') return Errno::EINVAL;
+    RefPtr<FileSystem> fs(&root->fs());
+    TreeBuilder builder(fs, root);
+    return builder.add_file(path, InodeRef(new StaticFile(fs, 0644, std::move(contents))));
 }
 
 }  // namespace ingot

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace ingot {
 
@@ -28,5 +29,11 @@ struct MountOptions {
 // An empty archive gives an empty root.
 Result<void> mount_root_filesystem(std::span<const uint8_t> cpio_archive, std::string_view program_path,
                                    std::span<const uint8_t> program_bytes, const MountOptions& options = {});
+
+// Creates or replaces the read-only file at path (absolute) in the root file system with
+// contents (mode 0644, kept by the file), making missing directories (0755). For the files the
+// kernel writes itself, such as /etc/resolv.conf; open descriptors keep the old contents.
+// EINVAL before the root is mounted or for a relative path.
+Result<void> put_system_file(std::string_view path, std::vector<uint8_t> contents);
 
 }  // namespace ingot

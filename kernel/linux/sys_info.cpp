@@ -6,6 +6,7 @@
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
+#include <proc/host_name.h>
 
 #include <cstring>
 
@@ -38,7 +39,7 @@ constexpr unsigned kGrndNonblock = 1, kGrndRandom = 2, kGrndInsecure = 4;
 Result<int64_t> sys_uname(const SyscallArgs& a) {
     Utsname u{};
     strcpy(u.sysname, "Linux");  // the ABI the program talks to; programs branch on it
-    strcpy(u.nodename, "ingot");
+    memcpy(u.nodename, machine_host_name.data(), machine_host_name.size());
     strcpy(u.release, kRelease);
     strcpy(u.version, "#1 Ingot unikernel");
     strcpy(u.machine, "x86_64");

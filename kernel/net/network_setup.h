@@ -1,6 +1,7 @@
-// Bringing up the network at boot when the image or the command line asks for it (kernel
-// option "ip=ADDRESS/PREFIX", optionally "gateway=ADDRESS"); without "ip" the kernel does not
-// even look for a network card, so programs that need no network boot as fast as before.
+// Bringing up the network at boot when the image or the command line asks for it, with the
+// kernel option "ip=dhcp" or "ip=ADDRESS/PREFIX" (then optionally "gateway=ADDRESS" and
+// "dns=ADDRESS[,ADDRESS...]"). Without "ip" the kernel does not even look for a network card,
+// so programs that need no network boot as fast as before.
 #pragma once
 
 #include <image/boot_config.h>
@@ -9,8 +10,10 @@
 
 namespace ingot::net {
 
-// Finds the network card, starts the stack and reports its address on the kernel channel.
-// A missing card or a malformed option is reported; the program still starts.
+// Finds the network card, starts the stack and, with DHCP, waits (up to ten seconds) for a
+// lease before the program starts. Reports the address, gateway and MAC on the kernel channel
+// and writes /etc/resolv.conf and /etc/hosts unless the image brings its own. A missing card
+// or a malformed option is reported; the program still starts.
 void start_networking(std::string_view command_line, const image::BootConfig& config);
 
 }  // namespace ingot::net

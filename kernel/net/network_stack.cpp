@@ -23,15 +23,27 @@ NetworkStack::NetworkStack(NetworkDevice& device, const InterfaceConfig& config,
     interface_.register_protocol(static_cast<uint8_t>(IpProtocol::Tcp), &tcp_);
 }
 
+Result<void> NetworkStack::start_dhcp(DhcpObserver* observer, uint32_t random_seed, uint64_t now_ns) {
+    if (dhcp_) return Errno::EALREADY;
+    dhcp_.emplace(interface_, udp_, observer, random_seed);
+    auto started = dhcp_->start(now_ns);
+    if (!started.ok()) dhcp_.reset();
+    return started;
+}
+
 void NetworkStack::poll(uint64_t now_ns) {
     device_.collect([&](std::span<const uint8_t> frame) { interface_.receive_frame(frame, now_ns); });
     interface_.poll(now_ns);
     tcp_.poll(now_ns);
+    if (dhcp_) dhcp_->poll(now_ns);
 }
 
 uint64_t NetworkStack::next_deadline() const {
     uint64_t deadline = tcp_.next_timer_deadline();
     if (auto next = interface_.next_deadline(); next && *next < deadline) deadline = *next;
+    if (dhcp_) {
+        if (auto next = dhcp_->next_deadline(); next && *next < deadline) deadline = *next;
+    }
     return deadline;
 }
 

@@ -2,6 +2,7 @@
 // TCP transports, driven as an event source of the kernel's wait loop (proc/event_loop.h).
 #pragma once
 
+#include <net/dhcp/dhcp_client.h>
 #include <net/interface.h>
 #include <net/network_device.h>
 #include <net/tcp/siphash.h>
@@ -10,6 +11,7 @@
 #include <proc/event_loop.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace ingot::net {
 
@@ -25,6 +27,12 @@ public:
     void poll(uint64_t now_ns) override;
     uint64_t next_deadline() const override;
 
+    // Acquires the interface's address with DHCP from now on (the interface starts without
+    // one); observer (may be null) hears of leases. EADDRINUSE if UDP port 68 is taken.
+    Result<void> start_dhcp(DhcpObserver* observer, uint32_t random_seed, uint64_t now_ns);
+    // The DHCP client; nullptr unless start_dhcp() was called.
+    const DhcpClient* dhcp() const { return dhcp_ ? &*dhcp_ : nullptr; }
+
     Interface& interface() { return interface_; }
     Udp& udp() { return udp_; }
     TcpStack& tcp() { return tcp_; }
@@ -34,6 +42,7 @@ private:
     Interface interface_;
     Udp udp_;
     TcpStack tcp_;
+    std::optional<DhcpClient> dhcp_;  // after udp_: its endpoint must go first
 };
 
 // Before power-off: lets the program's TCP connections deliver what it wrote and their FIN, as

@@ -12,16 +12,16 @@ bool contains(const std::vector<std::string>& args, const std::string& value) {
     return std::find(args.begin(), args.end(), value) != args.end();
 }
 
-TEST(IngotNetwork, NoneIsTheDefaultAndAddsNothing) {
+TEST(IngotNetwork, NoneAddsNothing) {
     NetworkOptions options = parse_network_options("none", std::nullopt, std::nullopt, {});
     EXPECT_EQ(options.mode, NetworkOptions::Mode::None);
     EXPECT_TRUE(qemu_network_arguments(options, "microvm").empty());
     EXPECT_TRUE(network_kernel_options(options).empty());
 }
 
-TEST(IngotNetwork, UserNetworkDefaultsToQemusAddresses) {
+TEST(IngotNetwork, UserNetworkUsesDhcp) {
     NetworkOptions options = parse_network_options("user", std::nullopt, std::nullopt, {"8080:80", "5353:53/udp"});
-    EXPECT_EQ(network_kernel_options(options), (std::vector<std::string>{"ip=10.0.2.15/24", "gateway=10.0.2.2"}));
+    EXPECT_EQ(network_kernel_options(options), (std::vector<std::string>{"ip=dhcp"}));
     auto pci = qemu_network_arguments(options, "q35");
     EXPECT_TRUE(contains(pci, "user,id=net0,hostfwd=tcp::8080-:80,hostfwd=udp::5353-:53"));
     EXPECT_TRUE(contains(pci, "virtio-net-pci,netdev=net0"));
@@ -30,8 +30,15 @@ TEST(IngotNetwork, UserNetworkDefaultsToQemusAddresses) {
     EXPECT_TRUE(contains(mmio, "virtio-mmio.force-legacy=false"));
 }
 
-TEST(IngotNetwork, TapNeedsAnAddress) {
-    EXPECT_THROW(parse_network_options("tap:tap0", std::nullopt, std::nullopt, {}), ToolError);
+TEST(IngotNetwork, StaticAddressOnTheUserNetworkGetsQemusGatewayAndNameServer) {
+    NetworkOptions options = parse_network_options("user", std::string("10.0.2.30/24"), std::nullopt, {});
+    EXPECT_EQ(network_kernel_options(options),
+              (std::vector<std::string>{"ip=10.0.2.30/24", "gateway=10.0.2.2", "dns=10.0.2.3"}));
+}
+
+TEST(IngotNetwork, TapUsesDhcpOrAStaticAddress) {
+    EXPECT_EQ(network_kernel_options(parse_network_options("tap:tap0", std::nullopt, std::nullopt, {})),
+              (std::vector<std::string>{"ip=dhcp"}));
     NetworkOptions options = parse_network_options("tap:tap0", std::string("192.0.2.2/24"), std::string("192.0.2.1"), {});
     EXPECT_TRUE(contains(qemu_network_arguments(options, "pc"), "tap,id=net0,ifname=tap0,script=no,downscript=no"));
     EXPECT_EQ(network_kernel_options(options), (std::vector<std::string>{"ip=192.0.2.2/24", "gateway=192.0.2.1"}));
@@ -49,6 +56,7 @@ TEST(IngotNetwork, RejectsMalformedOptions) {
     bad("user", std::string("10.0.0.2/33"), std::nullopt, {});
     bad("user", std::string("10.0.0.256/24"), std::nullopt, {});
     bad("user", std::nullopt, std::string("gateway"), {});
+    bad("user", std::nullopt, std::string("10.0.2.2"), {});  // a gateway without an address
     bad("user", std::nullopt, std::nullopt, {"80"});
     bad("user", std::nullopt, std::nullopt, {"0:80"});
     bad("user", std::nullopt, std::nullopt, {"80:70000"});

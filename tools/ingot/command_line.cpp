@@ -73,12 +73,12 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_option("--files", parsed.run.files_dir, "Directory to use as the guest's root file system")->type_name("DIR");
     run->add_option("--timeout", parsed.run.timeout_seconds, "Stop the guest after SECONDS")->type_name("SECONDS");
     run->add_option("--log", parsed.run.log_level, "Kernel log level: error, warn, info or debug")->type_name("LEVEL");
-    std::string net = "none";
+    std::string net = "user";
     std::optional<std::string> ip, gateway;
     std::vector<std::string> publish;
-    run->add_option("--net", net, "Network: user (QEMU's user network), tap:IFNAME or none (default)")->type_name("MODE");
-    run->add_option("--ip", ip, "Guest address with prefix (default with --net user: 10.0.2.15/24)")->type_name("A.B.C.D/P");
-    run->add_option("--gateway", gateway, "Guest's default gateway (default with --net user: 10.0.2.2)")->type_name("A.B.C.D");
+    run->add_option("--net", net, "Network: user (QEMU's user network, the default), tap:IFNAME or none")->type_name("MODE");
+    run->add_option("--ip", ip, "Static guest address with prefix (default: DHCP)")->type_name("A.B.C.D/P");
+    run->add_option("--gateway", gateway, "Gateway for a static address (--net user: 10.0.2.2)")->type_name("A.B.C.D");
     run->add_option("-p,--publish", publish, "Forward a host port to the guest (--net user; repeatable)")->type_name("HOST:GUEST[/udp]");
     run->add_option("--qemu", parsed.run.qemu, "QEMU binary (default: $INGOT_QEMU, else qemu-system-x86_64)")->type_name("PATH");
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");

@@ -62,22 +62,26 @@ NetworkOptions parse_network_options(const std::string& net, const std::optional
     }
     if (net == "user") {
         options.mode = NetworkOptions::Mode::User;
-        options.ip = ip.value_or("10.0.2.15/24");
-        options.gateway = gateway.value_or(ip ? "" : "10.0.2.2");
     } else if (net.rfind("tap:", 0) == 0 && net.size() > 4) {
         options.mode = NetworkOptions::Mode::Tap;
         options.tap_interface = net.substr(4);
-        if (!ip) throw usage_error("--net tap: needs --ip ADDRESS/PREFIX (the guest has no DHCP client yet)");
         if (!publish.empty()) throw usage_error("-p works with --net user only (a TAP guest is reached at its own address)");
-        options.ip = *ip;
-        options.gateway = gateway.value_or("");
     } else {
         throw usage_error("--net: expected user, tap:IFNAME or none, got '" + net + "'");
     }
+    for (const std::string& p : publish) options.forwards.push_back(parse_forward(p));
+    if (!ip) {
+        if (gateway) throw usage_error("--gateway needs --ip (with DHCP the server names the gateway)");
+        return options;  // DHCP
+    }
+    options.ip = *ip;
+    // QEMU's user network puts its gateway and name server at fixed addresses.
+    bool user = options.mode == NetworkOptions::Mode::User;
+    options.gateway = gateway.value_or(user ? "10.0.2.2" : "");
+    if (user) options.dns = "10.0.2.3";
     if (!valid_ipv4_with_prefix(options.ip)) throw usage_error("--ip: expected A.B.C.D/PREFIX, got '" + options.ip + "'");
     if (!options.gateway.empty() && !valid_ipv4(options.gateway))
         throw usage_error("--gateway: expected A.B.C.D, got '" + options.gateway + "'");
-    for (const std::string& p : publish) options.forwards.push_back(parse_forward(p));
     return options;
 }
 
@@ -102,8 +106,10 @@ std::vector<std::string> qemu_network_arguments(const NetworkOptions& options, c
 
 std::vector<std::string> network_kernel_options(const NetworkOptions& options) {
     if (options.mode == NetworkOptions::Mode::None) return {};
+    if (options.ip.empty()) return {"ip=dhcp"};
     std::vector<std::string> kernel_options = {"ip=" + options.ip};
     if (!options.gateway.empty()) kernel_options.push_back("gateway=" + options.gateway);
+    if (!options.dns.empty()) kernel_options.push_back("dns=" + options.dns);
     return kernel_options;
 }
 

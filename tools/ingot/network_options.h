@@ -20,14 +20,15 @@ struct NetworkOptions {
     enum class Mode { None, User, Tap };
     Mode mode = Mode::None;
     std::string tap_interface;
-    std::string ip;       // "A.B.C.D/P"
+    std::string ip;       // "A.B.C.D/P"; empty: DHCP
     std::string gateway;  // "A.B.C.D", may be empty
+    std::string dns;      // name server "A.B.C.D", may be empty
     std::vector<PortForward> forwards;
 };
 
-// Checks and combines the options; throws usage_error with a one-line message. With "user",
-// the address defaults to QEMU's user network (10.0.2.15/24, gateway 10.0.2.2). The guest has
-// no DHCP client yet, so "tap" needs --ip.
+// Checks and combines the options; throws usage_error with a one-line message. Without --ip
+// the guest asks DHCP (QEMU's user network has a server; a TAP network needs one). A static
+// address on the user network gets its gateway (10.0.2.2) and name server (10.0.2.3).
 NetworkOptions parse_network_options(const std::string& net, const std::optional<std::string>& ip,
                                      const std::optional<std::string>& gateway,
                                      const std::vector<std::string>& publish);
@@ -36,7 +37,8 @@ NetworkOptions parse_network_options(const std::string& net, const std::optional
 // modern) on microvm. Empty for Mode::None.
 std::vector<std::string> qemu_network_arguments(const NetworkOptions& options, const std::string& machine);
 
-// The kernel options for the boot command line: "ip=..." and "gateway=...".
+// The kernel options for the boot command line: "ip=dhcp", or "ip=A.B.C.D/P" with
+// "gateway=..." and "dns=..." when known.
 std::vector<std::string> network_kernel_options(const NetworkOptions& options);
 
 }  // namespace ingot::tool
