@@ -1,8 +1,11 @@
 # Entry points. The build itself is CMake's (CMakeLists.txt); this file only sequences it.
 #   make        configure and build everything into build/
-#   make demo   install dependencies, build, boot the demo image
+#   make demo   install dependencies, build, boot the demo image, then the HTTP server image
+#               and fetch pages from it with curl
 #   make test   install dependencies, build, run every test (unit and boot)
-#   make bench  install dependencies, build, run the boot benchmark (bench/boot.sh)
+#   make bench  install dependencies, build, run the benchmarks (bench/boot.sh, bench/http.sh)
+#   make fuzz   install clang, build the network receive fuzzer into build-fuzz/ and run it
+#               for FUZZ_SECONDS over a copy of tests/fuzz/corpus/network_receive
 #   make clean  remove build/
 
 BUILD_DIR ?= build
@@ -11,10 +14,15 @@ JOBS ?= $(shell nproc)
 # Boot tests run QEMU under TCG, one busy core each: more parallelism than this only thrashes.
 TEST_JOBS ?= 2
 
+# The fuzzer needs clang and a build of its own (sanitizers, coverage instrumentation).
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 300
+
 INGOT := $(BUILD_DIR)/bin/ingot
 DEMO_IMAGE := $(BUILD_DIR)/examples/demo/demo.img
+HTTP_IMAGE := $(BUILD_DIR)/examples/http-server/http-server.img
 
-.PHONY: all build deps bench-deps demo test bench clean
+.PHONY: all build deps bench-deps fuzz-deps demo test bench fuzz clean
 
 all: build
 
@@ -28,6 +36,9 @@ deps:
 bench-deps:
 	@scripts/install-deps.sh --bench
 
+fuzz-deps:
+	@scripts/install-deps.sh --fuzz
+
 # Each target installs, then builds, then runs, in that order even under make -j.
 demo: deps
 	@$(MAKE) --no-print-directory build
@@ -37,6 +48,8 @@ demo: deps
 	@echo
 	@echo "image: $(DEMO_IMAGE), $$(du -k --apparent-size $(DEMO_IMAGE) | cut -f1) KiB" \
 	      "(the program alone: $$(du -k --apparent-size $(BUILD_DIR)/examples/demo/demo | cut -f1) KiB)"
+	@echo
+	@examples/http-server/demo.sh $(INGOT) $(HTTP_IMAGE)
 
 test: deps
 	@$(MAKE) --no-print-directory build
@@ -45,6 +58,14 @@ test: deps
 bench: bench-deps
 	@$(MAKE) --no-print-directory build
 	@BUILD_DIR=$(BUILD_DIR) bench/boot.sh
+	@BUILD_DIR=$(BUILD_DIR) bench/http.sh
+
+fuzz: fuzz-deps
+	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	       -DCMAKE_CXX_COMPILER=clang++ -DINGOT_FUZZ=ON --log-level=WARNING
+	@cmake --build $(FUZZ_BUILD_DIR) --target network-receive-fuzzer -j$(JOBS)
+	@tests/fuzz/run_fuzzer.sh $(FUZZ_BUILD_DIR)/fuzz/network-receive-fuzzer \
+	       tests/fuzz/corpus/network_receive $(FUZZ_BUILD_DIR)/run $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR)

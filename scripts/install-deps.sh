@@ -3,7 +3,8 @@
 # Only what is missing is installed; when nothing is missing the script prints nothing.
 #
 #   scripts/install-deps.sh          build and test dependencies
-#   scripts/install-deps.sh --bench  the same, plus what bench/boot.sh needs
+#   scripts/install-deps.sh --bench  the same, plus what bench/boot.sh and bench/http.sh need
+#   scripts/install-deps.sh --fuzz   the same, plus clang and libFuzzer for `make fuzz`
 #
 # Runs as root (CI) or through sudo; never asks questions and needs no terminal.
 set -euo pipefail
@@ -18,13 +19,16 @@ packages=(
   iproute2 iputils-ping curl python3
 )
 # bench/boot.sh: apt-get download and dpkg-deb (both in every Debian) fetch the Linux kernel it
-# compares with; the rest it needs is already above.
-bench_packages=(apt dpkg)
+# compares with; bench/http.sh also needs wrk, which loads the HTTP servers.
+bench_packages=(apt dpkg wrk)
+# make fuzz: clang with libFuzzer and the sanitizer runtimes (Debian 12's clang is clang 14).
+fuzz_packages=(clang libclang-rt-14-dev)
 
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=("${bench_packages[@]}") ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --fuzz) packages+=("${fuzz_packages[@]}") ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
