@@ -27,6 +27,16 @@ static inline const char* errno_name(int error) {
         case ENOTEMPTY: return "ENOTEMPTY";
         case ELOOP: return "ELOOP";
         case EOPNOTSUPP: return "EOPNOTSUPP";
+        case EINPROGRESS: return "EINPROGRESS";
+        case EALREADY: return "EALREADY";
+        case ECONNREFUSED: return "ECONNREFUSED";
+        case ECONNRESET: return "ECONNRESET";
+        case ETIMEDOUT: return "ETIMEDOUT";
+        case EHOSTUNREACH: return "EHOSTUNREACH";
+        case ENETUNREACH: return "ENETUNREACH";
+        case ENOTCONN: return "ENOTCONN";
+        case EPIPE: return "EPIPE";
+        case EAFNOSUPPORT: return "EAFNOSUPPORT";
         default: return "E?";
     }
 }
