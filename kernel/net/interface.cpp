@@ -9,6 +9,10 @@ namespace ingot::net {
 namespace {
 
 constexpr uint8_t protocol_icmp = static_cast<uint8_t>(IpProtocol::Icmp);
+constexpr Ipv4Address loopback_address = Ipv4Address::from_octets(127, 0, 0, 1);
+// Looped-back datagrams not yet delivered; beyond this a sender gets ENOBUFS (a program
+// writing to itself faster than it reads).
+constexpr size_t max_looped_back = 256;
 
 // RFC 1112 §6.4: an IPv4 multicast group maps to 01:00:5e followed by its low 23 bits.
 MacAddress multicast_mac(Ipv4Address group) {
@@ -91,9 +95,10 @@ void Interface::receive_ipv4(std::span<const uint8_t> bytes, uint64_t now_ns) {
         return;
     }
     const Ipv4Packet& packet = parsed.value();
-    // RFC 1122 §3.2.1.3: a broadcast or multicast source is silently discarded.
-    if (packet.source().is_broadcast() || packet.source().is_multicast() ||
-        !accepts_destination(packet.destination())) {
+    // RFC 1122 §3.2.1.3: a broadcast or multicast source is silently discarded, and so is
+    // 127/8 arriving from the wire.
+    if (packet.source().is_broadcast() || packet.source().is_multicast() || packet.source().is_loopback() ||
+        packet.destination().is_loopback() || !accepts_destination(packet.destination())) {
         ++statistics_.ip_address_errors;
         return;
     }
@@ -118,11 +123,35 @@ void Interface::deliver(const Ipv4Packet& packet, uint64_t now_ns) {
 
 void Interface::poll(uint64_t now_ns) {
     now_ns_ = now_ns;
+    deliver_looped_back(now_ns);
     arp_.poll(now_ns);
     reassembler_.poll(now_ns);
 }
 
+void Interface::deliver_looped_back(uint64_t now_ns) {
+    // Only what was queued before this call: the answers it provokes wait for the next poll.
+    std::vector<std::vector<uint8_t>> batch;
+    batch.swap(looped_back_);
+    for (const std::vector<uint8_t>& datagram : batch) {
+        auto parsed = Ipv4Packet::parse(datagram);
+        if (!parsed.ok()) continue;  // built by us: cannot happen
+        ++statistics_.ip_received;
+        deliver(parsed.value(), now_ns);
+    }
+}
+
+Result<void> Interface::loop_back(std::span<const uint8_t> datagram) {
+    if (looped_back_.size() >= max_looped_back) {
+        ++statistics_.ip_send_discards;
+        return Errno::ENOBUFS;
+    }
+    looped_back_.emplace_back(datagram.begin(), datagram.end());
+    ++statistics_.looped_back;
+    return {};
+}
+
 std::optional<uint64_t> Interface::next_deadline() const {
+    if (!looped_back_.empty()) return now_ns_;
     std::optional<uint64_t> arp = arp_.next_deadline();
     std::optional<uint64_t> reassembly = reassembler_.next_deadline();
     if (arp && reassembly) return std::min(*arp, *reassembly);
@@ -134,7 +163,14 @@ void Interface::announce(uint64_t now_ns) {
     arp_.announce(now_ns);
 }
 
-Ipv4Address Interface::source_address_for(Ipv4Address) const { return address_; }
+Ipv4Address Interface::source_address_for(Ipv4Address destination) const {
+    // RFC 1122 §3.3.6 leaves the choice to the host; Linux answers from 127.0.0.1 on lo.
+    return destination.is_loopback() ? loopback_address : address_;
+}
+
+bool Interface::is_local_address(Ipv4Address address) const {
+    return address.is_loopback() || (!address_.is_unspecified() && address == address_);
+}
 
 size_t Interface::max_transport_size(Ipv4Address) const {
     return mtu_ - Ipv4Packet::min_header_size;
@@ -154,9 +190,11 @@ Result<void> Interface::send_ipv4_parts(Ipv4Address source, Ipv4Address destinat
         ++statistics_.ip_too_big;
         return Errno::EMSGSIZE;  // DF is always set: the sender must send less (RFC 1191)
     }
+    bool to_ourselves = is_local_address(destination);
     if (source.is_unspecified()) {
-        source = address_;
-    } else if (source != address_) {
+        source = source_address_for(destination);
+    } else if (!is_local_address(source) || (source.is_loopback() && !to_ourselves)) {
+        // RFC 1122 §3.2.1.3: 127/8 must never appear outside the host.
         ++statistics_.ip_send_discards;
         return Errno::EADDRNOTAVAIL;
     }
@@ -168,9 +206,10 @@ Result<void> Interface::send_ipv4_parts(Ipv4Address source, Ipv4Address destinat
         group = MacAddress::broadcast();
     } else if (destination.is_multicast()) {
         group = multicast_mac(destination);
-    } else if (address_.is_unspecified() || destination.is_unspecified() ||
-               destination.is_loopback() || destination == address_) {
-        ++statistics_.ip_no_route;  // no loopback device
+    } else if (to_ourselves) {
+        // Built below like any datagram, then queued instead of sent.
+    } else if (address_.is_unspecified() || destination.is_unspecified()) {
+        ++statistics_.ip_no_route;
         return Errno::ENETUNREACH;
     } else if (!destination.same_subnet(address_, prefix_length_)) {
         if (gateway_.is_unspecified()) {
@@ -193,6 +232,7 @@ Result<void> Interface::send_ipv4_parts(Ipv4Address source, Ipv4Address destinat
     // multicast). Unicast uses the default of 64.
     if (group && !group->is_broadcast()) fields.ttl = 1;
     TRY(emit_ipv4_header(fields, datagram));
+    if (to_ourselves) return loop_back(datagram);
     transmit_error_ = Errno{0};
     if (group) {
         transmit_datagram(*group, datagram);

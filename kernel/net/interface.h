@@ -1,6 +1,8 @@
 // One Ethernet interface with one IPv4 address: receives frames from the driver, runs ARP and
 // IPv4 (validation, reassembly, demultiplexing to transports, ICMP), and sends transport
-// segments as IPv4 datagrams in Ethernet frames (Ipv4Output). Driven entirely by its caller:
+// segments as IPv4 datagrams in Ethernet frames (Ipv4Output). Datagrams to 127.0.0.0/8 or to
+// the interface's own address loop back: they are queued and delivered by the next poll(),
+// never re-entering a transport from inside its own send. Driven entirely by its caller:
 // receive_frame() for each frame, poll() for timers; it never reads a clock. Sends use the
 // time of the latest receive_frame() or poll() call.
 #pragma once
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 
 namespace ingot::net {
 
@@ -44,6 +47,7 @@ struct InterfaceStatistics {
     uint64_t frames_sent = 0;
     uint64_t bytes_sent = 0;
     uint64_t send_errors = 0;            // the driver refused a frame
+    uint64_t looped_back = 0;            // datagrams to ourselves, never on the wire
     uint64_t ip_received = 0;
     uint64_t ip_header_errors = 0;       // bad version, IHL, length or checksum
     uint64_t ip_truncated = 0;           // shorter than its total length
@@ -85,7 +89,8 @@ public:
     // Runs timers: ARP retries and expiry, announcements, reassembly timeouts.
     void poll(uint64_t now_ns);
 
-    // The earliest time poll() has timer work, or nullopt.
+    // The earliest time poll() has work (timers, or looped-back datagrams: then a time
+    // already past), or nullopt.
     std::optional<uint64_t> next_deadline() const;
 
     // Announces our address with gratuitous ARP (RFC 5227 §2.3), at start or after a change.
@@ -98,8 +103,11 @@ public:
     Result<void> send_ipv4_parts(Ipv4Address source, Ipv4Address destination, uint8_t protocol,
                                  std::span<const uint8_t> header,
                                  std::span<const uint8_t> payload) override;
+    // 127.0.0.1 for loopback destinations, else the interface's address.
     Ipv4Address source_address_for(Ipv4Address destination) const override;
     size_t max_transport_size(Ipv4Address destination) const override;
+    // 127.0.0.0/8 and the interface's address.
+    bool is_local_address(Ipv4Address address) const override;
 
     const InterfaceStatistics& statistics() const { return statistics_; }
     const Arp& arp() const { return arp_; }
@@ -117,6 +125,9 @@ private:
     void deliver(const Ipv4Packet& packet, uint64_t now_ns);
     bool accepts_destination(Ipv4Address destination) const;
     bool is_broadcast_for_us(Ipv4Address destination) const;
+    // Queues a finished datagram (in the transmit buffer) for delivery by the next poll().
+    Result<void> loop_back(std::span<const uint8_t> datagram);
+    void deliver_looped_back(uint64_t now_ns);
     // Pads to the Ethernet minimum, hands the frame to the driver and counts it.
     Result<void> transmit_frame(size_t length);
     Result<void> send_to_driver(std::span<const uint8_t> frame);
@@ -137,6 +148,7 @@ private:
     Ipv4Reassembler reassembler_;
     Icmp icmp_;
     std::array<uint8_t, EthernetFrame::header_size + EthernetFrame::max_payload_size> tx_frame_{};
+    std::vector<std::vector<uint8_t>> looped_back_;
     InterfaceStatistics statistics_;
 };
 

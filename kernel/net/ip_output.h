@@ -37,6 +37,11 @@ public:
     // The local address IPv4 puts in the source field for datagrams to destination (needed in
     // advance for the pseudo-header checksum); any() when there is no usable address.
     virtual Ipv4Address source_address_for(Ipv4Address destination) const = 0;
+    // Whether address belongs to this host, so that a socket may bind to it: by default the
+    // one source address; an interface with loopback adds 127.0.0.0/8.
+    virtual bool is_local_address(Ipv4Address address) const {
+        return !address.is_unspecified() && address == source_address_for(Ipv4Address::any());
+    }
 
     // The largest transport header plus payload that fits one unfragmented datagram to
     // destination: the link MTU minus the 20-byte IPv4 header (1480 on Ethernet), from which

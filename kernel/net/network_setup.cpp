@@ -7,6 +7,7 @@
 #include <lib/format.h>
 #include <lib/log.h>
 #include <lib/random.h>
+#include <net/loopback_only_device.h>
 #include <net/network_setup.h>
 #include <net/network_stack.h>
 #include <net/resolver_files.h>
@@ -139,24 +140,48 @@ private:
     ResolverFiles& files_;
 };
 
+// Makes the machine's stack over device and hooks it into the kernel's wait loop.
+NetworkStack& install_stack(NetworkDevice& device, const InterfaceConfig& config) {
+    SipHashKey secret;
+    fill_random(secret.data(), secret.size());
+    uint32_t port_seed;
+    fill_random(&port_seed, sizeof(port_seed));
+    auto* stack = new NetworkStack(device, config, TcpConfig{}, secret, port_seed);
+    set_machine_network(stack);
+    add_event_source(*stack);
+    return *stack;
+}
+
+// Without a card the stack still runs, for loopback alone, and /etc/hosts names localhost.
+void start_loopback_only() {
+    static LoopbackOnlyDevice device;
+    install_stack(device, InterfaceConfig{});
+    ResolverFiles().update(Ipv4Address::any(), {}, {});
+}
+
 }  // namespace
 
 void start_networking(std::string_view command_line, const image::BootConfig& config) {
     std::string_view ip = config.option("ip");
-    if (ip.empty()) return;
+    if (ip.empty()) {
+        start_loopback_only();
+        return;
+    }
     bool use_dhcp = ip == "dhcp";
     std::optional<StaticSetting> setting;
     if (!use_dhcp) {
         setting = parse_static(ip, config.option("gateway"), config.option("dns"));
         if (!setting) {
-            log_error("net: malformed ip=, gateway= or dns= option (ip=%.*s); networking is off",
+            log_error("net: malformed ip=, gateway= or dns= option (ip=%.*s); only loopback works",
                       static_cast<int>(ip.size()), ip.data());
+            start_loopback_only();
             return;
         }
     }
     auto found = virtio::find_network_device({.pci = &pci::platform_pci_config_space(), .command_line = command_line});
     if (!found.ok()) {
-        log_error("net: no usable network card (%s); networking is off", errno_name(found.error()));
+        log_error("net: no usable network card (%s); only loopback works", errno_name(found.error()));
+        start_loopback_only();
         return;
     }
     NetworkDevice& device = *found.value().net;
@@ -167,13 +192,7 @@ void start_networking(std::string_view command_line, const image::BootConfig& co
         interface_config.prefix_length = setting->prefix_length;
         interface_config.gateway = setting->gateway;
     }
-    SipHashKey secret;
-    fill_random(secret.data(), secret.size());
-    uint32_t seeds[2];
-    fill_random(seeds, sizeof(seeds));
-    auto* stack = new NetworkStack(device, interface_config, TcpConfig{}, secret, seeds[0]);
-    set_machine_network(stack);
-    add_event_source(*stack);
+    NetworkStack* stack = &install_stack(device, interface_config);
     auto* files = new ResolverFiles();
 
     if (setting) {
@@ -185,7 +204,9 @@ void start_networking(std::string_view command_line, const image::BootConfig& co
         return;
     }
     auto* reporter = new LeaseReporter(interface_config.mac, *files);
-    if (auto started = stack->start_dhcp(reporter, seeds[1], monotonic_ns()); !started.ok()) {
+    uint32_t dhcp_seed;
+    fill_random(&dhcp_seed, sizeof(dhcp_seed));
+    if (auto started = stack->start_dhcp(reporter, dhcp_seed, monotonic_ns()); !started.ok()) {
         log_error("net: cannot start DHCP (%s); networking has no address", errno_name(started.error()));
         return;
     }

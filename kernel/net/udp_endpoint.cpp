@@ -17,8 +17,7 @@ UdpEndpoint::~UdpEndpoint() { udp_.detach(*this); }
 
 Result<void> UdpEndpoint::bind(Ipv4Endpoint local) {
     if (bound_) return Errno::EINVAL;
-    Ipv4Address ours = udp_.output_.source_address_for(Ipv4Address::any());
-    if (!local.address.is_unspecified() && local.address != ours) return Errno::EADDRNOTAVAIL;
+    if (!local.address.is_unspecified() && !udp_.output_.is_local_address(local.address)) return Errno::EADDRNOTAVAIL;
     if (local.port == 0) {
         local.port = TRY(udp_.allocate_port(local.address));
     } else if (udp_.port_in_use(local.address, local.port, this)) {
@@ -37,6 +36,9 @@ Result<void> UdpEndpoint::bind_ephemeral() {
 Result<void> UdpEndpoint::connect(Ipv4Endpoint remote) {
     if (remote.port == 0 || remote.address.is_unspecified()) return Errno::EINVAL;
     TRY(bind_ephemeral());
+    // As Linux (ip4_datagram_connect): an endpoint bound to any address takes the source
+    // address of the route, which getsockname then reports.
+    if (local_.address.is_unspecified()) local_.address = udp_.output_.source_address_for(remote.address);
     remote_ = remote;
     connected_ = true;
     return {};

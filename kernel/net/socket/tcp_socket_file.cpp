@@ -73,10 +73,7 @@ Result<uint16_t> TcpSocketFile::pick_ephemeral_port() const {
 Result<void> TcpSocketFile::bind(Ipv4Endpoint local) {
     if (phase_ != Phase::Fresh || bound_) return Errno::EINVAL;  // inet_bind: already bound
     if (!local.address.is_unspecified()) {
-        // Only our own address can be a local address (no loopback interface exists yet).
-        bool ours = stack_ && !stack_->interface().address().is_unspecified() &&
-                    stack_->interface().address() == local.address;
-        if (!ours) return Errno::EADDRNOTAVAIL;
+        if (!stack_ || !stack_->interface().is_local_address(local.address)) return Errno::EADDRNOTAVAIL;
     }
     if (local.port == 0) {
         local.port = TRY(pick_ephemeral_port());
