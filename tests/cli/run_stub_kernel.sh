@@ -38,13 +38,16 @@ expect_stderr() {
     grep -qF -- "$1" "$work/stderr" || fail "stderr '$(cat "$work/stderr")' lacks '$1'"
 }
 
-# The program's status, its arguments percent-encoded on the boot command line, stdout byte-exact.
+# The program's status, its arguments percent-encoded on the boot command line, stdout byte-exact;
+# by default the guest is on the user network and asks DHCP for its address.
 run 42 "$program" --env STUB=42 -- "hello world" 'x%y' ''
-expect_stdout "stub cmdline=[ingot.a=$name ingot.a=hello%20world ingot.a=x%25y ingot.a= ingot.e=STUB=42]"
+expect_stdout "stub cmdline=[ingot.a=$name ingot.a=hello%20world ingot.a=x%25y ingot.a= ingot.e=STUB=42 ingot.k=ip=dhcp]"
 expect_stderr "stub payload=INGOTPL1 $name"
+run 9 "$program" --net user --ip 10.0.2.20/24 --env STUB=9
+expect_stdout "stub cmdline=[ingot.e=STUB=9 ingot.k=ip=10.0.2.20/24 ingot.k=gateway=10.0.2.2 ingot.k=dns=10.0.2.3]"
 
 for machine in microvm pc q35; do
-    run 7 "$program" --machine "$machine" --env STUB=7 --log debug
+    run 7 "$program" --machine "$machine" --env STUB=7 --log debug --net none
     expect_stdout "stub cmdline=[ingot.e=STUB=7 ingot.k=log=debug]"
     expect_stderr "stub payload=INGOTPL1 $name"
 done
@@ -61,10 +64,10 @@ expect_stderr "ingot: error: the guest ended without reporting a status"
 # An image keeps its memory size; run-time arguments replace its argv with argv[0] kept.
 "$ingot" build "$program" -o "$work/app.img" --mem 96M --env A=1 -- stored >/dev/null 2>&1 ||
     fail "build failed"
-run 0 "$work/app.img"
+run 0 "$work/app.img" --net none
 expect_stdout "stub cmdline=[]"
 expect_stderr "stub payload=INGOTPL1 $name"
-run 5 "$work/app.img" --env STUB=5 -- new
+run 5 "$work/app.img" --env STUB=5 --net none -- new
 expect_stdout "stub cmdline=[ingot.a=$name ingot.a=new ingot.e=STUB=5]"
 run 0 "$work/app.img" --dry-run --machine q35
 grep -q -- "-M q35 .*-m 96M .*-kernel $work/app.img" "$work/stdout" || fail "dry run: $(cat "$work/stdout")"
