@@ -12,16 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void attach_console(void) {
-    mkdir("/dev", 0755);
-    mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-    int fd = open("/dev/console", O_RDWR);
-    if (fd < 0) return;  // the kernel's own console descriptors, if any, stay in place
-    dup2(fd, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    if (fd > 2) close(fd);
-}
+#include "init_support.h"
 
 int main(void) {
     attach_console();
@@ -41,7 +32,5 @@ int main(void) {
     if (child > 0) waitpid(child, &status, 0);
     fprintf(stderr, "linux: hello exited with status %d\n",
             WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    sync();
-    reboot(RB_POWER_OFF);
-    for (;;) pause();  // PID 1 must not exit: that would panic the kernel
+    power_off();
 }

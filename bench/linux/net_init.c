@@ -23,23 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void attach_console(void) {
-    mkdir("/dev", 0755);
-    mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-    int fd = open("/dev/console", O_RDWR);
-    if (fd < 0) return;  // the kernel's own console descriptors, if any, stay in place
-    dup2(fd, 0);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    if (fd > 2) close(fd);
-}
-
-// PID 1 must not exit (the kernel would panic), so every way out powers the machine off.
-static _Noreturn void power_off(void) {
-    sync();
-    reboot(RB_POWER_OFF);
-    for (;;) pause();
-}
+#include "init_support.h"
 
 static _Noreturn void fail(const char* what) {
     perror(what);
