@@ -4,7 +4,8 @@
 #   floor  bench/floor: a PVH kernel whose first instruction powers the machine off — the
 #          hypervisor's own cost, which no guest can go below;
 #   Ingot  the musl "hello, world" (tests/guest/hello.c) cast into an Ingot image, booted by
-#          `ingot run` and, to separate the tool's own cost, by its QEMU command alone;
+#          `ingot run --net none` (the other guests have no network card either) and, to
+#          separate the tool's own cost, by its QEMU command alone;
 #   Linux  Debian's cloud kernel with an initramfs whose /init runs the same hello binary and
 #          powers off (bench/linux).
 # Each is measured on microvm and pc. Boot-to-exit time is the median of BENCH_RUNS (20) runs,
@@ -79,7 +80,7 @@ learn_machine_args() {
   rm -f "$argv_file"
   machine_args[$machine]="-M $machine ${default_accel[*]}"
   [[ $ingot_ok == yes ]] || return 0
-  "$ingot" run --qemu "$recorder" --machine "$machine" --mem "${mem_mib}M" "$work/hello.img" \
+  "$ingot" run --qemu "$recorder" --net none --machine "$machine" --mem "${mem_mib}M" "$work/hello.img" \
     </dev/null >/dev/null 2>&1 || true
   [[ -s "$argv_file" ]] || return 0
   local -a argv learnt=()
@@ -107,7 +108,7 @@ run_ingot() {  # MACHINE MIB [extra ingot options]
   local machine="$1" mib="$2" status=0
   shift 2
   [[ $ingot_ok == yes ]] || return 1
-  timeout "$probe_timeout" "$ingot" run --machine "$machine" --mem "${mib}M" "$@" \
+  timeout "$probe_timeout" "$ingot" run --net none --machine "$machine" --mem "${mib}M" "$@" \
     "$work/hello.img" </dev/null >"$work/last.out" 2>"$work/last.err" || status=$?
   [[ $status -eq 0 && "$(cat "$work/last.out")" == "hello, world" ]]
 }
