@@ -211,7 +211,7 @@ TEST_F(TcpHandshake, WindowScaleAndTimestampsNegotiatedWhenBothOffer) {
     EXPECT_EQ(*synack.options.window_scale, 3);  // 256 KiB needs a shift of 3
     ASSERT_TRUE(synack.options.timestamps.has_value());
     EXPECT_EQ(synack.options.timestamps->echo_reply, 5555u);
-    EXPECT_FALSE(synack.options.sack_permitted);  // SACK is not implemented, so not offered
+    EXPECT_FALSE(synack.options.sack_permitted);  // SACK is off in this configuration
     EXPECT_EQ(synack.window, 65535);  // a SYN's window is never scaled
     uint32_t our_ts = synack.options.timestamps->value;
     inject(peer(ACK, 1001, synack.seq + 1).win(100).ts(5556, our_ts));

@@ -71,6 +71,7 @@ TcpConfig test_config() {
     c.msl_ns = 1 * kSec;  // TIME-WAIT of 2 s
     c.window_scaling = false;
     c.timestamps = false;
+    c.selective_acks = false;
     return c;
 }
 

@@ -1,6 +1,6 @@
 // Loss recovery: the retransmission timer (RFC 6298) with backoff and giving up, Karn's
 // algorithm, go-back after a timeout, fast retransmit on three duplicate ACKs and NewReno
-// recovery (RFC 5681, RFC 6582).
+// recovery (RFC 5681, RFC 6582); Limited Transmit has its own tests.
 #include "test_tcp_harness.h"
 
 #include <cerrno>
@@ -135,8 +135,11 @@ TEST_F(TcpRetransmit, ThreeDuplicateAcksTriggerFastRetransmitAndNewRenoRecovery)
     EXPECT_EQ(pending(), 2u);  // slow start sent segments 11 and 12
     drain();
     const uint32_t una = local_next + 1460;
+    // The first two duplicates each release one new segment (RFC 3042 Limited Transmit).
     inject(peer(ACK, peer_next, una));
+    EXPECT_EQ(next().seq, local_next + 12 * 1460);
     inject(peer(ACK, peer_next, una));
+    EXPECT_EQ(next().seq, local_next + 13 * 1460);
     expect_silence();
     inject(peer(ACK, peer_next, una));  // the third duplicate
     SentSegment retransmission = next();
@@ -158,7 +161,7 @@ TEST_F(TcpRetransmit, ThreeDuplicateAcksTriggerFastRetransmitAndNewRenoRecovery)
     EXPECT_TRUE(info_of(c).in_recovery);
     drain();
     // The full ACK (everything up to the recovery point) ends recovery: cwnd = ssthresh.
-    inject(peer(ACK, peer_next, local_next + 12 * 1460));
+    inject(peer(ACK, peer_next, local_next + 14 * 1460));
     i = info_of(c);
     EXPECT_FALSE(i.in_recovery);
     EXPECT_EQ(i.cwnd, flight / 2);

@@ -36,6 +36,7 @@ void TcpCongestionControl::set_ssthresh_from_flight(uint32_t flight_size) {
 TcpCongestionControl::AckAction TcpCongestionControl::on_new_ack(SeqNumber ack, uint32_t acked) {
     AckAction action;
     duplicate_acks_ = 0;
+    last_advance_ = acked;
     if (in_recovery_) {
         if (ack >= recover_) {
             // RFC 6582 §3.2 step 5, full acknowledgment: deflate to ssthresh and leave recovery.
@@ -71,6 +72,14 @@ TcpCongestionControl::AckAction TcpCongestionControl::on_new_ack(SeqNumber ack, 
     return action;
 }
 
+uint32_t TcpCongestionControl::new_data_window() const {
+    // RFC 3042 §2: on each of the first two duplicate ACKs one previously unsent segment may
+    // go out, "the amount of outstanding data would remain less than or equal to the
+    // congestion window plus 2 segments"; cwnd itself is not changed.
+    if (in_recovery_) return cwnd_;
+    return cwnd_ + std::min<uint32_t>(duplicate_acks_, 2) * smss_;
+}
+
 bool TcpCongestionControl::on_duplicate_ack(SeqNumber ack, uint32_t flight_size, SeqNumber highest_sent) {
     if (in_recovery_) {
         // RFC 6582 §3.2 step 4 / RFC 5681 (4): each further duplicate inflates cwnd by SMSS,
@@ -78,13 +87,19 @@ bool TcpCongestionControl::on_duplicate_ack(SeqNumber ack, uint32_t flight_size,
         cwnd_ = std::min(cwnd_ + smss_, kMaxCwnd);
         return false;
     }
-    if (++duplicate_acks_ != 3) return false;
+    if (++duplicate_acks_ == 1) flight_at_first_duplicate_ = flight_size;
+    if (duplicate_acks_ != 3) return false;
     // RFC 6582 §3.2 step 2: only when the ACK covers everything sent before the last loss
-    // event; otherwise the duplicates stem from our own retransmissions after a timeout.
-    if (ack < recover_) return false;
+    // event; otherwise the duplicates may stem from our own go-back retransmissions after a
+    // timeout. §4.2's ACK heuristic tells the cases apart: duplicates of segments the peer
+    // already held follow a cumulative ACK that jumped over them, so with cwnd above one
+    // SMSS and a last jump of at most 4*SMSS they mean a segment was lost again.
+    if (ack < recover_ && !(cwnd_ > smss_ && last_advance_ <= 4 * smss_)) return false;
     // Steps 2-3: ssthresh = max(FlightSize/2, 2*SMSS), recover = highest sent,
-    // cwnd = ssthresh + 3*SMSS, then the caller retransmits SND.UNA.
-    set_ssthresh_from_flight(flight_size);
+    // cwnd = ssthresh + 3*SMSS, then the caller retransmits SND.UNA. RFC 5681 §3.2 step 2:
+    // data sent by Limited Transmit "MUST NOT be included in this calculation", so FlightSize
+    // is taken from the first duplicate ACK, before it.
+    set_ssthresh_from_flight(flight_at_first_duplicate_);
     recover_ = highest_sent;
     cwnd_ = ssthresh_ + 3 * smss_;
     in_recovery_ = true;
@@ -101,6 +116,7 @@ void TcpCongestionControl::on_timeout(uint32_t flight_size, SeqNumber highest_se
     cwnd_ = smss_;
     bytes_acked_ = 0;
     duplicate_acks_ = 0;
+    last_advance_ = 0xffffffffu;  // no cumulative ACK since: the heuristic cannot vouch yet
     in_recovery_ = false;
     recover_ = highest_sent;
 }

@@ -31,6 +31,13 @@ public:
     size_t window() const { return ring_.free_space(); }
     // Whether bytes beyond RCV.NXT are waiting for a hole to fill.
     bool has_out_of_order() const { return range_count_ != 0; }
+
+    struct Range {
+        SeqNumber begin;
+        SeqNumber end;  // exclusive
+    };
+    // The ranges held beyond RCV.NXT, lowest first (what SACK blocks report, RFC 2018).
+    std::span<const Range> out_of_order() const { return {ranges_.data(), range_count_}; }
     // Resizes an empty buffer (setsockopt SO_RCVBUF before connecting).
     void set_capacity(size_t capacity) { ring_.set_capacity(capacity); range_count_ = 0; }
 
@@ -47,10 +54,6 @@ public:
     void clear();
 
 private:
-    struct Range {
-        SeqNumber begin;
-        SeqNumber end;  // exclusive
-    };
     // Records [begin, end) as received out of order; false when it would need a new range
     // and all kMaxRanges are taken.
     bool add_range(SeqNumber begin, SeqNumber end);

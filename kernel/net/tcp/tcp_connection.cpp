@@ -111,6 +111,8 @@ void TcpConnection::negotiate_options(const TcpOptions& peer, uint64_t now) {
         ts_recent_ = peer.timestamps->value;
         ts_recent_at_ = now;
     }
+    // RFC 2018 §2: SACK is used only when both SYNs carried SACK-Permitted.
+    selective_acks_ = config.selective_acks && peer.sack_permitted;
     // RFC 9293 §3.7.1 and RFC 6691: the payload of a full segment is the smaller MSS less
     // the options every segment carries.
     uint32_t mss_both = std::min<uint32_t>(peer_mss_, advertised_mss());
@@ -136,6 +138,7 @@ void TcpConnection::set_established(uint64_t now) {
     if (retransmit_count_ > 0 && !rtt_.has_sample()) rtt_.restart(3 * kTcpSecond);
     retransmit_count_ = 0;
     cc_.start(snd_mss_, env_.config().initial_window_segments, snd_max_);
+    highest_sacked_ = snd_una_;
     if (snd_una_ == snd_max_) retransmit_at_ = kTcpNever;
     schedule_keepalive(now);
     // A close() during the handshake queued our FIN (RFC 9293 §3.10.4, SYN-RECEIVED).
@@ -186,6 +189,7 @@ TcpConnectionInfo TcpConnection::info() const {
     i.receive_window_shift = rcv_shift_;
     i.window_scaling = window_scaling_;
     i.timestamps = timestamps_;
+    i.selective_acks = selective_acks_;
     i.cwnd = cc_.cwnd();
     i.ssthresh = cc_.ssthresh();
     i.in_recovery = cc_.in_recovery();

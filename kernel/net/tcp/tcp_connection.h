@@ -40,7 +40,7 @@ struct TcpConnectionInfo {
     uint32_t send_mss = 0;         // payload bytes per full segment
     uint16_t peer_mss = 0;
     uint8_t send_window_shift = 0, receive_window_shift = 0;
-    bool window_scaling = false, timestamps = false;
+    bool window_scaling = false, timestamps = false, selective_acks = false;
     uint32_t cwnd = 0, ssthresh = 0;
     bool in_recovery = false;
     uint64_t rto_ns = 0, srtt_ns = 0, rttvar_ns = 0;
@@ -122,6 +122,7 @@ private:
         uint8_t flags = 0;
         uint32_t window = 0;  // raw header field
         std::optional<TcpTimestamps> timestamps;
+        std::span<const TcpSackBlock> sack_blocks;
         std::span<const uint8_t> payload;
         bool has(uint8_t flag) const { return (flags & flag) != 0; }
         uint32_t length() const {
@@ -151,6 +152,8 @@ private:
     // tcp_connection_ack.cpp
     bool process_ack(const Incoming& seg, uint64_t now);
     void update_send_window(const Incoming& seg);
+    bool reports_new_sack(const Incoming& seg);
+    void detect_lost_retransmission(uint64_t now);
     void process_text(const Incoming& seg, uint64_t now);
     void process_fin(const Incoming& seg, uint64_t now);
     void accept_fin(uint64_t now);
@@ -168,6 +171,7 @@ private:
     void send_probe(uint64_t now);
     void retransmit_head(uint64_t now);
     uint16_t window_field(bool syn);
+    void add_sack_blocks(TcpOptions& options) const;
     SeqNumber fin_seq() const { return snd_una_ + static_cast<uint32_t>(send_buffer_.size()); }
     size_t bytes_in_flight() const { return snd_nxt_.distance_from(snd_una_); }
     uint32_t receive_mss() const;
@@ -211,6 +215,13 @@ private:
     uint32_t snd_mss_ = 536;        // payload bytes per full segment we send
     bool window_scaling_ = false;
     bool timestamps_ = false;
+    bool selective_acks_ = false;    // both SYNs carried SACK-Permitted
+    SeqNumber latest_out_of_order_;  // start of the latest segment stored beyond RCV.NXT
+    SeqNumber highest_sacked_;       // highest right edge the peer's SACK blocks reported
+    // The latest retransmission of the segment at SND.UNA and SND.MAX when it left: SACKs
+    // for data sent after it while it stays unacknowledged show it was lost as well.
+    SeqNumber head_retransmitted_at_, head_retransmitted_max_;
+    bool head_retransmitted_ = false;
     uint32_t ts_offset_ = 0;
     uint32_t ts_recent_ = 0;
     uint64_t ts_recent_at_ = 0;

@@ -36,6 +36,7 @@ bool TcpConnection::process_ack(const Incoming& seg, uint64_t now) {
         return false;
     }
     persist_probes_unanswered_ = 0;
+    const bool new_sack = reports_new_sack(seg);
     if (ack > snd_una_) {
         // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
         // retransmission queue that are thereby entirely acknowledged are removed."
@@ -57,13 +58,45 @@ bool TcpConnection::process_ack(const Incoming& seg, uint64_t now) {
             arm_retransmit(now);
         }
     } else if (ack == snd_una_ && seg.payload.empty() && !seg.has(tcp_flags::syn) && !seg.has(tcp_flags::fin) &&
-               snd_max_ != snd_una_ && (seg.window << snd_shift_) == snd_wnd_) {
+               snd_max_ != snd_una_ && (new_sack || (seg.window << snd_shift_) == snd_wnd_)) {
         // RFC 5681 §2 "duplicate acknowledgment": outstanding data, no text, no SYN/FIN,
-        // nothing newly acknowledged, and the window unchanged.
+        // nothing newly acknowledged, and the window unchanged; or, with SACK, one that
+        // reports data above everything reported before (RFC 6675 §2), which a peer whose
+        // program reads meanwhile sends with a changed window.
         if (cc_.on_duplicate_ack(ack, snd_max_.distance_from(snd_una_), snd_max_)) retransmit_head(now);
     }
+    if (new_sack) detect_lost_retransmission(now);
     update_send_window(seg);
     return true;
+}
+
+void TcpConnection::detect_lost_retransmission(uint64_t now) {
+    // RACK's observation (RFC 8985 §2): once segments sent after a retransmission have been
+    // delivered while the retransmission itself is still missing, it was lost too. Without
+    // this only the retransmission timer would find out. Reordering is allowed for as the
+    // duplicate threshold does: three segments' worth must be SACKed beyond it.
+    if (!head_retransmitted_ || snd_una_ != head_retransmitted_at_) return;
+    if (highest_sacked_ < head_retransmitted_max_ + 3 * snd_mss_) return;
+    ++env_.counters().lost_retransmissions;
+    retransmit_head(now);
+    arm_retransmit(now);
+}
+
+bool TcpConnection::reports_new_sack(const Incoming& seg) {
+    if (!selective_acks_) return false;
+    if (highest_sacked_ < snd_una_) highest_sacked_ = snd_una_;  // set at ESTABLISHED, kept >= SND.UNA
+    bool news = false;
+    for (const TcpSackBlock& block : seg.sack_blocks) {
+        // Only blocks inside what is outstanding count: D-SACK blocks (RFC 2883) lie below
+        // SND.UNA and report duplicates, not new arrivals.
+        const SeqNumber left(block.left_edge), right(block.right_edge);
+        if (left < snd_una_ || right > snd_max_ || right <= left) continue;
+        if (right > highest_sacked_) {
+            highest_sacked_ = right;
+            news = true;
+        }
+    }
+    return news;
 }
 
 void TcpConnection::update_send_window(const Incoming& seg) {
@@ -102,6 +135,7 @@ void TcpConnection::process_text(const Incoming& seg, uint64_t now) {
         return;
     }
     const SeqNumber before = rcv_nxt_;
+    if (seg.seq > rcv_nxt_) latest_out_of_order_ = seg.seq;  // reported first in SACK blocks
     size_t advance = receive_buffer_.insert(rcv_nxt_, seg.seq, seg.payload);
     rcv_nxt_ = rcv_nxt_ + static_cast<uint32_t>(advance);
     if (read_shutdown_) receive_buffer_.discard_readable();  // shutdown(SHUT_RD): dropped unread

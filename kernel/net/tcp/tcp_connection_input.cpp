@@ -23,8 +23,11 @@ TcpConnection::Kind TcpConnection::classify(const Incoming& seg) {
 }
 
 void TcpConnection::on_segment(const TcpSegment& segment, uint64_t now) {
+    const TcpOptions& options = segment.options();
     Incoming seg{SeqNumber(segment.sequence_number()), SeqNumber(segment.acknowledgment_number()),
-                 segment.flags(), segment.window(), segment.options().timestamps, segment.payload()};
+                 segment.flags(), segment.window(), options.timestamps,
+                 std::span<const TcpSackBlock>(options.sack_blocks.data(), options.sack_block_count),
+                 segment.payload()};
     if (!synchronized(state_) && state_ != TcpState::SynSent) return;
 
     // A repeated SYN for a half-open passive connection means our SYN,ACK was lost: send it

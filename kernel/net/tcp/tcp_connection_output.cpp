@@ -1,7 +1,7 @@
 // What a connection sends: data and FIN within the send and congestion windows, held back
 // by Nagle's algorithm (RFC 896) and sender SWS avoidance (RFC 9293 §3.8.6.2.1); ACKs with
-// the receive window (receiver SWS avoidance, §3.8.6.2.2; scaled per RFC 7323 §2.3); SYNs
-// with their options; resets, probes and retransmissions.
+// the receive window (receiver SWS avoidance, §3.8.6.2.2; scaled per RFC 7323 §2.3) and SACK
+// blocks (RFC 2018); SYNs with their options; resets, probes and retransmissions.
 #include <net/tcp/tcp_connection.h>
 
 #include <algorithm>
@@ -37,7 +37,10 @@ bool TcpConnection::send_one(uint64_t now, bool force) {
     // RFC 5681 §4.1: after more than one RTO without sending, restart from the initial window.
     if (snd_una_ == snd_max_ && last_sent_at_ != 0 && now - last_sent_at_ > rtt_.rto()) cc_.on_idle_restart();
 
-    const uint32_t window = std::min(snd_wnd_, cc_.cwnd());
+    // Limited Transmit (RFC 3042) lets new data, never a go-back retransmission, use the
+    // allowance that the first duplicate ACKs give.
+    const uint32_t congestion_window = snd_nxt_ >= snd_max_ ? cc_.new_data_window() : cc_.cwnd();
+    const uint32_t window = std::min(snd_wnd_, congestion_window);
     const size_t usable = window > sent ? window - sent : 0;
     const size_t length = std::min<size_t>({unsent, usable, snd_mss_});
     // Our FIN rides on the last data, or goes alone once the window has room for it.
@@ -96,8 +99,10 @@ void TcpConnection::send_segment(uint64_t now, uint8_t flags, SeqNumber seq, siz
         if (offering ? env_.config().timestamps : timestamps_) {
             fields.options.timestamps = TcpTimestamps{tsval, (flags & tcp_flags::ack) ? ts_recent_ : 0};
         }
-    } else if (timestamps_) {
-        fields.options.timestamps = TcpTimestamps{tsval, ts_recent_};  // RFC 7323 §4.3 (3)
+        fields.options.sack_permitted = offering ? env_.config().selective_acks : selective_acks_;
+    } else {
+        if (timestamps_) fields.options.timestamps = TcpTimestamps{tsval, ts_recent_};  // RFC 7323 §4.3 (3)
+        if (flags & tcp_flags::ack) add_sack_blocks(fields.options);
     }
     std::span<const uint8_t> payload;
     if (payload_length > 0) {
@@ -113,6 +118,26 @@ void TcpConnection::send_segment(uint64_t now, uint8_t flags, SeqNumber seq, siz
         delayed_ack_at_ = kTcpNever;
     }
     last_sent_at_ = now;
+}
+
+void TcpConnection::add_sack_blocks(TcpOptions& options) const {
+    if (!selective_acks_ || !receive_buffer_.has_out_of_order()) return;
+    // RFC 2018 §4: as many blocks as fit (three beside Timestamps, RFC 2018 §3), the first
+    // one holding the segment that arrived last; the others should be the most recently
+    // reported ones, for which the highest ranges (the latest data sent) stand in.
+    const size_t room = options.timestamps ? 3 : TcpOptions::max_sack_blocks;
+    std::span<const TcpReceiveBuffer::Range> ranges = receive_buffer_.out_of_order();
+    auto add = [&](const TcpReceiveBuffer::Range& range) {
+        options.sack_blocks[options.sack_block_count++] = {range.begin.value(), range.end.value()};
+    };
+    size_t first = ranges.size() - 1;
+    for (size_t i = 0; i < ranges.size(); ++i) {
+        if (ranges[i].begin <= latest_out_of_order_ && latest_out_of_order_ < ranges[i].end) first = i;
+    }
+    add(ranges[first]);
+    for (size_t i = ranges.size(); i-- > 0 && options.sack_block_count < room;) {
+        if (i != first) add(ranges[i]);
+    }
 }
 
 uint16_t TcpConnection::window_field(bool syn) {
@@ -181,6 +206,9 @@ void TcpConnection::retransmit_head(uint64_t now) {
     if (length > 0 && length == buffered) flags |= tcp_flags::psh;
     send_segment(now, flags, snd_una_, 0, length);
     ++env_.counters().segments_retransmitted;
+    head_retransmitted_ = true;
+    head_retransmitted_at_ = snd_una_;
+    head_retransmitted_max_ = snd_max_;
     const SeqNumber end = snd_una_ + static_cast<uint32_t>(length + (fin ? 1 : 0));
     if (rtt_timing_ && rtt_seq_ < end) rtt_timing_ = false;  // Karn: no sample from it
     if (snd_nxt_ < end) snd_nxt_ = end;

@@ -20,6 +20,7 @@ struct TcpCounters {
     uint64_t segments_received = 0;
     uint64_t segments_sent = 0;
     uint64_t segments_retransmitted = 0;
+    uint64_t lost_retransmissions = 0;    // retransmissions found lost through SACK
     uint64_t bad_segments = 0;            // malformed or bad checksum
     uint64_t resets_sent = 0;
     uint64_t resets_received = 0;

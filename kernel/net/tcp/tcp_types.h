@@ -66,6 +66,11 @@ struct TcpConfig {
     // RFC 7323 options; turned off, they are neither offered nor accepted.
     bool window_scaling = true;
     bool timestamps = true;
+    // RFC 2018 selective acknowledgments: SACK-Permitted is offered (and answered), our ACKs
+    // then report the out-of-order data we hold, so that a SACK sender repairs several
+    // losses per round trip. As a sender we use the peer's blocks only to recognise
+    // duplicate ACKs and lost retransmissions, not (yet) for an RFC 6675 scoreboard.
+    bool selective_acks = true;
     // What a listener with a full accept queue does with a handshake's final ACK: drop it
     // (default, like Linux: the peer's retransmission or our SYN-ACK retransmission retries
     // later) or answer with RST (Linux tcp_abort_on_overflow).
