@@ -6,7 +6,7 @@
 #   make bench  install dependencies, build, run the benchmarks (bench/boot.sh, bench/http.sh)
 #   make fuzz   install clang, build the network receive fuzzer into build-fuzz/ and run it
 #               for FUZZ_SECONDS over a copy of tests/fuzz/corpus/network_receive
-#   make clean  remove build/
+#   make clean  remove build/ and build-fuzz/
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -68,4 +68,4 @@ fuzz: fuzz-deps
 	       tests/fuzz/corpus/network_receive $(FUZZ_BUILD_DIR)/run $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)
