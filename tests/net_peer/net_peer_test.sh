@@ -7,10 +7,10 @@
 #   1. clean link: a 1 MB smoke test each way and echoed, then 50 MB each way;
 #   2. impaired link, 5% loss, 2% duplication and reordering in both directions (1 ms delay
 #      each way): 50 MB Linux->Ingot, 16 MB Ingot->Linux and a 1 MB echo.
-# Ingot->Linux under loss runs at about 0.7-1 MB/s (NewReno-style recovery: a lost
-# retransmission or a loss in a small window waits for the 200 ms retransmission timer), so
-# its default size keeps the whole test within a minute or so; INGOT_PEER_SEND_BYTES=52428800
-# runs the full 50 MB.
+# Ingot->Linux under loss runs at about 1-1.3 MB/s (SACK recovery and a tail loss probe; with
+# ACKs lost too, windows stay at a few segments and a flight whose ACKs all vanish still waits
+# for the 200 ms retransmission timer), so its default size keeps the whole test within a
+# minute or so; INGOT_PEER_SEND_BYTES=52428800 runs the full 50 MB.
 #
 # Linux->Ingot frames are impaired by netem on the TAP's egress when the kernel has it;
 # Ingot->Linux frames (and Linux->Ingot ones where netem is missing) by ingot-net-peer's own

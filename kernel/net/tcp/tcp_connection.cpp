@@ -139,6 +139,8 @@ void TcpConnection::set_established(uint64_t now) {
     retransmit_count_ = 0;
     cc_.start(snd_mss_, env_.config().initial_window_segments, snd_max_);
     highest_sacked_ = snd_una_;
+    sack_board_.reset(snd_una_);
+    cc_.set_sack_recovery(selective_acks_);
     if (snd_una_ == snd_max_) retransmit_at_ = kTcpNever;
     schedule_keepalive(now);
     // A close() during the handshake queued our FIN (RFC 9293 §3.10.4, SYN-RECEIVED).

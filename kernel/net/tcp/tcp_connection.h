@@ -17,6 +17,7 @@
 #include <net/tcp/congestion_control.h>
 #include <net/tcp/receive_buffer.h>
 #include <net/tcp/rtt_estimator.h>
+#include <net/tcp/sack_scoreboard.h>
 #include <net/tcp/send_buffer.h>
 #include <net/tcp/sequence.h>
 #include <net/tcp/tcp_environment.h>
@@ -154,6 +155,8 @@ private:
     void update_send_window(const Incoming& seg);
     bool reports_new_sack(const Incoming& seg);
     void detect_lost_retransmission(uint64_t now);
+    void start_sack_recovery(uint64_t now);
+    void detect_lost_hole_retransmissions();
     void process_text(const Incoming& seg, uint64_t now);
     void process_fin(const Incoming& seg, uint64_t now);
     void accept_fin(uint64_t now);
@@ -170,6 +173,10 @@ private:
     void send_reset(SeqNumber seq, bool with_ack);
     void send_probe(uint64_t now);
     void retransmit_head(uint64_t now);
+    bool in_sack_recovery() const { return selective_acks_ && cc_.in_recovery(); }
+    uint32_t sack_pipe() const { return sack_board_.pipe(snd_una_, snd_max_, snd_mss_); }
+    void sack_recovery_output(uint64_t now);
+    void retransmit_range(uint64_t now, SeqNumber seq, uint32_t length);
     uint16_t window_field(bool syn);
     void add_sack_blocks(TcpOptions& options) const;
     SeqNumber fin_seq() const { return snd_una_ + static_cast<uint32_t>(send_buffer_.size()); }
@@ -179,6 +186,8 @@ private:
     // tcp_connection_timers.cpp
     void arm_retransmit(uint64_t now);
     void on_retransmit_timeout(uint64_t now);
+    void arm_loss_probe(uint64_t now);
+    void on_loss_probe_timeout(uint64_t now);
     void on_persist_timeout(uint64_t now);
     void on_keepalive_timeout(uint64_t now);
     void update_persist(uint64_t now);
@@ -218,6 +227,8 @@ private:
     bool selective_acks_ = false;    // both SYNs carried SACK-Permitted
     SeqNumber latest_out_of_order_;  // start of the latest segment stored beyond RCV.NXT
     SeqNumber highest_sacked_;       // highest right edge the peer's SACK blocks reported
+    TcpSackScoreboard sack_board_;   // what the peer's SACK blocks report it holds (RFC 6675)
+    SeqNumber sack_rxt_max_;         // SND.MAX when the latest hole was retransmitted
     // The latest retransmission of the segment at SND.UNA and SND.MAX when it left: SACKs
     // for data sent after it while it stays unacknowledged show it was lost as well.
     SeqNumber head_retransmitted_at_, head_retransmitted_max_;
@@ -237,6 +248,8 @@ private:
     // Timers: kTcpNever when off.
     uint64_t retransmit_at_ = kTcpNever;
     uint32_t retransmit_count_ = 0;
+    uint64_t loss_probe_at_ = kTcpNever;  // tail loss probe (RFC 8985 §7), SACK connections only
+    bool loss_probe_sent_ = false;       // one probe per flight, until SND.UNA advances
     uint64_t persist_at_ = kTcpNever;
     uint32_t persist_backoff_ = 0;
     uint32_t persist_probes_unanswered_ = 0;

@@ -48,6 +48,9 @@ bool TcpConnection::process_ack(const Incoming& seg, uint64_t now) {
         snd_una_ = ack;
         if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
         retransmit_count_ = 0;
+        sack_board_.acknowledge(snd_una_);
+        loss_probe_at_ = kTcpNever;  // re-armed for what is still out (RFC 8985 §7.2)
+        loss_probe_sent_ = false;
         TcpCongestionControl::AckAction action = cc_.on_new_ack(ack, acked);
         if (action.retransmit_head) retransmit_head(now);
         // RFC 6298 (5.2)/(5.3): stop the timer when everything is acknowledged, else restart
@@ -63,9 +66,25 @@ bool TcpConnection::process_ack(const Incoming& seg, uint64_t now) {
         // nothing newly acknowledged, and the window unchanged; or, with SACK, one that
         // reports data above everything reported before (RFC 6675 §2), which a peer whose
         // program reads meanwhile sends with a changed window.
-        if (cc_.on_duplicate_ack(ack, snd_max_.distance_from(snd_una_), snd_max_)) retransmit_head(now);
+        if (cc_.on_duplicate_ack(ack, snd_max_.distance_from(snd_una_), snd_max_)) {
+            if (selective_acks_) {
+                start_sack_recovery(now);
+            } else {
+                retransmit_head(now);
+            }
+        }
     }
-    if (new_sack) detect_lost_retransmission(now);
+    // RFC 6675 §5 (3): the SACKed data alone may already show SND.UNA lost (IsLost), for
+    // instance when ACKs were lost or compressed and fewer than three duplicates came.
+    if (selective_acks_ && !cc_.in_recovery() && snd_una_ != snd_max_ && sack_board_.is_lost(snd_una_, snd_mss_) &&
+        cc_.enter_recovery_on_loss(snd_una_, snd_max_.distance_from(snd_una_), snd_max_)) {
+        start_sack_recovery(now);
+    }
+    if (new_sack && in_sack_recovery()) {
+        detect_lost_hole_retransmissions();
+    } else if (new_sack) {
+        detect_lost_retransmission(now);
+    }
     update_send_window(seg);
     return true;
 }
@@ -82,6 +101,37 @@ void TcpConnection::detect_lost_retransmission(uint64_t now) {
     arm_retransmit(now);
 }
 
+void TcpConnection::detect_lost_hole_retransmissions() {
+    // RACK's observation (RFC 8985 §2) for every hole of a SACK recovery: once data sent
+    // after the latest retransmission is SACKed, three segments' worth beyond it (the
+    // duplicate threshold's allowance for reordering), a hole retransmitted before it that
+    // is still missing was lost again. HighRxt goes back to SND.UNA so that NextSeg()
+    // offers those holes once more; without this only the retransmission timer would.
+    if (sack_board_.high_retransmitted() <= snd_una_) return;
+    if (highest_sacked_ < sack_rxt_max_ + 3 * snd_mss_) return;
+    const SeqNumber high_rxt = sack_board_.high_retransmitted();
+    if (sack_board_.sacked_between(snd_una_, high_rxt) == high_rxt.distance_from(snd_una_)) return;
+    ++env_.counters().lost_retransmissions;
+    sack_board_.reset_retransmitted(snd_una_);
+}
+
+void TcpConnection::start_sack_recovery(uint64_t now) {
+    // RFC 6675 §5 (4): RecoveryPoint = HighData (the congestion control set it with
+    // ssthresh and cwnd), HighRxt starts over, and the first segment presumed lost goes out
+    // at once, whatever the pipe; NextSeg() rule 1 names it, else the one at SND.UNA.
+    ++env_.counters().sack_recoveries;
+    loss_probe_at_ = kTcpNever;  // recovery has begun: nothing left to probe for
+    sack_board_.reset_retransmitted(snd_una_);
+    sack_rxt_max_ = snd_max_;
+    std::optional<TcpSackScoreboard::Hole> hole = sack_board_.next_hole(snd_una_, snd_mss_, true);
+    if (hole && hole->seq != snd_una_) {
+        retransmit_range(now, hole->seq, hole->length);
+    } else {
+        retransmit_head(now);
+        sack_board_.note_retransmitted(snd_una_ + std::min<uint32_t>(snd_mss_, snd_max_.distance_from(snd_una_)));
+    }
+}
+
 bool TcpConnection::reports_new_sack(const Incoming& seg) {
     if (!selective_acks_) return false;
     if (highest_sacked_ < snd_una_) highest_sacked_ = snd_una_;  // set at ESTABLISHED, kept >= SND.UNA
@@ -91,6 +141,7 @@ bool TcpConnection::reports_new_sack(const Incoming& seg) {
         // SND.UNA and report duplicates, not new arrivals.
         const SeqNumber left(block.left_edge), right(block.right_edge);
         if (left < snd_una_ || right > snd_max_ || right <= left) continue;
+        sack_board_.record(left, right);  // RFC 6675 §4 Update()
         if (right > highest_sacked_) {
             highest_sacked_ = right;
             news = true;

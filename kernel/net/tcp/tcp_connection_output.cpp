@@ -15,6 +15,10 @@ void TcpConnection::output(uint64_t now) {
     case TcpState::FinWait1:
     case TcpState::Closing:
     case TcpState::LastAck:
+        if (in_sack_recovery()) {
+            sack_recovery_output(now);
+            break;
+        }
         while (send_one(now, false)) {
         }
         break;
@@ -26,9 +30,59 @@ void TcpConnection::output(uint64_t now) {
     }
     if (ack_now_) send_ack(now);
     update_persist(now);
+    arm_loss_probe(now);
+}
+
+void TcpConnection::sack_recovery_output(uint64_t now) {
+    // RFC 6675 §5 (C): while cwnd - pipe >= 1 SMSS, send what NextSeg() names: first the
+    // holes presumed lost (rule 1), then new data (rule 2), then holes not yet presumed lost
+    // (rule 3). HighRxt keeps each hole to one retransmission per recovery.
+    for (;;) {
+        const uint32_t pipe = sack_pipe();
+        if (cc_.cwnd() < pipe || cc_.cwnd() - pipe < snd_mss_) return;
+        std::optional<TcpSackScoreboard::Hole> hole = sack_board_.next_hole(snd_una_, snd_mss_, true);
+        if (hole) {
+            retransmit_range(now, hole->seq, hole->length);
+            continue;
+        }
+        if (send_one(now, false)) continue;
+        hole = sack_board_.next_hole(snd_una_, snd_mss_, false);
+        if (!hole) return;
+        retransmit_range(now, hole->seq, hole->length);
+    }
+}
+
+void TcpConnection::retransmit_range(uint64_t now, SeqNumber seq, uint32_t length) {
+    // A hole below SND.MAX; data only (the FIN, last of all, is never inside a hole).
+    const size_t offset = seq.distance_from(snd_una_);
+    const size_t buffered = send_buffer_.size();
+    if (offset >= buffered) {
+        sack_board_.note_retransmitted(seq + length);  // nothing to send; NextSeg() moves on
+        return;
+    }
+    length = static_cast<uint32_t>(std::min<size_t>(length, buffered - offset));
+    uint8_t flags = tcp_flags::ack;
+    if (offset + length == buffered) flags |= tcp_flags::psh;
+    send_segment(now, flags, seq, offset, length);
+    ++env_.counters().segments_retransmitted;
+    const SeqNumber end = seq + length;
+    sack_board_.note_retransmitted(end);
+    sack_rxt_max_ = snd_max_;
+    if (seq == snd_una_) {
+        head_retransmitted_ = true;
+        head_retransmitted_at_ = snd_una_;
+        head_retransmitted_max_ = snd_max_;
+    }
+    if (rtt_timing_ && rtt_seq_ < end) rtt_timing_ = false;  // Karn: no sample from it
+    if (retransmit_at_ == kTcpNever) arm_retransmit(now);
 }
 
 bool TcpConnection::send_one(uint64_t now, bool force) {
+    // After a timeout the go-back retransmission skips what the peer SACKed (RFC 6675 §5.1:
+    // "filling in" the sequence space reported as missing).
+    if (snd_nxt_ < snd_max_) {
+        snd_nxt_ = seq_min(sack_board_.skip_sacked(snd_nxt_), snd_max_);
+    }
     const size_t buffered = send_buffer_.size();
     const size_t sent = snd_nxt_.distance_from(snd_una_);
     if (sent > buffered) return false;  // our FIN is out: nothing is left
@@ -41,8 +95,21 @@ bool TcpConnection::send_one(uint64_t now, bool force) {
     // allowance that the first duplicate ACKs give.
     const uint32_t congestion_window = snd_nxt_ >= snd_max_ ? cc_.new_data_window() : cc_.cwnd();
     const uint32_t window = std::min(snd_wnd_, congestion_window);
-    const size_t usable = window > sent ? window - sent : 0;
-    const size_t length = std::min<size_t>({unsent, usable, snd_mss_});
+    size_t usable = window > sent ? window - sent : 0;
+    if (selective_acks_ && snd_nxt_ >= snd_max_) {
+        // RFC 6675 §5 (2) and (C): with SACK the pipe estimate, not the data outstanding,
+        // bounds new data, in recovery and before it (Limited Transmit by pipe), so that
+        // SACKed segments make room (which replaces RFC 3042's allowance of two); the pipe
+        // equals the data outstanding while nothing is SACKed.
+        const uint32_t pipe = sack_pipe();
+        const size_t congestion_room = cc_.cwnd() > pipe ? cc_.cwnd() - pipe : 0;
+        usable = std::min(snd_wnd_ > sent ? snd_wnd_ - sent : 0, congestion_room);
+    }
+    size_t length = std::min<size_t>({unsent, usable, snd_mss_});
+    if (snd_nxt_ < snd_max_) {
+        // A go-back retransmission stops short of the next SACKed range.
+        length = std::min<size_t>(length, sack_board_.unsacked_run(snd_nxt_, snd_max_));
+    }
     // Our FIN rides on the last data, or goes alone once the window has room for it.
     const bool fin = fin_queued_ && length == unsent && (length > 0 || usable > 0);
     if (length == 0 && !fin) return false;

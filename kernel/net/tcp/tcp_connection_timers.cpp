@@ -1,4 +1,5 @@
-// TIMEOUTS (RFC 9293 §3.10.8) and the other clocks of a connection: retransmission (RFC 6298),
+// TIMEOUTS (RFC 9293 §3.10.8) and the other clocks of a connection: retransmission (RFC 6298)
+// and, with SACK, the tail loss probe (RFC 8985 §7),
 // persist (zero-window probing, RFC 9293 §3.8.6.1), delayed ACK (§3.8.6.3), keepalive
 // (RFC 1122 §4.2.3.6), TIME-WAIT (2*MSL) and the orphaned FIN-WAIT-2 limit.
 #include <net/tcp/tcp_connection.h>
@@ -21,7 +22,7 @@ bool data_state(TcpState state) {
 }  // namespace
 
 uint64_t TcpConnection::next_deadline() const {
-    return std::min({retransmit_at_, persist_at_, delayed_ack_at_, keepalive_at_, time_wait_until_,
+    return std::min({retransmit_at_, loss_probe_at_, persist_at_, delayed_ack_at_, keepalive_at_, time_wait_until_,
                      fin_wait2_until_});
 }
 
@@ -42,6 +43,7 @@ void TcpConnection::on_timers(uint64_t now) {
     }
     if (retransmit_at_ <= now) on_retransmit_timeout(now);
     if (state_ == TcpState::Closed) return;
+    if (loss_probe_at_ <= now) on_loss_probe_timeout(now);
     if (persist_at_ <= now) on_persist_timeout(now);
     if (state_ == TcpState::Closed) return;
     if (delayed_ack_at_ <= now) {
@@ -57,8 +59,52 @@ void TcpConnection::on_timers(uint64_t now) {
 
 void TcpConnection::arm_retransmit(uint64_t now) { retransmit_at_ = now + rtt_.rto(); }
 
+void TcpConnection::arm_loss_probe(uint64_t now) {
+    // RFC 8985 §7.2: with data outstanding and no recovery under way, a probe timeout (PTO)
+    // of two smoothed RTTs, plus a delayed-ACK allowance when a single segment is out, and
+    // never later than the retransmission timer. A flight whose every ACK was lost then
+    // costs one PTO rather than an RTO of at least 200 ms. Only with SACK, whose blocks
+    // tell what the probe found (§7.1).
+    if (!selective_acks_ || !rtt_.has_sample() || loss_probe_sent_ || cc_.in_recovery() || retransmit_count_ > 0 ||
+        snd_una_ == snd_max_ || retransmit_at_ == kTcpNever || loss_probe_at_ != kTcpNever) {
+        return;
+    }
+    uint64_t pto = 2 * rtt_.smoothed_rtt();
+    if (snd_max_.distance_from(snd_una_) <= snd_mss_) pto += env_.config().delayed_ack_ns;
+    pto = std::max<uint64_t>(pto, 10 * kTcpMillisecond);  // Linux's floor: timer granularity
+    loss_probe_at_ = std::min(now + pto, retransmit_at_);
+    if (loss_probe_at_ >= retransmit_at_) loss_probe_at_ = kTcpNever;
+}
+
+void TcpConnection::on_loss_probe_timeout(uint64_t now) {
+    loss_probe_at_ = kTcpNever;
+    if (!data_state(state_) || snd_una_ == snd_max_ || cc_.in_recovery() || retransmit_count_ > 0) return;
+    // RFC 8985 §7.3: send one new segment if the windows allow, else retransmit the last
+    // segment sent; the ACK it draws carries the SACK blocks that start recovery.
+    loss_probe_sent_ = true;
+    ++env_.counters().loss_probes;
+    const size_t buffered = send_buffer_.size();
+    const size_t sent = snd_max_.distance_from(snd_una_);
+    if (snd_nxt_ == snd_max_ && buffered > sent && snd_wnd_ > sent) {
+        // New data, past the congestion window as §7.3 allows, within the peer's window.
+        const size_t length = std::min<size_t>({buffered - sent, snd_wnd_ - sent, snd_mss_});
+        send_segment(now, tcp_flags::ack | (length == buffered - sent ? tcp_flags::psh : 0), snd_nxt_, sent, length);
+        snd_nxt_ = snd_nxt_ + static_cast<uint32_t>(length);
+        snd_max_ = snd_nxt_;
+        return;
+    }
+    const size_t data_sent = std::min(sent, buffered);
+    if (data_sent == 0) return;
+    const uint32_t length = static_cast<uint32_t>(std::min<size_t>(data_sent, snd_mss_));
+    const SeqNumber last = snd_una_ + static_cast<uint32_t>(data_sent - length);
+    send_segment(now, tcp_flags::ack, last, data_sent - length, length);
+    ++env_.counters().segments_retransmitted;
+    if (rtt_timing_ && rtt_seq_ < last + length) rtt_timing_ = false;  // Karn
+}
+
 void TcpConnection::on_retransmit_timeout(uint64_t now) {
     retransmit_at_ = kTcpNever;
+    loss_probe_at_ = kTcpNever;
     const TcpConfig& config = env_.config();
     const bool handshake = state_ == TcpState::SynSent || state_ == TcpState::SynReceived;
     if (!handshake && snd_una_ == snd_max_) return;  // everything was acknowledged meanwhile
@@ -88,8 +134,14 @@ void TcpConnection::on_retransmit_timeout(uint64_t now) {
         arm_retransmit(now);
         return;
     }
+    ++env_.counters().retransmission_timeouts;
     cc_.on_timeout(snd_max_.distance_from(snd_una_), snd_max_, retransmit_count_ > 1);
-    snd_nxt_ = snd_una_;  // go back: everything after SND.UNA counts as lost
+    // RFC 6675 §5.1: the SACK information stays, so that the go-back retransmission fills
+    // only the holes. A peer may renege on what it SACKed (RFC 2018 §8), though: a second
+    // timeout in a row forgets the scoreboard and resends everything.
+    if (retransmit_count_ > 1) sack_board_.reset(snd_una_);
+    sack_board_.reset_retransmitted(snd_una_);
+    snd_nxt_ = snd_una_;  // go back: everything after SND.UNA not SACKed counts as lost
     retransmit_head(now);
     arm_retransmit(now);
 }

@@ -21,6 +21,9 @@ struct TcpCounters {
     uint64_t segments_sent = 0;
     uint64_t segments_retransmitted = 0;
     uint64_t lost_retransmissions = 0;    // retransmissions found lost through SACK
+    uint64_t sack_recoveries = 0;         // loss recoveries driven by the SACK scoreboard
+    uint64_t retransmission_timeouts = 0; // expiries of the retransmission timer with data out
+    uint64_t loss_probes = 0;             // tail loss probes sent (RFC 8985 §7)
     uint64_t bad_segments = 0;            // malformed or bad checksum
     uint64_t resets_sent = 0;
     uint64_t resets_received = 0;
