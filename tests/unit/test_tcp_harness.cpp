@@ -144,6 +144,19 @@ TcpHandle TcpTest::open_passive(uint32_t peer_iss, const TcpSocketOptions& optio
     return accepted.value();
 }
 
+TcpHandle TcpTest::open_with_sack() {
+    config.selective_acks = true;
+    restart();
+    listen(80, 8);
+    inject(peer(SYN, 1000).mss(1460).sack_ok());
+    SentSegment synack = next();
+    EXPECT_TRUE(synack.options.sack_permitted);
+    peer_next = 1001;
+    local_next = synack.seq + 1;
+    inject(peer(ACK, peer_next, local_next));
+    return stack->accept(listener).value();
+}
+
 TcpHandle TcpTest::open_active(uint32_t peer_iss, const TcpSocketOptions& options) {
     Result<TcpHandle> h = stack->connect({kLocalIp, 0}, {kRemoteIp, 80}, options, now);
     EXPECT_TRUE(h.ok());

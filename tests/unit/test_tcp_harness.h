@@ -117,6 +117,9 @@ protected:
     // Passive open through a listener on port 80; the peer's ISN is peer_iss. Afterwards
     // peer_next is the peer's next sequence number and local_next ours.
     TcpHandle open_passive(uint32_t peer_iss = 1000, const TcpSocketOptions& options = {});
+    // Passive open where both ends agree on SACK (RFC 2018; no timestamps, MSS 1460); turns
+    // config.selective_acks on and rebuilds the stack first.
+    TcpHandle open_with_sack();
     // Active open to kRemoteIp:80; the peer answers with ISN peer_iss.
     TcpHandle open_active(uint32_t peer_iss = 5000, const TcpSocketOptions& options = {});
 

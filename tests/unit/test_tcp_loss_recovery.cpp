@@ -15,19 +15,6 @@ namespace {
 class TcpLimitedTransmit : public TcpTest {};
 class TcpLossDetection : public TcpTest {
 protected:
-    // Passive open where both ends agree on SACK (no timestamps, MSS 1460).
-    TcpHandle open_with_sack() {
-        config.selective_acks = true;
-        restart();
-        listen(80, 8);
-        inject(peer(SYN, 1000).mss(1460).sack_ok());
-        SentSegment synack = next();
-        EXPECT_TRUE(synack.options.sack_permitted);
-        peer_next = 1001;
-        local_next = synack.seq + 1;
-        inject(peer(ACK, peer_next, local_next));
-        return stack->accept(listener).value();
-    }
     // An ACK for `ack` (offset from local_next) that SACKs [left, right) (offsets), with
     // window w.
     PeerSegment sack(uint32_t ack, uint32_t left, uint32_t right, uint16_t w = 65535) const {

@@ -111,19 +111,6 @@ TEST(TcpSackScoreboard, PipeAndNextSegFollowRfc6675) {
 
 class TcpSackRecovery : public TcpTest {
 protected:
-    // Passive open where both ends agree on SACK (no timestamps, MSS 1460).
-    TcpHandle open_with_sack() {
-        config.selective_acks = true;
-        restart();
-        listen(80, 8);
-        inject(peer(SYN, 1000).mss(1460).sack_ok());
-        SentSegment synack = next();
-        EXPECT_TRUE(synack.options.sack_permitted);
-        peer_next = 1001;
-        local_next = synack.seq + 1;
-        inject(peer(ACK, peer_next, local_next));
-        return stack->accept(listener).value();
-    }
 
     // The receiver's state: which bytes (offsets from local_next) it holds.
     void expect_bytes(size_t total) { held.assign(total, false); }
