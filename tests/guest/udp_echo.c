@@ -1,7 +1,9 @@
 // UDP echo over the plain socket API, both ways round (tests/boot/net_udp.sh):
-//   udp_echo server PORT COUNT       binds 0.0.0.0:PORT, says "udp_echo: listening on PORT" on
-//                                    stderr, sends COUNT datagrams back to their senders
-//                                    unchanged, then exits 0.
+//   udp_echo server PORT             binds 0.0.0.0:PORT, says "udp_echo: listening on PORT" on
+//                                    stderr, sends every datagram back to its sender unchanged
+//                                    until one says "quit", then exits 0. (A count would not do:
+//                                    a client resending after a lost echo sends more than it
+//                                    meant to.)
 //   udp_echo client HOST PORT COUNT  sends COUNT datagrams of sizes 1..1472 (the largest that
 //                                    fits a 1500-byte Ethernet MTU unfragmented) filled from
 //                                    pattern_byte() to HOST:PORT, one at a time; each must come
@@ -27,7 +29,7 @@ enum {
     kAttempts = 5,
 };
 
-static int run_server(unsigned port, long count) {
+static int run_server(unsigned port) {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
     if (fd < 0 || bind(fd, (struct sockaddr*)&address, sizeof address) != 0) {
@@ -36,7 +38,8 @@ static int run_server(unsigned port, long count) {
     }
     fprintf(stderr, "udp_echo: listening on %u\n", port);
     size_t total_bytes = 0;
-    for (long i = 0; i < count; ++i) {
+    long echoed = 0;
+    for (;;) {
         unsigned char datagram[65536];
         struct sockaddr_in sender;
         socklen_t sender_length = sizeof sender;
@@ -49,15 +52,17 @@ static int run_server(unsigned port, long count) {
             fprintf(stderr, "udp_echo: recvfrom gave a bad sender address\n");
             return 1;
         }
+        if (got == 4 && memcmp(datagram, "quit", 4) == 0) break;
         ssize_t put = sendto(fd, datagram, (size_t)got, 0, (struct sockaddr*)&sender, sender_length);
         if (put != got) {
             fprintf(stderr, "udp_echo: sendto: %s\n", put < 0 ? errno_name(errno) : "short datagram");
             return 1;
         }
         total_bytes += (size_t)got;
+        ++echoed;
     }
     close(fd);
-    printf("udp_echo: server echoed %ld datagrams, %zu bytes\n", count, total_bytes);
+    printf("udp_echo: server echoed %ld datagrams, %zu bytes\n", echoed, total_bytes);
     return 0;
 }
 
@@ -127,9 +132,9 @@ static int run_client(const char* host, unsigned port, long count) {
 }
 
 int main(int argc, char** argv) {
-    if (argc == 4 && strcmp(argv[1], "server") == 0) return run_server((unsigned)atoi(argv[2]), atol(argv[3]));
+    if (argc == 3 && strcmp(argv[1], "server") == 0) return run_server((unsigned)atoi(argv[2]));
     if (argc == 5 && strcmp(argv[1], "client") == 0)
         return run_client(argv[2], (unsigned)atoi(argv[3]), atol(argv[4]));
-    fprintf(stderr, "usage: %s server PORT COUNT | client HOST PORT COUNT\n", argv[0]);
+    fprintf(stderr, "usage: %s server PORT | client HOST PORT COUNT\n", argv[0]);
     return 2;
 }
