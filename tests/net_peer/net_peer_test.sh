@@ -6,11 +6,11 @@
 #
 #   1. clean link: a 1 MB smoke test each way and echoed, then 50 MB each way;
 #   2. impaired link, 5% loss, 2% duplication and reordering in both directions (1 ms delay
-#      each way): 50 MB Linux->Ingot, 16 MB Ingot->Linux and a 1 MB echo.
+#      each way): 50 MB Linux->Ingot, 50 MB Ingot->Linux and a 1 MB echo.
 # Ingot->Linux under loss runs at about 1-1.3 MB/s (SACK recovery and a tail loss probe; with
 # ACKs lost too, windows stay at a few segments and a flight whose ACKs all vanish still waits
-# for the 200 ms retransmission timer), so its default size keeps the whole test within a
-# minute or so; INGOT_PEER_SEND_BYTES=52428800 runs the full 50 MB.
+# for the 200 ms retransmission timer): its 50 MB take 40-70 s of the test's minute or two;
+# INGOT_PEER_SEND_BYTES sets a smaller size for quick runs.
 #
 # Linux->Ingot frames are impaired by netem on the TAP's egress when the kernel has it;
 # Ingot->Linux frames (and Linux->Ingot ones where netem is missing) by ingot-net-peer's own
@@ -27,7 +27,7 @@ SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 LINUX_PEER="$SCRIPT_DIR/linux_peer.py"
 SMOKE_BYTES=${INGOT_PEER_SMOKE_BYTES:-1048576}
 BYTES=${INGOT_PEER_BYTES:-52428800}
-SEND_BYTES=${INGOT_PEER_SEND_BYTES:-16777216}
+SEND_BYTES=${INGOT_PEER_SEND_BYTES:-52428800}
 ECHO_BYTES=${INGOT_PEER_ECHO_BYTES:-1048576}
 TAP=ingot0
 LINUX_IP=192.168.77.1
