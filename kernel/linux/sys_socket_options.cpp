@@ -43,6 +43,13 @@ uint32_t stack_buffer_size(uint32_t reported) {
     return std::clamp(reported, kTcpMinBufferSize, kTcpMaxBufferSize);
 }
 
+// SO_SNDBUF/SO_RCVBUF (socket(7)): the kernel doubles the requested value (bookkeeping
+// overhead), capped and floored as Linux does, and reports the double.
+uint32_t doubled_buffer_size(int requested, uint32_t minimum) {
+    uint32_t capped = std::min<uint32_t>(static_cast<uint32_t>(std::max(requested, 0)), kBufferMax);
+    return std::max(capped * 2, minimum);
+}
+
 Result<int64_t> set_timeout(uint64_t user, uint32_t length, uint64_t& timeout_ns) {
     if (length < sizeof(Timeval)) return Errno::EINVAL;
     Timeval tv = TRY(read_user<Timeval>(user));
@@ -91,21 +98,16 @@ Result<int64_t> set_socket_level(SocketFile& socket, int name, uint64_t user, ui
         s.tcp.keepalive = on;
         socket.apply_settings();
         return 0;
-    case kSoSndBuf: {
-        // socket(7): the kernel doubles the value (bookkeeping overhead) and reports the double.
-        uint32_t requested = std::min<uint32_t>(static_cast<uint32_t>(std::max(value, 0)), kBufferMax);
-        s.send_buffer_reported = std::max(requested * 2, kSendBufferMin);
+    case kSoSndBuf:
+        s.send_buffer_reported = doubled_buffer_size(value, kSendBufferMin);
         s.tcp.send_buffer_size = stack_buffer_size(s.send_buffer_reported);
         socket.apply_settings();
         return 0;
-    }
-    case kSoRcvBuf: {
-        uint32_t requested = std::min<uint32_t>(static_cast<uint32_t>(std::max(value, 0)), kBufferMax);
-        s.receive_buffer_reported = std::max(requested * 2, kReceiveBufferMin);
+    case kSoRcvBuf:
+        s.receive_buffer_reported = doubled_buffer_size(value, kReceiveBufferMin);
         s.tcp.receive_buffer_size = stack_buffer_size(s.receive_buffer_reported);
         socket.apply_settings();
         return 0;
-    }
     default: return Errno::ENOPROTOOPT;  // read-only (SO_TYPE, SO_ERROR, ...) or unknown
     }
 }

@@ -99,14 +99,9 @@ private:
 // One line on the kernel channel for the address the machine now has.
 void report_address(Ipv4Address address, uint8_t prefix_length, Ipv4Address gateway, MacAddress mac,
                     std::span<const Ipv4Address> dns, const char* how) {
-    char address_text[16], gateway_text[16], dns_text[16] = "none";
+    char address_text[16], gateway_text[16] = "none", dns_text[16] = "none";
     address.format(address_text);
-    if (gateway.is_unspecified()) {
-        std::array<char, 5> none{"none"};
-        std::copy(none.begin(), none.end(), gateway_text);
-    } else {
-        gateway.format(gateway_text);
-    }
+    if (!gateway.is_unspecified()) gateway.format(gateway_text);
     if (!dns.empty()) dns[0].format(dns_text);
     const auto& m = mac.bytes;
     log_info("net: %s/%u gateway %s dns %s mac %02x:%02x:%02x:%02x:%02x:%02x (%s)", address_text, prefix_length,
