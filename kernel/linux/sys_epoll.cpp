@@ -7,6 +7,7 @@
 #include <mm/user_memory.h>
 #include <proc/event_loop.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
 #include <vector>
 
@@ -84,7 +85,7 @@ Result<int64_t> sys_epoll_pwait(const SyscallArgs& a) {
     if (!a.a[4]) return sys_epoll_wait(a);
     if (a.a[5] != sizeof(uint64_t)) return Errno::EINVAL;
     uint64_t mask = TRY(read_user<uint64_t>(a.a[4]));
-    SignalState& signals = current_process().signals;
+    ThreadSignals& signals = current_thread().signals;
     uint64_t saved = signals.blocked;
     signals.blocked = mask & ~kUnblockable;
     Result<int64_t> result = sys_epoll_wait(a);

@@ -8,20 +8,26 @@
 namespace ingot {
 
 // sys_proc.cpp
-Result<int64_t> sys_exit(const SyscallArgs&);
 Result<int64_t> sys_exit_group(const SyscallArgs&);
 Result<int64_t> sys_getpid(const SyscallArgs&);
-Result<int64_t> sys_gettid(const SyscallArgs&);
 Result<int64_t> sys_getppid(const SyscallArgs&);
 Result<int64_t> sys_getuid(const SyscallArgs&);
-Result<int64_t> sys_set_tid_address(const SyscallArgs&);
-Result<int64_t> sys_set_robust_list(const SyscallArgs&);
 Result<int64_t> sys_arch_prctl(const SyscallArgs&);
 Result<int64_t> sys_prlimit64(const SyscallArgs&);
 Result<int64_t> sys_getrlimit(const SyscallArgs&);
-Result<int64_t> sys_sched_yield(const SyscallArgs&);
 Result<int64_t> sys_rseq(const SyscallArgs&);
+
+// sys_thread.cpp
+Result<int64_t> sys_clone(const SyscallArgs&);
+Result<int64_t> sys_clone3(const SyscallArgs&);
+Result<int64_t> sys_exit(const SyscallArgs&);
+Result<int64_t> sys_gettid(const SyscallArgs&);
+Result<int64_t> sys_set_tid_address(const SyscallArgs&);
+Result<int64_t> sys_set_robust_list(const SyscallArgs&);
+Result<int64_t> sys_get_robust_list(const SyscallArgs&);
+Result<int64_t> sys_sched_yield(const SyscallArgs&);
 Result<int64_t> sys_sched_getaffinity(const SyscallArgs&);
+Result<int64_t> sys_sched_setaffinity(const SyscallArgs&);
 
 // sys_mm.cpp
 Result<int64_t> sys_brk(const SyscallArgs&);

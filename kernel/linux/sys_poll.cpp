@@ -8,6 +8,7 @@
 #include <mm/user_memory.h>
 #include <proc/event_loop.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
 #include <vector>
 
@@ -51,7 +52,7 @@ Result<int64_t> with_sigmask(uint64_t user_mask, uint64_t mask_size, FunctionRef
     if (!user_mask) return wait();
     if (mask_size != sizeof(uint64_t)) return Errno::EINVAL;
     uint64_t mask = TRY(read_user<uint64_t>(user_mask));
-    SignalState& signals = current_process().signals;
+    ThreadSignals& signals = current_thread().signals;
     uint64_t saved = signals.blocked;
     signals.blocked = mask & ~kUnblockable;
     Result<int64_t> result = wait();

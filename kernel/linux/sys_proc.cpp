@@ -1,5 +1,6 @@
-// Process identity and lifetime: exit, ids, the thread-pointer and libc start-up calls
-// (DESIGN rule 8), resource limits. One process, one thread: pid = tid = 1, no parent.
+// Process identity and lifetime: exit_group, ids, the thread-pointer and libc start-up calls
+// (DESIGN rule 8), resource limits. One process, pid 1, no parent; threads are in
+// sys_thread.cpp.
 #include <fs/fs_context.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
@@ -37,26 +38,11 @@ Rlimit& limit_of(int resource) {
 
 }  // namespace
 
-Result<int64_t> sys_exit(const SyscallArgs& a) { exit_program(static_cast<int>(a.a[0] & 0xFF)); }
 Result<int64_t> sys_exit_group(const SyscallArgs& a) { exit_program(static_cast<int>(a.a[0] & 0xFF)); }
 
 Result<int64_t> sys_getpid(const SyscallArgs&) { return kProgramPid; }
-Result<int64_t> sys_gettid(const SyscallArgs&) { return kProgramPid; }
 Result<int64_t> sys_getppid(const SyscallArgs&) { return 0; }  // started by the kernel, like init
 Result<int64_t> sys_getuid(const SyscallArgs&) { return 0; }   // the only user is root
-
-Result<int64_t> sys_set_tid_address(const SyscallArgs& a) {
-    current_process().clear_child_tid = a.a[0];
-    return kProgramPid;
-}
-
-Result<int64_t> sys_set_robust_list(const SyscallArgs& a) {
-    constexpr uint64_t kRobustListHeadSize = 24;  // struct robust_list_head on x86-64
-    if (a.a[1] != kRobustListHeadSize) return Errno::EINVAL;
-    current_process().robust_list = a.a[0];
-    current_process().robust_list_len = a.a[1];
-    return 0;
-}
 
 Result<int64_t> sys_arch_prctl(const SyscallArgs& a) {
     uint64_t value = a.a[1];
@@ -108,17 +94,5 @@ Result<int64_t> sys_getrlimit(const SyscallArgs& a) {
 // Restartable sequences need a scheduler that can preempt; libc expects ENOSYS from kernels
 // without them and carries on (DESIGN rule 7), so this is answered without a log line.
 Result<int64_t> sys_rseq(const SyscallArgs&) { return Errno::ENOSYS; }
-
-Result<int64_t> sys_sched_yield(const SyscallArgs&) { return 0; }  // nothing else is runnable
-
-Result<int64_t> sys_sched_getaffinity(const SyscallArgs& a) {
-    uint64_t pid = a.a[0], size = a.a[1];
-    if (pid != 0 && pid != kProgramPid) return Errno::ESRCH;
-    if (size < sizeof(uint64_t) || (size & 7)) return Errno::EINVAL;
-    uint64_t mask = 1;  // one CPU
-    TRY(clear_user(a.a[2], size));
-    TRY(write_user(a.a[2], mask));
-    return sizeof(uint64_t);
-}
 
 }  // namespace ingot

@@ -1,9 +1,10 @@
-// Signal system calls (signal(7), rt_sigaction(2), rt_sigprocmask(2), kill(2)). The only
-// process is the program itself, so every signal it can send is to itself.
+// Signal system calls (signal(7), rt_sigaction(2), rt_sigprocmask(2), kill(2), tgkill(2)). The
+// only process is the program itself: kill reaches it, tgkill and tkill one of its threads.
 #include <linux/signal_dispatch.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
 namespace ingot {
 namespace {
@@ -30,15 +31,18 @@ Result<int64_t> sys_rt_sigaction(const SyscallArgs& a) {
     int signal = static_cast<int>(a.a[0]);
     TRY(check_sigset_size(a.a[3]));
     if (!valid_signal(signal)) return Errno::EINVAL;
-    SignalState& state = current_process().signals;
-    SigAction old = state.actions[signal];
+    Process& process = current_process();
+    SigAction old = process.signal_actions[signal];
     if (a.a[1]) {
         if (signal == kSigKill || signal == kSigStop) return Errno::EINVAL;
         SigAction action = TRY(read_user<SigAction>(a.a[1]));
         action.mask &= ~kUnblockable;
-        state.actions[signal] = action;
-        // Ignoring a signal discards it if pending (signal(7)).
-        if (action.handler == kSigIgnore) state.pending &= ~signal_bit(signal);
+        process.signal_actions[signal] = action;
+        // Ignoring a signal discards it if pending, in every thread (signal(7)).
+        if (action.handler == kSigIgnore) {
+            process.shared_pending &= ~signal_bit(signal);
+            for_each_thread([signal](Thread& thread) { thread.signals.pending &= ~signal_bit(signal); });
+        }
     }
     if (a.a[2]) TRY(write_user(a.a[2], old));
     return 0;
@@ -46,7 +50,7 @@ Result<int64_t> sys_rt_sigaction(const SyscallArgs& a) {
 
 Result<int64_t> sys_rt_sigprocmask(const SyscallArgs& a) {
     TRY(check_sigset_size(a.a[3]));
-    SignalState& state = current_process().signals;
+    ThreadSignals& state = current_thread().signals;
     uint64_t old = state.blocked;
     if (a.a[1]) {
         uint64_t set = TRY(read_user<uint64_t>(a.a[1]));
@@ -64,13 +68,13 @@ Result<int64_t> sys_rt_sigprocmask(const SyscallArgs& a) {
 
 Result<int64_t> sys_rt_sigpending(const SyscallArgs& a) {
     TRY(check_sigset_size(a.a[1]));
-    SignalState& state = current_process().signals;
-    TRY(write_user(a.a[0], state.pending & state.blocked));
+    ThreadSignals& state = current_thread().signals;
+    TRY(write_user(a.a[0], (state.pending | current_process().shared_pending) & state.blocked));
     return 0;
 }
 
 Result<int64_t> sys_sigaltstack(const SyscallArgs& a) {
-    SignalState& state = current_process().signals;
+    ThreadSignals& state = current_thread().signals;
     StackT old{state.altstack_sp, state.altstack_flags, 0, state.altstack_size};
     if (a.a[0]) {
         StackT stack = TRY(read_user<StackT>(a.a[0]));
@@ -93,7 +97,7 @@ Result<int64_t> sys_kill(const SyscallArgs& a) {
     // pid 0 (own group), -1 (everyone it may signal) and its own pid all reach only itself.
     if (pid != kProgramPid && pid != 0 && pid != -1 && pid != -kProgramPid) return Errno::ESRCH;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
-    if (signal != 0) raise_signal(signal);
+    if (signal != 0) send_process_signal(signal);
     return 0;
 }
 
@@ -101,9 +105,10 @@ Result<int64_t> sys_tgkill(const SyscallArgs& a) {
     int64_t tgid = static_cast<int64_t>(a.a[0]), tid = static_cast<int64_t>(a.a[1]);
     int signal = static_cast<int>(a.a[2]);
     if (tgid <= 0 || tid <= 0) return Errno::EINVAL;
-    if (tgid != kProgramPid || tid != kProgramPid) return Errno::ESRCH;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
-    if (signal != 0) raise_signal(signal);
+    Thread* thread = find_thread(static_cast<int>(tid));
+    if (tgid != kProgramPid || tid > INT32_MAX || !thread) return Errno::ESRCH;
+    if (signal != 0) send_thread_signal(*thread, signal);
     return 0;
 }
 
@@ -111,9 +116,10 @@ Result<int64_t> sys_tkill(const SyscallArgs& a) {
     int64_t tid = static_cast<int64_t>(a.a[0]);
     int signal = static_cast<int>(a.a[1]);
     if (tid <= 0) return Errno::EINVAL;
-    if (tid != kProgramPid) return Errno::ESRCH;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
-    if (signal != 0) raise_signal(signal);
+    Thread* thread = tid <= INT32_MAX ? find_thread(static_cast<int>(tid)) : nullptr;
+    if (!thread) return Errno::ESRCH;
+    if (signal != 0) send_thread_signal(*thread, signal);
     return 0;
 }
 

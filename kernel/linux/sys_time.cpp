@@ -2,6 +2,7 @@
 // clock; CPU-time clocks equal monotonic time since boot, as the program is the only thing
 // that runs.
 #include <lib/clock.h>
+#include <proc/event_loop.h>
 #include <linux/sys_families.h>
 #include <linux/user_time.h>
 #include <mm/user_memory.h>
@@ -40,13 +41,22 @@ Timespec to_timespec(uint64_t ns) {
     return {static_cast<int64_t>(ns / kNanosPerSecond), static_cast<int64_t>(ns % kNanosPerSecond)};
 }
 
-// Sleeps on `clock` until the absolute time `deadline`.
-void sleep_on_clock(int clock, uint64_t deadline) {
+// Sleeps on `clock` until the absolute time `deadline`. A signal for the thread ends the
+// sleep early: EINTR, and the time left is stored at `remaining_user` when that is nonzero.
+Result<void> sleep_on_clock(int clock, uint64_t deadline, uint64_t remaining_user) {
     uint64_t now = clock_now(clock).value_or(0);
-    if (deadline <= now) return;
-    uint64_t monotonic_deadline = monotonic_ns() + (deadline - now);
+    if (deadline <= now) return {};
+    uint64_t start = monotonic_ns();
+    uint64_t monotonic_deadline = start + (deadline - now);
     if (monotonic_deadline < deadline - now) monotonic_deadline = ~0ull;
-    sleep_until(monotonic_deadline);
+    Result<bool> slept = wait_until([] { return false; }, monotonic_deadline);
+    if (slept.ok()) return {};
+    if (slept.error() == Errno::EINTR && remaining_user) {
+        uint64_t left = monotonic_deadline - monotonic_ns();
+        if (monotonic_ns() >= monotonic_deadline) left = 0;
+        TRY(write_user(remaining_user, to_timespec(left)));
+    }
+    return slept.error();
 }
 
 }  // namespace
@@ -82,8 +92,8 @@ Result<int64_t> sys_time(const SyscallArgs& a) {
 Result<int64_t> sys_nanosleep(const SyscallArgs& a) {
     uint64_t duration = TRY(read_timespec_ns(a.a[0]));
     uint64_t now = monotonic_ns();
-    sleep_on_clock(kClockMonotonic, now + duration < now ? ~0ull : now + duration);
-    return 0;  // never interrupted: no asynchronous signals reach the program
+    TRY(sleep_on_clock(kClockMonotonic, now + duration < now ? ~0ull : now + duration, a.a[1]));
+    return 0;
 }
 
 Result<int64_t> sys_clock_nanosleep(const SyscallArgs& a) {
@@ -94,7 +104,7 @@ Result<int64_t> sys_clock_nanosleep(const SyscallArgs& a) {
     // Linux returns errors from clock_nanosleep directly (not through errno), but the raw
     // syscall uses the same -errno convention as every other call.
     uint64_t deadline = (a.a[1] & kTimerAbstime) ? when : (now + when < now ? ~0ull : now + when);
-    sleep_on_clock(clock, deadline);
+    TRY(sleep_on_clock(clock, deadline, (a.a[1] & kTimerAbstime) ? 0 : a.a[3]));
     return 0;
 }
 

@@ -205,8 +205,9 @@ void start_networking(std::string_view command_line, const image::BootConfig& co
         log_error("net: cannot start DHCP (%s); networking has no address", errno_name(started.error()));
         return;
     }
-    auto leased = wait_until([&] { return stack->dhcp()->has_lease(); }, monotonic_ns() + dhcp_boot_wait_ns);
-    if (!leased.ok() || !leased.value())
+    bool leased = wait_until_uninterruptible([&] { return stack->dhcp()->has_lease(); },
+                                             monotonic_ns() + dhcp_boot_wait_ns);
+    if (!leased)
         log_error("net: no DHCP answer within %lu s; the program starts without an address (still asking)",
                   dhcp_boot_wait_ns / 1'000'000'000);
 }

@@ -12,7 +12,7 @@ void set_machine_network(NetworkStack* stack) { the_network = stack; }
 void drain_network(uint64_t limit_ns) {
     if (!the_network) return;
     TcpStack& tcp = the_network->tcp();
-    (void)wait_until([&] { return tcp.unsettled_connection_count() == 0; }, monotonic_ns() + limit_ns);
+    (void)wait_until_uninterruptible([&] { return tcp.unsettled_connection_count() == 0; }, monotonic_ns() + limit_ns);
 }
 
 NetworkStack::NetworkStack(NetworkDevice& device, const InterfaceConfig& config, const TcpConfig& tcp_config,

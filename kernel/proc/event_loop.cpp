@@ -1,5 +1,7 @@
 #include <lib/clock.h>
 #include <proc/event_loop.h>
+#include <proc/process.h>
+#include <proc/scheduler.h>
 
 #include <cstddef>
 #include <vector>
@@ -12,15 +14,33 @@ std::vector<EventSource*>& sources() {
     return all;
 }
 
-uint64_t earliest_deadline(uint64_t deadline_ns) {
+// One loop for both kinds of wait: the scheduler polls the event sources before it ends a
+// wait, so they are polled here only on the first round.
+Result<bool> wait_loop(FunctionRef<bool()> ready, uint64_t deadline_ns, bool interruptible) {
+    bool polled = false;
+    for (;;) {
+        if (!polled) run_event_sources();
+        if (ready()) return true;
+        if (monotonic_ns() >= deadline_ns) return false;
+        if (interruptible && next_deliverable_signal()) return Errno::EINTR;
+        block_current(WaitKind::Condition, &ready, deadline_ns, interruptible);
+        if (current_wait_deadlocked()) return Errno::EDEADLK;
+        polled = true;
+    }
+}
+
+}  // namespace
+
+bool has_event_sources() { return !sources().empty(); }
+
+uint64_t next_event_deadline() {
+    uint64_t deadline_ns = kNoDeadline;
     for (EventSource* source : sources()) {
         uint64_t next = source->next_deadline();
         if (next < deadline_ns) deadline_ns = next;
     }
     return deadline_ns;
 }
-
-}  // namespace
 
 void add_event_source(EventSource& source) { sources().push_back(&source); }
 
@@ -40,13 +60,12 @@ void run_event_sources() {
 }
 
 Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns) {
-    for (;;) {
-        run_event_sources();
-        if (ready()) return true;
-        if (monotonic_ns() >= deadline_ns) return false;
-        if (deadline_ns == kNoDeadline && sources().empty()) return Errno::EDEADLK;
-        halt_until(earliest_deadline(deadline_ns));
-    }
+    return wait_loop(ready, deadline_ns, true);
+}
+
+bool wait_until_uninterruptible(FunctionRef<bool()> ready, uint64_t deadline_ns) {
+    Result<bool> result = wait_loop(ready, deadline_ns, false);
+    return result.ok() && result.value();
 }
 
 }  // namespace ingot

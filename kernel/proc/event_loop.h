@@ -1,6 +1,6 @@
-// How the program's only thread waits in the kernel: it runs every event source (devices and
-// protocol timers), checks what it waits for, and otherwise halts the CPU until an interrupt or
-// the next deadline. No other thread exists, so nothing else ever needs to wake it.
+// How a thread waits in the kernel: every event source (devices and protocol timers) is polled,
+// the thread checks what it waits for, and otherwise blocks; the scheduler (scheduler.h)
+// re-checks the wait each time it runs and halts the CPU when no thread can run.
 #pragma once
 
 #include <lib/function_ref.h>
@@ -30,10 +30,16 @@ void remove_event_source(EventSource& source);
 
 // Polls every source once (a system call that does not block still lets them make progress).
 void run_event_sources();
+bool has_event_sources();
+// The earliest next_deadline() of all sources, or kNoDeadline.
+uint64_t next_event_deadline();
 
 // Returns true as soon as ready() holds, false when monotonic time reaches deadline_ns first.
-// EDEADLK when nothing could ever make ready() hold: no deadline and no event source.
+// EINTR when a signal the thread does not block arrives first. EDEADLK when nothing could ever
+// make ready() hold: the only thread waits with no deadline and no event source.
 Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns);
+// The same, but signals do not end the wait (the kernel's own waits at exit and at boot).
+bool wait_until_uninterruptible(FunctionRef<bool()> ready, uint64_t deadline_ns);
 
 // Halts until an interrupt arrives or monotonic time reaches deadline_ns (architecture).
 void halt_until(uint64_t deadline_ns);

@@ -1,6 +1,7 @@
 #include <elf/elf_symbols.h>
 #include <lib/log.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
 namespace ingot {
 namespace {
@@ -8,6 +9,10 @@ Process the_process;
 }  // namespace
 
 Process& current_process() { return the_process; }
+
+int next_deliverable_signal() {
+    return next_deliverable_signal(current_thread().signals, the_process.shared_pending);
+}
 
 [[noreturn]] void terminate_by_signal(int signal, uint64_t fault_address, uint64_t ip, bool has_address) {
     const Process& process = current_process();

@@ -1,5 +1,6 @@
 // The one program an Ingot image runs. Its memory is the AddressSpace (mm/address_space.h),
-// its files the FsContext (fs/fs_context.h); this holds the rest of its kernel-side state.
+// its files the FsContext (fs/fs_context.h), its threads are Threads (proc/thread.h); this
+// holds the rest of its kernel-side state.
 #pragma once
 
 #include <proc/signals.h>
@@ -13,16 +14,17 @@ namespace ingot {
 inline constexpr int kProgramPid = 1;
 
 struct Process {
-    uint64_t clear_child_tid = 0;  // set_tid_address(2)
-    uint64_t robust_list = 0;      // set_robust_list(2)
-    uint64_t robust_list_len = 0;
-    SignalState signals;
+    SigAction signal_actions[kSignalCount + 1] = {};  // shared by all threads (CLONE_SIGHAND)
+    uint64_t shared_pending = 0;                      // process-directed signals (kill(2))
     std::span<const uint8_t> program_file;  // the ELF, for naming symbols in crash reports
     uint64_t load_bias = 0;                 // static-pie base; 0 for ET_EXEC
     std::string_view exe_path;
 };
 
 Process& current_process();
+
+// The next signal the current thread would take on its way back to the program, or 0.
+int next_deliverable_signal();
 
 // Ends the program with the status a shell would report (exit code, or 128 + signal) and
 // powers the machine off. Implemented by the architecture.

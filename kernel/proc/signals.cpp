@@ -45,9 +45,4 @@ const char* signal_description(int signal) {
     }
 }
 
-int SignalState::next_deliverable() const {
-    uint64_t ready = pending & ~blocked;
-    return ready ? __builtin_ctzll(ready) + 1 : 0;
-}
-
 }  // namespace ingot

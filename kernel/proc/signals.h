@@ -1,5 +1,4 @@
-// Signals as a single-process kernel needs them (signal(7)): per-signal actions, the blocked
-// mask, pending signals, and what each signal does by default.
+// Signals (signal(7)): actions, masks, pending sets, and what each signal does by default.
 #pragma once
 
 #include <lib/result.h>
@@ -45,16 +44,21 @@ constexpr bool valid_signal(int signal) { return signal >= 1 && signal <= kSigna
 // Signals that can be neither caught, blocked nor ignored.
 inline constexpr uint64_t kUnblockable = signal_bit(kSigKill) | signal_bit(kSigStop);
 
-struct SignalState {
-    SigAction actions[kSignalCount + 1] = {};
+// What each thread keeps of signals: its mask, the signals sent to it alone (tgkill, faults,
+// SIGPIPE) and its alternate stack. Actions and process-directed signals belong to the Process.
+struct ThreadSignals {
     uint64_t blocked = 0;
     uint64_t pending = 0;
     uint64_t altstack_sp = 0;
     uint64_t altstack_size = 0;
     int altstack_flags = 2;  // SS_DISABLE
-
-    // The lowest pending, unblocked signal, or 0.
-    int next_deliverable() const;
 };
+
+// The lowest signal that is pending for the thread or the whole process and not blocked by
+// the thread, or 0.
+inline int next_deliverable_signal(const ThreadSignals& thread, uint64_t process_pending) {
+    uint64_t ready = (thread.pending | process_pending) & ~thread.blocked;
+    return ready ? __builtin_ctzll(ready) + 1 : 0;
+}
 
 }  // namespace ingot

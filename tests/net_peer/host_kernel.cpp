@@ -7,7 +7,9 @@
 #include <lib/panic.h>
 #include <lib/random.h>
 #include <mm/user_memory.h>
+#include <proc/arch_thread.h>
 #include <proc/event_loop.h>
+#include <proc/process.h>
 
 #include <sys/random.h>
 #include <time.h>
@@ -49,6 +51,16 @@ void halt_until(uint64_t deadline_ns) {
     if (deadline_ns <= now) return;
     sleep_until(deadline_ns - now > 1'000'000 ? now + 1'000'000 : deadline_ns);
 }
+
+// One thread: the scheduler never has another to switch to, and exiting is the process's exit.
+struct ArchThread {};
+ArchThread* arch_boot_thread() {
+    static ArchThread boot;
+    return &boot;
+}
+void arch_switch_threads(Thread&, Thread&) { panic("ingot-net-peer runs one thread"); }
+void arch_destroy_thread(ArchThread*) {}
+[[noreturn]] void exit_program(int shell_status) { std::exit(shell_status); }
 
 void fill_random(void* dst, size_t len) {
     auto* out = static_cast<unsigned char*>(dst);

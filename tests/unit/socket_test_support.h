@@ -13,7 +13,9 @@
 #include <net/network_stack.h>
 #include <proc/event_loop.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
+#include "fakes/fake_cpu.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_user_memory.h"
 #include "fakes/fs_test_support.h"
@@ -134,7 +136,7 @@ protected:
         fake_user_memory::reset();
         fs_test::reset_context();
         fake_clock::set_monotonic_ns(1'000'000'000);
-        current_process().signals = SignalState{};
+        fake_cpu::reset_signals();
         stacks = std::make_unique<TwoStacks>();
         source = std::make_unique<TestNetworkSource>(*stacks);
         add_event_source(*source);
@@ -214,7 +216,7 @@ protected:
         ASSERT_GE(server, 0);
         listener_fd = listener;
     }
-    bool sigpipe_pending() const { return current_process().signals.pending & signal_bit(kSigPipe); }
+    bool sigpipe_pending() const { return current_thread().signals.pending & signal_bit(kSigPipe); }
 
     std::unique_ptr<TwoStacks> stacks;
     std::unique_ptr<TestNetworkSource> source;

@@ -9,6 +9,7 @@
 #include <linux/syscall.h>
 #include <mm/address_space.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
 #include <cerrno>
 #include <cstring>
@@ -38,7 +39,7 @@ protected:
         fake_user_memory::reset();
         fake_machine::reset();
         current_address_space().set_layout(0x7fff'0000'0000ull);
-        current_process().signals = SignalState{};
+        fake_cpu::reset_signals();
     }
 };
 
@@ -122,10 +123,10 @@ TEST_F(SyscallTest, SigprocmaskNeverBlocksKillOrStop) {
     uint64_t set = fake_user_memory::map_bytes(&all, 8);
     uint64_t old = fake_user_memory::map(8);
     ASSERT_EQ(call(kRtSigprocmask, 0 /* SIG_BLOCK */, set, 0, 8), 0);
-    EXPECT_EQ(current_process().signals.blocked & kUnblockable, 0u);
-    EXPECT_NE(current_process().signals.blocked & signal_bit(kSigUsr1), 0u);
+    EXPECT_EQ(current_thread().signals.blocked & kUnblockable, 0u);
+    EXPECT_NE(current_thread().signals.blocked & signal_bit(kSigUsr1), 0u);
     ASSERT_EQ(call(kRtSigprocmask, 1 /* SIG_UNBLOCK */, set, old, 8), 0);
-    EXPECT_EQ(current_process().signals.blocked, 0u);
+    EXPECT_EQ(current_thread().signals.blocked, 0u);
     EXPECT_EQ(call(kRtSigprocmask, 7, set, 0, 8), -EINVAL);
 }
 
@@ -135,11 +136,11 @@ TEST_F(SyscallTest, KillReachesOnlyTheProgramItself) {
     EXPECT_EQ(call(kKill, kProgramPid, 99), -EINVAL);
     EXPECT_EQ(call(kTgkill, kProgramPid, 7, kSigUsr1), -ESRCH);
     ASSERT_EQ(call(kKill, kProgramPid, kSigUsr1), 0);
-    EXPECT_EQ(current_process().signals.next_deliverable(), kSigUsr1);
+    EXPECT_EQ(next_deliverable_signal(), kSigUsr1);
     // A signal whose default action is to be ignored is discarded at once.
-    current_process().signals.pending = 0;
+    fake_cpu::reset_signals();
     ASSERT_EQ(call(kKill, kProgramPid, kSigChld), 0);
-    EXPECT_EQ(current_process().signals.pending, 0u);
+    EXPECT_EQ(current_process().shared_pending, 0u);
 }
 
 TEST_F(SyscallTest, UnameNamesALinuxAbiThatGlibcAccepts) {

@@ -21,6 +21,7 @@ constexpr uint32_t kLvtTscDeadline = 2u << 17;
 
 volatile uint32_t* apic = nullptr;
 uint64_t apic_timer_hz = 0;
+uint64_t armed_tsc_deadline = 0;  // 0: nothing armed, or it fired
 
 uint32_t read(uint32_t reg) { return apic[reg / 4]; }
 void write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
@@ -70,7 +71,11 @@ void apic_init() {
 
 void apic_end_of_interrupt() { write(kEoi, 0); }
 
+uint64_t apic_timer_armed_deadline() { return armed_tsc_deadline; }
+void apic_timer_fired() { armed_tsc_deadline = 0; }
+
 void apic_timer_fire_at(uint64_t tsc_deadline) {
+    armed_tsc_deadline = tsc_deadline;
     if (cpu_features().tsc_deadline) {
         write(kLvtTimer, kLvtTscDeadline | kVectorTimer);
         x86::wrmsr(x86::kMsrTscDeadline, tsc_deadline);
@@ -102,7 +107,7 @@ void halt_until(uint64_t monotonic_deadline_ns) {
 
 // Sleeping lets the event sources (network devices, protocol timers) keep running.
 void sleep_until(uint64_t monotonic_deadline_ns) {
-    (void)wait_until([] { return false; }, monotonic_deadline_ns);
+    (void)wait_until_uninterruptible([] { return false; }, monotonic_deadline_ns);
 }
 
 }  // namespace ingot

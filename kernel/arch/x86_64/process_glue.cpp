@@ -1,5 +1,6 @@
 // The architecture's side of the process: system-call entry into the dispatcher, the
 // program's FS/GS bases, exiting, random bytes and the auxv CPU facts.
+#include <arch/x86_64/arch_thread.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/host_channels.h>
@@ -12,6 +13,7 @@
 #include <net/network_stack.h>
 #include <proc/cpu_info.h>
 #include <proc/process.h>
+#include <proc/scheduler.h>
 #include <proc/user_registers.h>
 
 #include <cstring>
@@ -25,6 +27,7 @@ extern "C" bool syscall_from_user(TrapFrame* frame) {
     bool full_restore = syscall_replaced_frame();
     if (!full_restore) frame->rax = static_cast<uint64_t>(result);
     if (deliver_pending_signals(*frame)) full_restore = true;
+    prepare_return_to_user();
     return full_restore;
 }
 
@@ -34,9 +37,11 @@ uint64_t user_fs_base() { return x86::rdmsr(x86::kMsrFsBase); }
 void set_user_gs_base(uint64_t base) { x86::wrmsr(x86::kMsrKernelGsBase, base); }
 uint64_t user_gs_base() { return x86::rdmsr(x86::kMsrKernelGsBase); }
 
-// Closing every descriptor sends the FIN of each open connection; the network then gets up to
-// two seconds to deliver what the program wrote before the machine goes away.
+// Other threads stop first, as at exit_group(2). Closing every descriptor sends the FIN of
+// each open connection; the network then gets up to two seconds to deliver what the program
+// wrote before the machine goes away.
 [[noreturn]] void exit_program(int shell_status) {
+    stop_other_threads();
     if (net::machine_network()) {
         current_fs().fds.close_all();
         net::drain_network(2 * kNanosPerSecond);

@@ -84,6 +84,11 @@ int atexit(void (*)()) { return 0; }
 
 }  // extern "C"
 
+// The tag that selects the non-throwing operator new (normally defined by libstdc++).
+namespace std {
+const nothrow_t nothrow{};
+}
+
 void* operator new(size_t size) { return ingot::kernel_heap_allocate(size, alignof(max_align_t)); }
 void* operator new[](size_t size) { return ingot::kernel_heap_allocate(size, alignof(max_align_t)); }
 void* operator new(size_t size, std::align_val_t align) { return ingot::kernel_heap_allocate(size, static_cast<size_t>(align)); }

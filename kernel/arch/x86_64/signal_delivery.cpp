@@ -1,12 +1,14 @@
 // Running a program's signal handlers: the rt_sigframe that Linux builds on x86-64
 // (arch/x86/include/asm/sigframe.h, uapi/asm/sigcontext.h), so libc's sa_restorer
 // (__restore_rt: mov $15, %eax; syscall) and rt_sigreturn round-trip the full state.
+#include <arch/x86_64/arch_thread.h>
 #include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/signal_delivery.h>
 #include <lib/log.h>
 #include <linux/rt_sigreturn.h>
 #include <mm/user_memory.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 
 #include <cstring>
 
@@ -52,9 +54,6 @@ constexpr int32_t kSiTkill = -6, kSegvMaperr = 1;
 constexpr uint64_t kUserFlagsMask = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x10000;
 constexpr uint64_t kRedZone = 128;
 
-TrapFrame* current_frame = nullptr;
-bool frame_replaced = false;
-
 alignas(64) uint8_t fpu_buffer[16384];
 
 void save_fpu() {
@@ -91,8 +90,8 @@ void reset_fpu_for_handler() {
 // Builds the frame for `signal` and points the program at its handler. False when the frame
 // cannot be written (the stack is unusable), in which case the signal must kill.
 bool setup_frame(TrapFrame& frame, int signal, const Siginfo& info) {
-    SignalState& state = current_process().signals;
-    SigAction& action = state.actions[signal];
+    ThreadSignals& state = current_thread().signals;
+    SigAction& action = current_process().signal_actions[signal];
     if (!(action.flags & kSaRestorer) || !action.restorer) {
         log_error("signal %d has a handler but no sa_restorer; cannot return from it", signal);
         return false;
@@ -144,15 +143,16 @@ bool setup_frame(TrapFrame& frame, int signal, const Siginfo& info) {
 }  // namespace
 
 void set_current_syscall_frame(TrapFrame* frame) {
-    current_frame = frame;
-    frame_replaced = false;
+    ArchThread& arch = *current_thread().arch;
+    arch.syscall_frame = frame;
+    arch.syscall_frame_replaced = false;
 }
 
-bool syscall_replaced_frame() { return frame_replaced; }
+bool syscall_replaced_frame() { return current_thread().arch->syscall_frame_replaced; }
 
 void deliver_fault_signal(TrapFrame& frame, int signal, uint64_t address) {
-    SignalState& state = current_process().signals;
-    const SigAction& action = state.actions[signal];
+    ThreadSignals& state = current_thread().signals;
+    const SigAction& action = current_process().signal_actions[signal];
     bool catchable = action.handler > kSigIgnore && !(state.blocked & signal_bit(signal));
     Siginfo info{};
     info.signo = signal;
@@ -165,10 +165,14 @@ void deliver_fault_signal(TrapFrame& frame, int signal, uint64_t address) {
 }
 
 bool deliver_pending_signals(TrapFrame& frame) {
-    SignalState& state = current_process().signals;
-    while (int signal = state.next_deliverable()) {
-        state.pending &= ~signal_bit(signal);
-        const SigAction& action = state.actions[signal];
+    ThreadSignals& state = current_thread().signals;
+    Process& process = current_process();
+    while (int signal = next_deliverable_signal()) {
+        if (state.pending & signal_bit(signal))
+            state.pending &= ~signal_bit(signal);
+        else
+            process.shared_pending &= ~signal_bit(signal);
+        const SigAction& action = process.signal_actions[signal];
         if (action.handler == kSigIgnore) continue;
         if (action.handler == kSigDefault) {
             DefaultAction what = default_action(signal);
@@ -187,7 +191,8 @@ bool deliver_pending_signals(TrapFrame& frame) {
 }
 
 Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) {
-    TrapFrame& frame = *current_frame;
+    ArchThread& arch = *current_thread().arch;
+    TrapFrame& frame = *arch.syscall_frame;
     RtSigframe sigframe;
     // The handler returned into sa_restorer, which popped the return address.
     if (!copy_from_user(&sigframe, frame.rsp - 8, sizeof(sigframe)).ok())
@@ -202,14 +207,14 @@ Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) {
     frame.cs = kUserCode;
     frame.ss = kUserData;
     if (!is_user_range(frame.rip, 1)) terminate_by_signal(kSigSegv, frame.rip, frame.rip, true);
-    SignalState& state = current_process().signals;
+    ThreadSignals& state = current_thread().signals;
     state.blocked = sigframe.uc.sigmask & ~kUnblockable;
     if (mc.fpstate) {
         if (!copy_from_user(fpu_buffer, mc.fpstate, cpu_features().fpu_state_size).ok())
             terminate_by_signal(kSigSegv, mc.fpstate, frame.rip, true);
         restore_fpu();
     }
-    frame_replaced = true;
+    arch.syscall_frame_replaced = true;
     return static_cast<int64_t>(frame.rax);
 }
 

@@ -2,12 +2,14 @@
 // become signals for the program (Linux's mapping, arch/x86/kernel/traps.c) or a panic with a
 // register dump for the kernel.
 #include <arch/x86_64/apic.h>
+#include <arch/x86_64/arch_thread.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/idt.h>
 #include <arch/x86_64/signal_delivery.h>
 #include <arch/x86_64/trap_frame.h>
 #include <lib/panic.h>
 #include <mm/address_space.h>
+#include <proc/scheduler.h>
 #include <proc/signals.h>
 
 namespace ingot {
@@ -75,6 +77,15 @@ int signal_for_exception(uint64_t vector) {
     }
 }
 
+// An interrupt that arrived while the program ran is a chance to schedule: another thread's
+// slice or wait may be over. Pending signals are delivered on the way back, as after a call.
+void interrupted_program(TrapFrame& frame) {
+    if (!frame.from_user()) return;
+    preempt_on_interrupt();
+    deliver_pending_signals(frame);
+    prepare_return_to_user();
+}
+
 }  // namespace
 
 void register_interrupt_handler(uint8_t vector, void (*handler)(void* context), void* context) {
@@ -85,13 +96,16 @@ void register_interrupt_handler(uint8_t vector, void (*handler)(void* context), 
 extern "C" void trap_dispatch(TrapFrame* frame) {
     uint64_t vector = frame->vector;
     if (vector == kVectorTimer) {
+        apic_timer_fired();
         apic_end_of_interrupt();
+        interrupted_program(*frame);
         return;
     }
     if (vector >= kFirstDeviceVector && vector <= kLastDeviceVector && device_interrupts[vector - kFirstDeviceVector].handler) {
         DeviceInterrupt& device = device_interrupts[vector - kFirstDeviceVector];
         device.handler(device.context);
         apic_end_of_interrupt();
+        interrupted_program(*frame);
         return;
     }
     if (vector == kVectorSpurious || (vector >= 0xE0 && vector <= 0xEF)) return;  // APIC or legacy PIC noise

@@ -9,6 +9,7 @@
 #include <proc/cpu_info.h>
 #include <proc/event_loop.h>
 #include <proc/process.h>
+#include <proc/thread.h>
 #include <proc/user_registers.h>
 
 namespace ingot {
@@ -29,6 +30,15 @@ Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) { return Errno::ENOSYS; }
 void halt_until(uint64_t deadline_ns) {
     if (deadline_ns != kNoDeadline && deadline_ns > monotonic_ns()) fake_clock::advance_ns(deadline_ns - monotonic_ns());
 }
+
+namespace fake_cpu {
+void reset_signals() {
+    Process& process = current_process();
+    for (SigAction& action : process.signal_actions) action = SigAction{};
+    process.shared_pending = 0;
+    current_thread().signals = ThreadSignals{};
+}
+}  // namespace fake_cpu
 
 uint64_t cpu_hwcap() { return 0x178bfbff; }
 uint64_t cpu_hwcap2() { return 0; }

@@ -7,4 +7,7 @@ struct ProgramExit {
     int status;
 };
 
+// Forgets every signal action, mask and pending signal (the state of a fresh program).
+void reset_signals();
+
 }  // namespace ingot::fake_cpu

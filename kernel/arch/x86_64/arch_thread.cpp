@@ -1,0 +1,128 @@
+// Threads on x86-64: kernel stacks, the switch between them, and the user state that lives in
+// the CPU (FPU/SSE/AVX registers through XSAVE, the FS and GS bases in MSRs). The kernel
+// itself never touches the FPU (-mgeneral-regs-only), so the program's FPU state stays in the
+// registers while a thread is in the kernel and is saved only when another thread takes over.
+#include <arch/x86_64/arch_thread.h>
+#include <arch/x86_64/cpu.h>
+#include <arch/x86_64/cpu_init.h>
+#include <arch/x86_64/gdt.h>
+#include <arch/x86_64/tsc.h>
+#include <arch/x86_64/apic.h>
+#include <arch/x86_64/user_entry.h>
+#include <mm/kernel_heap.h>
+#include <proc/arch_thread.h>
+#include <proc/event_loop.h>
+#include <proc/scheduler.h>
+
+#include <cstring>
+#include <new>
+
+extern "C" void context_switch(uint64_t* save_rsp, uint64_t new_rsp);
+extern "C" void thread_entry_trampoline();
+
+namespace ingot {
+namespace {
+
+constexpr size_t kKernelStackSize = 32 * 1024;  // as the boot thread's (linker.ld)
+constexpr size_t kCalleeSavedSlots = 6;         // context_switch.S pushes rbp rbx r12-r15
+
+void save_fpu(uint8_t* area) {
+    uint64_t mask = cpu_features().xcr0;
+    if (cpu_features().xsave)
+        asm volatile("xsave64 (%0)" ::"r"(area), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)) : "memory");
+    else
+        asm volatile("fxsave64 (%0)" ::"r"(area) : "memory");
+}
+
+void restore_fpu(const uint8_t* area) {
+    uint64_t mask = cpu_features().xcr0;
+    if (cpu_features().xsave)
+        asm volatile("xrstor64 (%0)" ::"r"(area), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)) : "memory");
+    else
+        asm volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
+uint8_t* allocate_fpu_area() {
+    auto* area = static_cast<uint8_t*>(kernel_heap_try_allocate(cpu_features().fpu_state_size, 64));
+    if (area) memset(area, 0, cpu_features().fpu_state_size);
+    return area;
+}
+
+}  // namespace
+
+ArchThread* arch_boot_thread() {
+    static ArchThread boot;
+    if (!boot.kernel_stack_top) boot.kernel_stack_top = kernel_stack_top();
+    return &boot;
+}
+
+Result<void> arch_clone_thread(Thread& child, uint64_t user_stack, bool set_tls, uint64_t tls) {
+    const TrapFrame* parent = current_thread().arch->syscall_frame;
+    auto* arch = new (std::nothrow) ArchThread;
+    if (!arch) return Errno::ENOMEM;
+    arch->kernel_stack = kernel_heap_try_allocate(kKernelStackSize, 16);
+    arch->fpu_state = allocate_fpu_area();
+    if (!arch->kernel_stack || !arch->fpu_state) {
+        arch_destroy_thread(arch);
+        return Errno::ENOMEM;
+    }
+    child.arch = arch;
+    arch->kernel_stack_top = reinterpret_cast<uint64_t>(arch->kernel_stack) + kKernelStackSize;
+
+    auto* frame = reinterpret_cast<TrapFrame*>(arch->kernel_stack_top - sizeof(TrapFrame));
+    *frame = *parent;
+    frame->rax = 0;  // clone returns 0 in the child
+    if (user_stack) frame->rsp = user_stack;
+    auto* slots = reinterpret_cast<uint64_t*>(frame) - 1 - kCalleeSavedSlots;
+    memset(slots, 0, kCalleeSavedSlots * sizeof(uint64_t));
+    slots[kCalleeSavedSlots] = reinterpret_cast<uint64_t>(&thread_entry_trampoline);
+    arch->saved_rsp = reinterpret_cast<uint64_t>(slots);
+
+    arch->fs_base = set_tls ? tls : x86::rdmsr(x86::kMsrFsBase);
+    arch->gs_base = x86::rdmsr(x86::kMsrKernelGsBase);
+    save_fpu(arch->fpu_state);  // the child starts with the parent's FPU state, as on Linux
+    return {};
+}
+
+void arch_switch_threads(Thread& from, Thread& to) {
+    ArchThread& a = *from.arch;
+    ArchThread& b = *to.arch;
+    if (!a.fpu_state) a.fpu_state = allocate_fpu_area();  // the boot thread's, on its first switch
+    if (a.fpu_state) save_fpu(a.fpu_state);
+    a.fs_base = x86::rdmsr(x86::kMsrFsBase);
+    a.gs_base = x86::rdmsr(x86::kMsrKernelGsBase);
+
+    if (b.fpu_state) restore_fpu(b.fpu_state);
+    if (b.fs_base != a.fs_base) x86::wrmsr(x86::kMsrFsBase, b.fs_base);
+    if (b.gs_base != a.gs_base) x86::wrmsr(x86::kMsrKernelGsBase, b.gs_base);
+    tss_set_kernel_stack(b.kernel_stack_top);
+    this_cpu().kernel_stack_top = b.kernel_stack_top;
+    context_switch(&a.saved_rsp, b.saved_rsp);
+}
+
+void arch_destroy_thread(ArchThread* arch) {
+    if (arch->kernel_stack) kernel_heap_free(arch->kernel_stack);
+    if (arch->fpu_state) kernel_heap_free(arch->fpu_state);
+    delete arch;
+}
+
+void arch_set_preemption_timer(uint64_t deadline_ns) {
+    if (deadline_ns == kNoDeadline) return;
+    uint64_t tsc_deadline = tsc_at_boot() + ns_to_tsc_ticks(deadline_ns);
+    if (tsc_deadline != apic_timer_armed_deadline()) apic_timer_fire_at(tsc_deadline);
+}
+
+void prepare_return_to_user() {
+    uint64_t deadline = preemption_deadline();
+    // A timer that fires early or for nothing costs one interrupt; one that never fires
+    // could leave a sleeping thread asleep forever.
+    if (deadline != kNoDeadline) arch_set_preemption_timer(deadline);
+}
+
+// The first thing a new thread does on its own stack (context_switch.S).
+extern "C" void new_thread_enters_user() {
+    thread_first_run();
+    prepare_return_to_user();
+}
+
+}  // namespace ingot

@@ -1,0 +1,232 @@
+// Round-robin over one run queue; blocked threads sit on one list and the scheduler re-checks
+// their waits whenever it runs (after polling the event sources), so no subsystem has to know
+// which thread waits for it. Futex waits are ended explicitly by wake_thread().
+#include <lib/clock.h>
+#include <lib/log.h>
+#include <proc/arch_thread.h>
+#include <proc/event_loop.h>
+#include <proc/process.h>
+#include <proc/scheduler.h>
+
+namespace ingot {
+namespace {
+
+// An intrusive doubly linked FIFO of threads (Thread::queue_next/queue_prev). A thread is on
+// at most one queue: the run queue while Runnable, the blocked list while Blocked.
+class ThreadQueue {
+public:
+    bool empty() const { return !head_; }
+    Thread* front() const { return head_; }
+
+    void push_back(Thread& t) {
+        t.queue_next = nullptr;
+        t.queue_prev = tail_;
+        if (tail_) tail_->queue_next = &t;
+        else head_ = &t;
+        tail_ = &t;
+    }
+
+    void remove(Thread& t) {
+        if (t.queue_prev) t.queue_prev->queue_next = t.queue_next;
+        else head_ = t.queue_next;
+        if (t.queue_next) t.queue_next->queue_prev = t.queue_prev;
+        else tail_ = t.queue_prev;
+        t.queue_next = t.queue_prev = nullptr;
+    }
+
+    Thread* pop_front() {
+        Thread* t = head_;
+        if (t) remove(*t);
+        return t;
+    }
+
+private:
+    Thread* head_ = nullptr;
+    Thread* tail_ = nullptr;
+};
+
+ThreadQueue run_queue;
+ThreadQueue blocked;
+Thread* zombie = nullptr;  // a dead thread whose kernel stack was in use until the last switch
+uint64_t slice_end_ns = 0;
+bool woken_since_switch = false;  // a thread became runnable: preempt at the next chance
+bool deadlocked = false;
+
+bool is_blocked_in_wait(const Thread& t) { return t.state == ThreadState::Blocked; }
+
+bool wait_is_over(Thread& t, uint64_t now) {
+    if (t.wait_deadline <= now) return true;
+    if (t.wait_interruptible && next_deliverable_signal(t.signals, current_process().shared_pending)) return true;
+    return t.wait_kind == WaitKind::Condition && t.wait_ready && (*t.wait_ready)();
+}
+
+void make_runnable(Thread& t) {
+    t.state = ThreadState::Runnable;
+    run_queue.push_back(t);
+    woken_since_switch = true;
+}
+
+// Polls the event sources, then moves every blocked thread whose wait is over to the run queue.
+void wake_finished_waits() {
+    run_event_sources();
+    uint64_t now = monotonic_ns();
+    for (Thread* t = blocked.front(); t;) {
+        Thread* next = t->queue_next;
+        if (wait_is_over(*t, now)) {
+            blocked.remove(*t);
+            make_runnable(*t);
+        }
+        t = next;
+    }
+}
+
+uint64_t earliest_blocked_deadline() {
+    uint64_t earliest = kNoDeadline;
+    for (Thread* t = blocked.front(); t; t = t->queue_next)
+        if (t->wait_deadline < earliest) earliest = t->wait_deadline;
+    return earliest;
+}
+
+// Nothing could ever wake a blocked thread: no deadline anywhere and either no event source
+// or every blocked thread waits for another thread (a futex).
+bool nothing_can_wake(uint64_t deadline) {
+    if (deadline != kNoDeadline) return false;
+    if (!has_event_sources()) return true;
+    for (Thread* t = blocked.front(); t; t = t->queue_next)
+        if (t->wait_kind != WaitKind::Futex) return false;
+    return true;
+}
+
+void reap_zombie() {
+    if (zombie && zombie != &current_thread()) {
+        destroy_thread(*zombie);
+        zombie = nullptr;
+    }
+}
+
+void switch_to(Thread& next) {
+    Thread& prev = current_thread();
+    next.state = ThreadState::Running;
+    slice_end_ns = monotonic_ns() + kTimeSliceNs;
+    woken_since_switch = false;
+    if (&next == &prev) return;
+    set_current_thread(next);
+    arch_switch_threads(prev, next);
+    reap_zombie();  // back on prev's stack
+}
+
+// The CPU has nothing to run: the current thread is blocked or dead. Halts until the earliest
+// deadline or an interrupt; when nothing can ever happen, the program is deadlocked.
+void idle() {
+    uint64_t deadline = earliest_blocked_deadline();
+    uint64_t sources = next_event_deadline();
+    if (sources < deadline) deadline = sources;
+    if (nothing_can_wake(deadline)) {
+        Thread& self = current_thread();
+        if (self.state == ThreadState::Blocked && self.wait_kind == WaitKind::Condition && live_thread_count() == 1) {
+            // The only thread waits for something nothing can produce: its call fails (EDEADLK).
+            blocked.remove(self);
+            make_runnable(self);
+            deadlocked = true;
+            return;
+        }
+        log_error("deadlock: all %d threads of the program are blocked and nothing can wake them",
+                  live_thread_count());
+        exit_program(128 + kSigKill);
+    }
+    halt_until(deadline);
+}
+
+// Runs the next runnable thread; returns when the current thread runs again (never when it
+// is dead).
+void schedule() {
+    for (;;) {
+        wake_finished_waits();
+        if (Thread* next = run_queue.pop_front()) {
+            switch_to(*next);
+            return;
+        }
+        idle();
+    }
+}
+
+}  // namespace
+
+void block_current(WaitKind kind, const FunctionRef<bool()>* ready, uint64_t deadline_ns, bool interruptible) {
+    Thread& self = current_thread();
+    self.wait_kind = kind;
+    self.wait_ready = ready;
+    self.wait_deadline = deadline_ns;
+    self.wait_interruptible = interruptible;
+    self.state = ThreadState::Blocked;
+    deadlocked = false;
+    blocked.push_back(self);
+    schedule();
+    self.wait_ready = nullptr;
+}
+
+bool current_wait_deadlocked() { return deadlocked; }
+
+void wake_thread(Thread& thread) {
+    if (!is_blocked_in_wait(thread)) return;
+    blocked.remove(thread);
+    make_runnable(thread);
+}
+
+void wake_for_signal(Thread& thread) {
+    if (is_blocked_in_wait(thread) && thread.wait_interruptible &&
+        next_deliverable_signal(thread.signals, current_process().shared_pending))
+        wake_thread(thread);
+}
+
+void start_thread(Thread& thread) { make_runnable(thread); }
+
+void yield_current() {
+    Thread& self = current_thread();
+    if (run_queue.empty()) return;
+    self.state = ThreadState::Runnable;
+    run_queue.push_back(self);
+    schedule();
+}
+
+[[noreturn]] void exit_current_thread(int status) {
+    Thread& self = current_thread();
+    self.state = ThreadState::Dead;
+    if (live_thread_count() == 0) exit_program(status);
+    reap_zombie();
+    if (&self != &main_thread()) zombie = &self;  // the boot thread's stack is static
+    schedule();
+    __builtin_unreachable();
+}
+
+void stop_other_threads() {
+    Thread& self = current_thread();
+    for_each_thread([&self](Thread& t) {
+        if (t.state == ThreadState::Runnable) run_queue.remove(t);
+        if (t.state == ThreadState::Blocked) blocked.remove(t);
+        t.state = &t == &self ? ThreadState::Running : ThreadState::Dead;
+    });
+}
+
+void preempt_on_interrupt() {
+    if (blocked.empty() && run_queue.empty()) return;  // one thread running alone
+    wake_finished_waits();
+    if (run_queue.empty()) return;
+    if (!woken_since_switch && monotonic_ns() < slice_end_ns) return;
+    Thread& self = current_thread();
+    self.state = ThreadState::Runnable;
+    run_queue.push_back(self);
+    schedule();
+}
+
+uint64_t preemption_deadline() {
+    if (blocked.empty() && run_queue.empty()) return kNoDeadline;
+    uint64_t deadline = earliest_blocked_deadline();
+    if (!run_queue.empty() && slice_end_ns < deadline) deadline = slice_end_ns;
+    uint64_t sources = next_event_deadline();
+    return sources < deadline ? sources : deadline;
+}
+
+void thread_first_run() { reap_zombie(); }
+
+}  // namespace ingot

@@ -1,0 +1,57 @@
+// The scheduler: which thread runs on the CPU, how threads block and wake, and preemption.
+// One CPU; the kernel itself is never preempted (it runs with interrupts masked), so a switch
+// happens only where a thread blocks, yields or exits, or on the way back to the program
+// after an interrupt (the time slice ran out, or a blocked thread became ready).
+#pragma once
+
+#include <lib/function_ref.h>
+#include <proc/thread.h>
+
+#include <cstdint>
+
+namespace ingot {
+
+// How long a thread runs before another runnable thread gets the CPU.
+inline constexpr uint64_t kTimeSliceNs = 4'000'000;
+
+// Blocks the current thread until the scheduler finds its wait over: `ready` holds (Condition
+// waits only), monotonic time reaches `deadline_ns`, a signal it does not block arrives (when
+// interruptible), or wake_thread() is called for it. Other threads run meanwhile; when none
+// can, the CPU halts. Event sources have just been polled when this returns.
+void block_current(WaitKind kind, const FunctionRef<bool()>* ready, uint64_t deadline_ns, bool interruptible);
+
+// Whether the last block_current() ended because the program can make no progress at all:
+// every thread blocked with no deadline and nothing outside that could wake one.
+bool current_wait_deadlocked();
+
+// Ends a Blocked thread's wait and queues it to run.
+void wake_thread(Thread& thread);
+// A signal was sent to `thread`: if it is in an interruptible wait, that wait ends.
+void wake_for_signal(Thread& thread);
+// Queues a new thread to run.
+void start_thread(Thread& thread);
+
+// sched_yield(2): lets every other runnable thread run first.
+void yield_current();
+
+// Ends the current thread (its resources are freed once another thread runs). When it is
+// the last one, the program exits with `status`.
+[[noreturn]] void exit_current_thread(int status);
+
+// exit_group(2) and fatal signals: every thread but the caller stops for good (they are
+// never scheduled again), so the caller can wind the program down alone.
+void stop_other_threads();
+
+// On the way back to the program after an interrupt: polls event sources, wakes threads whose
+// wait is over and switches when the slice is used up or a woken thread is waiting to run.
+void preempt_on_interrupt();
+
+// When the CPU must next be interrupted for the scheduler's sake (the end of the slice while
+// others are runnable, the earliest deadline of a blocked thread or event source), or
+// kNoDeadline when only one thread exists and it runs alone.
+uint64_t preemption_deadline();
+
+// Called first by a newly created thread, on its own stack, before it enters user mode.
+void thread_first_run();
+
+}  // namespace ingot

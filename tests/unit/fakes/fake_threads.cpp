@@ -1,0 +1,73 @@
+#include "fakes/fake_threads.h"
+
+#include <linux/syscall.h>
+#include <proc/arch_thread.h>
+#include <proc/scheduler.h>
+#include <proc/thread.h>
+
+#include <ucontext.h>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace ingot {
+
+struct ArchThread {
+    ucontext_t context{};
+    std::vector<char> stack;
+    std::function<int()> body;
+};
+
+namespace {
+
+constexpr size_t kHostStackSize = 256 * 1024;
+std::function<int()> next_body;
+
+void run_body(unsigned high, unsigned low) {
+    auto* arch = reinterpret_cast<ArchThread*>((static_cast<uintptr_t>(high) << 32) | low);
+    thread_first_run();
+    int status = arch->body();
+    constexpr uint64_t kExit = 60;
+    dispatch_syscall(SyscallArgs{kExit, {static_cast<uint64_t>(status), 0, 0, 0, 0, 0}});
+}
+
+}  // namespace
+
+ArchThread* arch_boot_thread() {
+    static ArchThread boot;
+    return &boot;
+}
+
+Result<void> arch_clone_thread(Thread& child, uint64_t, bool, uint64_t) {
+    auto arch = std::make_unique<ArchThread>();
+    arch->body = next_body ? std::exchange(next_body, nullptr) : [] { return 0; };
+    arch->stack.resize(kHostStackSize);
+    getcontext(&arch->context);
+    arch->context.uc_stack.ss_sp = arch->stack.data();
+    arch->context.uc_stack.ss_size = arch->stack.size();
+    arch->context.uc_link = nullptr;
+    auto address = reinterpret_cast<uintptr_t>(arch.get());
+    makecontext(&arch->context, reinterpret_cast<void (*)()>(run_body), 2, static_cast<unsigned>(address >> 32),
+                static_cast<unsigned>(address & 0xFFFFFFFF));
+    child.arch = arch.release();
+    return {};
+}
+
+void arch_switch_threads(Thread& from, Thread& to) { swapcontext(&from.arch->context, &to.arch->context); }
+
+void arch_destroy_thread(ArchThread* arch) { delete arch; }
+
+void arch_set_preemption_timer(uint64_t) {}
+
+namespace fake_threads {
+
+void set_next_thread_body(std::function<int()> body) { next_body = std::move(body); }
+
+void reset() {
+    next_body = nullptr;
+    stop_other_threads();
+}
+
+}  // namespace fake_threads
+}  // namespace ingot
