@@ -92,7 +92,7 @@ Result<int64_t> sys_sigaltstack(const SyscallArgs& a) {
 }
 
 Result<int64_t> sys_kill(const SyscallArgs& a) {
-    int64_t pid = static_cast<int64_t>(a.a[0]);
+    auto pid = static_cast<int32_t>(a.a[0]);  // pid_t: Linux reads the low 32 bits
     int signal = static_cast<int>(a.a[1]);
     // pid 0 (own group), -1 (everyone it may signal) and its own pid all reach only itself.
     if (pid != kProgramPid && pid != 0 && pid != -1 && pid != -kProgramPid) return Errno::ESRCH;
@@ -102,22 +102,22 @@ Result<int64_t> sys_kill(const SyscallArgs& a) {
 }
 
 Result<int64_t> sys_tgkill(const SyscallArgs& a) {
-    int64_t tgid = static_cast<int64_t>(a.a[0]), tid = static_cast<int64_t>(a.a[1]);
+    auto tgid = static_cast<int32_t>(a.a[0]), tid = static_cast<int32_t>(a.a[1]);
     int signal = static_cast<int>(a.a[2]);
     if (tgid <= 0 || tid <= 0) return Errno::EINVAL;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
-    Thread* thread = find_thread(static_cast<int>(tid));
-    if (tgid != kProgramPid || tid > INT32_MAX || !thread) return Errno::ESRCH;
+    Thread* thread = find_thread(tid);
+    if (tgid != kProgramPid || !thread) return Errno::ESRCH;
     if (signal != 0) send_thread_signal(*thread, signal);
     return 0;
 }
 
 Result<int64_t> sys_tkill(const SyscallArgs& a) {
-    int64_t tid = static_cast<int64_t>(a.a[0]);
+    auto tid = static_cast<int32_t>(a.a[0]);
     int signal = static_cast<int>(a.a[1]);
     if (tid <= 0) return Errno::EINVAL;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
-    Thread* thread = tid <= INT32_MAX ? find_thread(static_cast<int>(tid)) : nullptr;
+    Thread* thread = find_thread(tid);
     if (!thread) return Errno::ESRCH;
     if (signal != 0) send_thread_signal(*thread, signal);
     return 0;

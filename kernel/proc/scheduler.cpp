@@ -87,13 +87,14 @@ uint64_t earliest_blocked_deadline() {
     return earliest;
 }
 
-// Nothing could ever wake a blocked thread: no deadline anywhere and either no event source
-// or every blocked thread waits for another thread (a futex).
-bool nothing_can_wake(uint64_t deadline) {
-    if (deadline != kNoDeadline) return false;
-    if (!has_event_sources()) return true;
-    for (Thread* t = blocked.front(); t; t = t->queue_next)
-        if (t->wait_kind != WaitKind::Futex) return false;
+// Nothing but another thread could ever end any blocked thread's wait: none has a deadline,
+// and none waits for a condition that the event sources (devices, protocol timers) could
+// bring about. With every thread blocked, the program can make no progress.
+bool nothing_can_wake() {
+    for (Thread* t = blocked.front(); t; t = t->queue_next) {
+        if (t->wait_deadline != kNoDeadline) return false;
+        if (t->wait_kind == WaitKind::Condition && has_event_sources()) return false;
+    }
     return true;
 }
 
@@ -121,7 +122,7 @@ void idle() {
     uint64_t deadline = earliest_blocked_deadline();
     uint64_t sources = next_event_deadline();
     if (sources < deadline) deadline = sources;
-    if (nothing_can_wake(deadline)) {
+    if (nothing_can_wake()) {
         Thread& self = current_thread();
         if (self.state == ThreadState::Blocked && self.wait_kind == WaitKind::Condition && live_thread_count() == 1) {
             // The only thread waits for something nothing can produce: its call fails (EDEADLK).

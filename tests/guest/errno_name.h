@@ -8,6 +8,7 @@ static inline const char* errno_name(int error) {
     switch (error) {
         case 0: return "OK";
         case EPERM: return "EPERM";
+        case ESRCH: return "ESRCH";
         case ENOENT: return "ENOENT";
         case EIO: return "EIO";
         case EBADF: return "EBADF";
