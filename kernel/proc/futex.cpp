@@ -59,6 +59,16 @@ void futex_dequeue(FutexWaiter& waiter) {
     if (waiter.queued) unlink(bucket_for(waiter.address), waiter);
 }
 
+void futex_forget_thread(const Thread& thread) {
+    for (Bucket& b : buckets) {
+        for (FutexWaiter* w = b.head; w;) {
+            FutexWaiter* next = w->next;
+            if (w->thread == &thread) unlink(b, *w);
+            w = next;
+        }
+    }
+}
+
 int futex_wake(uint64_t address, uint32_t bitset, int count) {
     Bucket& b = bucket_for(address);
     int woken = 0;

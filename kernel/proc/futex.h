@@ -23,6 +23,8 @@ struct FutexWaiter {
 void futex_enqueue(FutexWaiter& waiter);
 // Takes `waiter` off its queue if it is still there (after a timeout or a signal).
 void futex_dequeue(FutexWaiter& waiter);
+// Takes every waiter of `thread` off the queues (the thread was stopped by exit_group).
+void futex_forget_thread(const Thread& thread);
 // Wakes up to `count` waiters at `address` whose bitset shares a bit with `bitset`, oldest
 // first. Returns how many were woken.
 int futex_wake(uint64_t address, uint32_t bitset, int count);

@@ -5,6 +5,7 @@
 #include <lib/log.h>
 #include <proc/arch_thread.h>
 #include <proc/event_loop.h>
+#include <proc/futex.h>
 #include <proc/process.h>
 #include <proc/scheduler.h>
 
@@ -204,7 +205,10 @@ void stop_other_threads() {
     Thread& self = current_thread();
     for_each_thread([&self](Thread& t) {
         if (t.state == ThreadState::Runnable) run_queue.remove(t);
-        if (t.state == ThreadState::Blocked) blocked.remove(t);
+        if (t.state == ThreadState::Blocked) {
+            blocked.remove(t);
+            futex_forget_thread(t);
+        }
         t.state = &t == &self ? ThreadState::Running : ThreadState::Dead;
     });
 }

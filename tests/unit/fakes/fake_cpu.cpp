@@ -3,6 +3,7 @@
 #include "fakes/fake_cpu.h"
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_threads.h"
 
 #include <linux/rt_sigreturn.h>
 #include <lib/clock.h>
@@ -22,7 +23,7 @@ uint64_t user_fs_base() { return fs_base; }
 void set_user_gs_base(uint64_t base) { gs_base = base; }
 uint64_t user_gs_base() { return gs_base; }
 
-[[noreturn]] void exit_program(int shell_status) { throw fake_cpu::ProgramExit{shell_status}; }
+[[noreturn]] void exit_program(int shell_status) { fake_threads::exit_program_on_boot_thread(shell_status); }
 
 Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) { return Errno::ENOSYS; }
 

@@ -1,5 +1,7 @@
 #include "fakes/fake_threads.h"
 
+#include "fakes/fake_cpu.h"
+
 #include <linux/syscall.h>
 #include <proc/arch_thread.h>
 #include <proc/scheduler.h>
@@ -23,6 +25,15 @@ namespace {
 
 constexpr size_t kHostStackSize = 256 * 1024;
 std::function<int()> next_body;
+int pending_exit_status = -1;  // an exit_program() from another thread, for the boot thread
+
+void throw_pending_exit() {
+    if (pending_exit_status < 0 || &current_thread() != &main_thread()) return;
+    int status = pending_exit_status;
+    pending_exit_status = -1;
+    stop_other_threads();  // as exit_program does; also unqueues this thread's futex waiter
+    throw fake_cpu::ProgramExit{status};
+}
 
 void run_body(unsigned high, unsigned low) {
     auto* arch = reinterpret_cast<ArchThread*>((static_cast<uintptr_t>(high) << 32) | low);
@@ -54,13 +65,29 @@ Result<void> arch_clone_thread(Thread& child, uint64_t, bool, uint64_t) {
     return {};
 }
 
-void arch_switch_threads(Thread& from, Thread& to) { swapcontext(&from.arch->context, &to.arch->context); }
+void arch_switch_threads(Thread& from, Thread& to) {
+    swapcontext(&from.arch->context, &to.arch->context);
+    throw_pending_exit();
+}
 
 void arch_destroy_thread(ArchThread* arch) { delete arch; }
 
 void arch_set_preemption_timer(uint64_t) {}
 
 namespace fake_threads {
+
+[[noreturn]] void exit_program_on_boot_thread(int status) {
+    Thread& self = current_thread();
+    Thread& boot = main_thread();
+    if (&self == &boot) {
+        stop_other_threads();
+        throw fake_cpu::ProgramExit{status};
+    }
+    pending_exit_status = status;
+    set_current_thread(boot);
+    swapcontext(&self.arch->context, &boot.arch->context);
+    __builtin_unreachable();
+}
 
 void set_next_thread_body(std::function<int()> body) { next_body = std::move(body); }
 
