@@ -13,7 +13,7 @@ Result<size_t> EventFdFile::read(IoBuffer& dst) {
     if (dst.size() < sizeof(uint64_t)) return Errno::EINVAL;
     if (counter_ == 0) {
         if (is_nonblocking()) return Errno::EAGAIN;
-        TRY(wait_until([this] { return counter_ != 0; }, kNoDeadline));
+        TRY(wait_until([this] { return counter_ != 0; }, kNoDeadline, WaitKind::OtherThreads));
     }
     uint64_t value = semaphore_ ? 1 : counter_;
     TRY(dst.copy_to_buffer(0, &value, sizeof(value)));
@@ -28,7 +28,7 @@ Result<size_t> EventFdFile::write(IoBuffer& src) {
     if (value == ~0ull) return Errno::EINVAL;
     if (kMax - counter_ < value) {
         if (is_nonblocking()) return Errno::EAGAIN;
-        TRY(wait_until([this, value] { return kMax - counter_ >= value; }, kNoDeadline));
+        TRY(wait_until([this, value] { return kMax - counter_ >= value; }, kNoDeadline, WaitKind::OtherThreads));
     }
     counter_ += value;
     return sizeof(value);

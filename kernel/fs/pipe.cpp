@@ -1,5 +1,6 @@
 #include <fs/fs_limits.h>
 #include <fs/pipe.h>
+#include <proc/event_loop.h>
 #include <lib/format.h>
 
 #include <algorithm>
@@ -112,9 +113,34 @@ PipeFile::~PipeFile() {
         pipe_->drop_writer();
 }
 
-Result<size_t> PipeFile::read(IoBuffer& dst) { return pipe_->read(dst, is_nonblocking()); }
+// A blocking end waits for the other end: another thread or process of the program.
+Result<size_t> PipeFile::read(IoBuffer& dst) {
+    for (;;) {
+        Result<size_t> done = pipe_->read(dst, is_nonblocking());
+        if (done.ok() || done.error() != Errno::EDEADLK) return done;
+        TRY(wait_until([this] { return pipe_->bytes_buffered() > 0 || pipe_->writers() == 0; }, kNoDeadline,
+                       WaitKind::OtherThreads));
+    }
+}
 
-Result<size_t> PipeFile::write(IoBuffer& src) { return pipe_->write(src, is_nonblocking()); }
+Result<size_t> PipeFile::write(IoBuffer& src) {
+    size_t total = 0;
+    for (;;) {
+        // A blocking write of more than fits goes in parts, waiting for room between them.
+        IoBuffer rest = src.tail(total);
+        Result<size_t> done = pipe_->write(rest, is_nonblocking());
+        if (done.ok()) {
+            total += done.value();
+            if (total == src.size() || is_nonblocking() || done.value() == 0) return total;
+            continue;
+        }
+        if (done.error() != Errno::EDEADLK) return total ? Result<size_t>(total) : done;
+        auto waited = wait_until([this] { return pipe_->readers() == 0 || pipe_->bytes_buffered() < pipe_->capacity(); },
+                                 kNoDeadline, WaitKind::OtherThreads);
+        // Interrupted (or nobody left to drain it) after a part went in: report that part.
+        if (!waited.ok()) return total ? Result<size_t>(total) : waited.error();
+    }
+}
 
 uint32_t PipeFile::poll_events() const {
     if (read_end_) {

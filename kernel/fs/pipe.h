@@ -1,10 +1,8 @@
 // A pipe (pipe(7)): a 64 KiB ring buffer between a read end and a write end.
 //
-// There are no threads yet, so nothing could ever run to drain a full pipe or fill an empty
-// one. Where Linux would block, a blocking read or write therefore fails with EDEADLK (the
-// wait could never end) instead of hanging the machine; non-blocking ends get EAGAIN as usual.
-// A blocking write that fits only partly writes what fits and returns the short count (Linux
-// would block for the rest); writes of at most PIPE_BUF bytes stay atomic.
+// Pipe::read and Pipe::write never block: where Linux would, they fail with EDEADLK, and
+// PipeFile (below) waits for another thread or process to drain or fill the pipe and tries
+// again; non-blocking ends get EAGAIN as usual. Writes of at most PIPE_BUF bytes are atomic.
 #pragma once
 
 #include <fs/fs_time.h>

@@ -3,6 +3,7 @@
 
 namespace ingot {
 
+struct Process;
 struct Thread;
 
 // Makes `signal` pending for the calling thread (SIGPIPE, a fault, raise(3)) unless it is
@@ -12,7 +13,7 @@ void raise_signal(int signal);
 // The same for `thread` (tgkill(2)); a blocked thread that does not block the signal wakes
 // and its system call fails with EINTR.
 void send_thread_signal(Thread& thread, int signal);
-// A process-directed signal (kill(2)): taken by whichever thread does not block it.
-void send_process_signal(int signal);
+// A process-directed signal (kill(2)): taken by whichever of its threads does not block it.
+void send_process_signal(Process& process, int signal);
 
 }  // namespace ingot

@@ -17,6 +17,18 @@ Result<int64_t> sys_prlimit64(const SyscallArgs&);
 Result<int64_t> sys_getrlimit(const SyscallArgs&);
 Result<int64_t> sys_rseq(const SyscallArgs&);
 
+// sys_process.cpp
+Result<int64_t> sys_fork(const SyscallArgs&);
+Result<int64_t> sys_vfork(const SyscallArgs&);
+Result<int64_t> sys_execve(const SyscallArgs&);
+Result<int64_t> sys_wait4(const SyscallArgs&);
+Result<int64_t> sys_waitid(const SyscallArgs&);
+Result<int64_t> sys_setpgid(const SyscallArgs&);
+Result<int64_t> sys_getpgid(const SyscallArgs&);
+Result<int64_t> sys_getpgrp(const SyscallArgs&);
+Result<int64_t> sys_setsid(const SyscallArgs&);
+Result<int64_t> sys_getsid(const SyscallArgs&);
+
 // sys_thread.cpp
 Result<int64_t> sys_clone(const SyscallArgs&);
 Result<int64_t> sys_clone3(const SyscallArgs&);
@@ -51,6 +63,8 @@ Result<int64_t> sys_rt_sigprocmask(const SyscallArgs&);
 Result<int64_t> sys_rt_sigpending(const SyscallArgs&);
 Result<int64_t> sys_sigaltstack(const SyscallArgs&);
 Result<int64_t> sys_kill(const SyscallArgs&);
+Result<int64_t> sys_pause(const SyscallArgs&);
+Result<int64_t> sys_rt_sigsuspend(const SyscallArgs&);
 Result<int64_t> sys_tgkill(const SyscallArgs&);
 Result<int64_t> sys_tkill(const SyscallArgs&);
 

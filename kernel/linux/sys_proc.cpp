@@ -5,6 +5,7 @@
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
 #include <proc/process.h>
+#include <proc/process_exit.h>
 #include <proc/user_registers.h>
 
 namespace ingot {
@@ -38,10 +39,13 @@ Rlimit& limit_of(int resource) {
 
 }  // namespace
 
-Result<int64_t> sys_exit_group(const SyscallArgs& a) { exit_program(static_cast<int>(a.a[0] & 0xFF)); }
+Result<int64_t> sys_exit_group(const SyscallArgs& a) { exit_process(exited_status(static_cast<int>(a.a[0]))); }
 
-Result<int64_t> sys_getpid(const SyscallArgs&) { return kProgramPid; }
-Result<int64_t> sys_getppid(const SyscallArgs&) { return 0; }  // started by the kernel, like init
+Result<int64_t> sys_getpid(const SyscallArgs&) { return current_process().pid; }
+Result<int64_t> sys_getppid(const SyscallArgs&) {
+    const Process* parent = current_process().parent;
+    return parent ? parent->pid : 0;  // pid 1 was started by the kernel, like init
+}
 Result<int64_t> sys_getuid(const SyscallArgs&) { return 0; }   // the only user is root
 
 Result<int64_t> sys_arch_prctl(const SyscallArgs& a) {
@@ -64,7 +68,7 @@ Result<int64_t> sys_arch_prctl(const SyscallArgs& a) {
 Result<int64_t> sys_prlimit64(const SyscallArgs& a) {
     uint64_t pid = a.a[0];
     int resource = static_cast<int>(a.a[1]);
-    if (pid != 0 && pid != kProgramPid) return Errno::ESRCH;
+    if (pid != 0 && pid != static_cast<uint64_t>(current_process().pid)) return Errno::ESRCH;
     if (resource < 0 || resource >= kRlimitCount) return Errno::EINVAL;
     Rlimit old = limit_of(resource);
     if (a.a[2]) {

@@ -3,6 +3,7 @@
 #include <linux/signal_dispatch.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
+#include <proc/event_loop.h>
 #include <proc/process.h>
 #include <proc/thread.h>
 
@@ -41,7 +42,9 @@ Result<int64_t> sys_rt_sigaction(const SyscallArgs& a) {
         // Ignoring a signal discards it if pending, in every thread (signal(7)).
         if (action.handler == kSigIgnore) {
             process.shared_pending &= ~signal_bit(signal);
-            for_each_thread([signal](Thread& thread) { thread.signals.pending &= ~signal_bit(signal); });
+            for_each_thread([&process, signal](Thread& thread) {
+                if (&process_of(thread) == &process) thread.signals.pending &= ~signal_bit(signal);
+            });
         }
     }
     if (a.a[2]) TRY(write_user(a.a[2], old));
@@ -73,6 +76,30 @@ Result<int64_t> sys_rt_sigpending(const SyscallArgs& a) {
     return 0;
 }
 
+// pause(2): sleeps until a signal is delivered; always fails with EINTR then.
+Result<int64_t> sys_pause(const SyscallArgs&) {
+    TRY(wait_until([] { return false; }, kNoDeadline, WaitKind::OtherThreads));
+    return Errno::EINTR;
+}
+
+// rt_sigsuspend(2): waits with `mask` blocked until a signal is delivered; the previous mask
+// comes back once its handler returns.
+Result<int64_t> sys_rt_sigsuspend(const SyscallArgs& a) {
+    TRY(check_sigset_size(a.a[1]));
+    uint64_t mask = TRY(read_user<uint64_t>(a.a[0]));
+    ThreadSignals& state = current_thread().signals;
+    state.saved_blocked = state.blocked;
+    state.has_saved_blocked = true;
+    state.blocked = mask & ~kUnblockable;
+    Result<bool> waited = wait_until([] { return false; }, kNoDeadline, WaitKind::OtherThreads);
+    if (!waited.ok() && waited.error() != Errno::EINTR) {
+        state.blocked = state.saved_blocked;
+        state.has_saved_blocked = false;
+        return waited.error();
+    }
+    return Errno::EINTR;
+}
+
 Result<int64_t> sys_sigaltstack(const SyscallArgs& a) {
     ThreadSignals& state = current_thread().signals;
     StackT old{state.altstack_sp, state.altstack_flags, 0, state.altstack_size};
@@ -91,14 +118,28 @@ Result<int64_t> sys_sigaltstack(const SyscallArgs& a) {
     return 0;
 }
 
+// kill(2): pid > 0 names a process, 0 the caller's process group, -1 every process but pid
+// 1 (the caller included, unlike Linux, which also spares the caller: here pid 1 is the
+// program itself), < -1 the process group -pid.
 Result<int64_t> sys_kill(const SyscallArgs& a) {
     auto pid = static_cast<int32_t>(a.a[0]);  // pid_t: Linux reads the low 32 bits
     int signal = static_cast<int>(a.a[1]);
-    // pid 0 (own group), -1 (everyone it may signal) and its own pid all reach only itself.
-    if (pid != kProgramPid && pid != 0 && pid != -1 && pid != -kProgramPid) return Errno::ESRCH;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
-    if (signal != 0) send_process_signal(signal);
-    return 0;
+    if (pid == INT32_MIN) return Errno::ESRCH;
+    int group = pid == 0 ? current_process().pgid : -pid;
+    int reached = 0;
+    for_each_process([&](Process& process) {
+        if (process.state != ProcessState::Alive) return;
+        bool targeted = pid > 0    ? process.pid == pid
+                        : pid == -1 ? process.pid != kProgramPid || &process == &current_process()
+                                    : process.pgid == group;
+        if (!targeted) return;
+        ++reached;
+        if (signal != 0) send_process_signal(process, signal);
+    });
+    if (reached) return 0;
+    if (pid > 0 && find_process(pid)) return 0;  // a zombie: it exists, signals do nothing to it
+    return Errno::ESRCH;
 }
 
 Result<int64_t> sys_tgkill(const SyscallArgs& a) {
@@ -107,7 +148,7 @@ Result<int64_t> sys_tgkill(const SyscallArgs& a) {
     if (tgid <= 0 || tid <= 0) return Errno::EINVAL;
     if (signal != 0 && !valid_signal(signal)) return Errno::EINVAL;
     Thread* thread = find_thread(tid);
-    if (tgid != kProgramPid || !thread) return Errno::ESRCH;
+    if (!thread || process_of(*thread).pid != tgid) return Errno::ESRCH;
     if (signal != 0) send_thread_signal(*thread, signal);
     return 0;
 }

@@ -1,14 +1,16 @@
 // Threads (clone(2), clone3(2), exit(2), set_tid_address(2), set_robust_list(2)) and the
 // scheduler's calls (sched_yield(2), sched_getaffinity(2)). A thread shares everything with
 // its creator but its registers, stack, TLS, signal mask and the words the kernel clears or
-// updates when it exits (CHILD_CLEARTID, the robust futex list). New processes (fork,
-// vfork, clone without CLONE_VM) are not supported yet: they fail with ENOSYS, named once.
+// updates when it exits (CHILD_CLEARTID, the robust futex list). clone without CLONE_THREAD
+// makes a process (proc/fork.h).
 #include <lib/log.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
 #include <proc/arch_thread.h>
+#include <proc/fork.h>
 #include <proc/futex.h>
 #include <proc/process.h>
+#include <proc/process_exit.h>
 #include <proc/scheduler.h>
 #include <proc/thread.h>
 
@@ -43,32 +45,65 @@ struct CloneArgs {
 };
 constexpr uint64_t kCloneArgsSizeVer0 = 64;
 
+// For a new process: copy-on-write memory, or the parent's own with CLONE_VM|CLONE_VFORK.
+constexpr uint64_t kProcessFlags = kCloneVfork | kCloneParentSettid | kCloneChildCleartid | kCloneChildSettid |
+                                   kCloneDetached | kCloneIo;
+
+void log_unsupported_flags(uint64_t flags, const char* what) {
+    static bool logged = false;  // once: a program retrying in a loop must not flood the log
+    if (logged) return;
+    logged = true;
+    log_info("clone: unsupported flag combination 0x%lx for %s: returning EINVAL", flags, what);
+}
+
 Result<void> check_clone_flags(const CloneRequest& request) {
     uint64_t flags = request.flags;
     // Linux's own consistency rules (kernel/fork.c copy_process).
     if ((flags & kCloneThread) && !(flags & kCloneSighand)) return Errno::EINVAL;
     if ((flags & kCloneSighand) && !(flags & kCloneVm)) return Errno::EINVAL;
-    if (!(flags & kCloneVm) || (flags & kCloneVfork) || !(flags & kCloneThread)) {
-        log_info("clone: new processes (fork, vfork, posix_spawn) are not supported yet: returning ENOSYS");
-        return Errno::ENOSYS;
+    if (!(flags & kCloneThread)) {
+        // A process sharing descriptors or memory with its parent (other than vfork's) is not
+        // supported: every process here has its own tables.
+        bool vm_ok = !(flags & kCloneVm) || (flags & kCloneVfork);
+        if (!vm_ok || (flags & ~(kProcessFlags | kCloneVm))) {
+            log_unsupported_flags(flags, "a process");
+            return Errno::EINVAL;
+        }
+        return {};
     }
     if ((flags & kThreadFlags) != kThreadFlags || (flags & ~(kThreadFlags | kOptionalFlags))) {
-        log_info("clone: unsupported flag combination 0x%lx for a thread (needs 0x%lx, allows 0x%lx): returning EINVAL",
-                 flags, kThreadFlags, kThreadFlags | kOptionalFlags);
+        log_unsupported_flags(flags, "a thread");
         return Errno::EINVAL;
     }
     return {};
 }
 
-Result<int64_t> clone_thread(const CloneRequest& request) {
+Result<int64_t> clone_process(const CloneRequest& request) {
+    ForkRequest fork;
+    fork.child_stack = request.stack;
+    fork.share_memory = request.flags & kCloneVm;
+    fork.parent_sleeps = request.flags & kCloneVfork;
+    if (request.flags & kCloneChildSettid) fork.child_settid = request.child_tid;
+    if (request.flags & kCloneChildCleartid) fork.child_cleartid = request.child_tid;
+    if (request.flags & kCloneParentSettid) fork.parent_settid = request.parent_tid;
+    return TRY(fork_process(fork));
+}
+
+Result<int64_t> clone_task(const CloneRequest& request) {
     TRY(check_clone_flags(request));
     if (request.stack && !is_user_range(request.stack - 1, 1)) return Errno::EFAULT;
+    if (!(request.flags & kCloneThread)) return clone_process(request);
     Thread& parent = current_thread();
-    Thread* child = create_thread();
+    Process& process = current_process();
+    Thread* child = create_thread(process);
     if (!child) return Errno::EAGAIN;
-    if (auto cloned = arch_clone_thread(*child, request.stack, request.flags & kCloneSettls, request.tls); !cloned.ok()) {
+    auto discard = [&process, child] {
         child->state = ThreadState::Dead;
+        --process.live_threads;
         destroy_thread(*child);
+    };
+    if (auto cloned = arch_clone_thread(*child, request.stack, request.flags & kCloneSettls, request.tls); !cloned.ok()) {
+        discard();
         return cloned.error();
     }
     child->signals.blocked = parent.signals.blocked;  // the alternate stack is not inherited (CLONE_VM)
@@ -77,8 +112,7 @@ Result<int64_t> clone_thread(const CloneRequest& request) {
     if (request.flags & kCloneParentSettid) written = write_user(request.parent_tid, tid);
     if (written.ok() && (request.flags & kCloneChildSettid)) written = write_user(request.child_tid, tid);
     if (!written.ok()) {
-        child->state = ThreadState::Dead;
-        destroy_thread(*child);
+        discard();
         return written.error();
     }
     if (request.flags & kCloneChildCleartid) child->clear_child_tid = request.child_tid;
@@ -139,7 +173,7 @@ Result<void> check_thread_id(uint64_t pid) {
 
 Result<int64_t> sys_clone(const SyscallArgs& a) {
     // x86-64 argument order: flags, stack, parent_tid, child_tid, tls.
-    return clone_thread({a.a[0] & ~kCsignal, a.a[1], a.a[2], a.a[3], a.a[4], a.a[0] & kCsignal});
+    return clone_task({a.a[0] & ~kCsignal, a.a[1], a.a[2], a.a[3], a.a[4], a.a[0] & kCsignal});
 }
 
 Result<int64_t> sys_clone3(const SyscallArgs& a) {
@@ -156,14 +190,14 @@ Result<int64_t> sys_clone3(const SyscallArgs& a) {
     if ((args.stack == 0) != (args.stack_size == 0)) return Errno::EINVAL;
     uint64_t stack = args.stack ? args.stack + args.stack_size : 0;
     if (stack && stack < args.stack) return Errno::EINVAL;
-    return clone_thread({args.flags, stack, args.parent_tid, args.child_tid, args.tls, args.exit_signal});
+    return clone_task({args.flags, stack, args.parent_tid, args.child_tid, args.tls, args.exit_signal});
 }
 
 Result<int64_t> sys_exit(const SyscallArgs& a) {
     Thread& self = current_thread();
     release_robust_list(self);
     clear_child_tid(self);
-    exit_current_thread(static_cast<int>(a.a[0] & 0xFF));
+    exit_current_thread(exited_status(static_cast<int>(a.a[0])));
 }
 
 Result<int64_t> sys_gettid(const SyscallArgs&) { return current_thread().tid; }

@@ -1,16 +1,19 @@
 #include <lib/align.h>
 #include <mm/address_space.h>
+#include <mm/frame_sharing.h>
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
 
 #include <cstring>
+#include <new>
 #include <vector>
 
 namespace ingot {
 namespace {
 
-AddressSpace the_address_space;
+AddressSpace boot_address_space;
+AddressSpace* active_space = &boot_address_space;
 
 bool access_allowed(uint32_t prot, Access access) {
     switch (access) {
@@ -29,7 +32,7 @@ Result<uint64_t> zeroed_page() {
 
 }  // namespace
 
-AddressSpace& current_address_space() { return the_address_space; }
+AddressSpace& current_address_space() { return *active_space; }
 
 Result<void> handle_page_fault(uint64_t address, Access access) {
     return current_address_space().handle_fault(address, access);
@@ -40,10 +43,93 @@ void AddressSpace::set_layout(uint64_t stack_top) {
     mmap_top_ = stack_top - kStackLimit - kStackGuardGap;
 }
 
+AddressSpace::~AddressSpace() {
+    if (active_space == this && this != &boot_address_space) {
+        activate_page_table(boot_page_table());
+        active_space = &boot_address_space;
+    }
+}
+
+uint64_t AddressSpace::root() const { return root_ == kBootRoot ? boot_page_table() : root_; }
+
+void AddressSpace::activate() {
+    activate_page_table(root());
+    active_space = this;
+}
+
 void AddressSpace::release_pages(std::span<const Vma> removed) {
     for (const Vma& vma : removed)
         for (uint64_t page = vma.start; page < vma.end; page += kPageSize)
-            if (auto phys = unmap_user_page(page)) physical_pages().free(*phys);
+            if (auto phys = unmap_user_page(page)) frame_release(*phys);
+}
+
+Result<AddressSpace*> AddressSpace::create_empty() {
+    auto* space = new (std::nothrow) AddressSpace;
+    if (!space) return Errno::ENOMEM;
+    auto root = create_page_table();
+    if (!root.ok()) {
+        delete space;
+        return root.error();
+    }
+    space->root_ = root.value();
+    return space;
+}
+
+Result<AddressSpace*> AddressSpace::fork_copy() {
+    AddressSpace* child = TRY(create_empty());
+    child->vmas_ = vmas_;
+    child->stack_top_ = stack_top_;
+    child->mmap_top_ = mmap_top_;
+    child->brk_base_ = brk_base_;
+    child->brk_ = brk_;
+    // Every populated page becomes shared and read-only on both sides; the child's page table
+    // is filled while it is active, then this one is active again.
+    struct SharedPage {
+        uint64_t va, phys;
+        uint32_t prot;
+    };
+    std::vector<SharedPage> shared;
+    for (const Vma& vma : vmas_.regions()) {
+        uint32_t readonly = vma.prot & ~uint32_t{kProtWrite};
+        for (uint64_t page = vma.start; page < vma.end; page += kPageSize) {
+            auto phys = user_page_phys(page);
+            if (!phys) continue;
+            shared.push_back({page, *phys, readonly});
+            protect_user_page(page, readonly);
+        }
+    }
+    uint64_t parent_root = root();
+    activate_page_table(child->root());
+    Result<void> copied;
+    size_t done = 0;
+    for (; done < shared.size() && copied.ok(); ++done) {
+        copied = map_user_page(shared[done].va, shared[done].phys, shared[done].prot);
+        if (copied.ok()) copied = frame_add_sharer(shared[done].phys);
+    }
+    activate_page_table(parent_root);
+    if (!copied.ok()) {
+        child->release_everything();
+        delete child;
+        return copied.error();
+    }
+    return child;
+}
+
+void AddressSpace::release_everything() {
+    bool was_active = active_space == this;
+    uint64_t previous = active_page_table();
+    activate_page_table(root());
+    release_pages(vmas_.regions());
+    vmas_ = VmaMap{};
+    if (was_active) {
+        // Whatever runs next activates its own; until then the boot table keeps the kernel mapped.
+        activate_page_table(boot_page_table());
+        active_space = &boot_address_space;
+    } else {
+        activate_page_table(previous);
+    }
+    if (root_ != kBootRoot) destroy_page_table(root_);
+    root_ = kBootRoot;
 }
 
 Result<void> AddressSpace::map_anonymous(uint64_t start, uint64_t len, uint32_t prot, VmaKind kind,
@@ -52,6 +138,26 @@ Result<void> AddressSpace::map_anonymous(uint64_t start, uint64_t len, uint32_t 
     TRY(vmas_.map(start, len, prot, kind, name, &removed));
     release_pages(removed);
     return {};
+}
+
+// The frame behind page_address, owned by this address space alone: a shared frame is copied
+// first (the copy-on-write break), a missing one is allocated zeroed.
+Result<uint64_t> AddressSpace::private_page(uint64_t page_address, uint32_t prot) {
+    auto existing = user_page_phys(page_address);
+    if (!existing) return populated_page(page_address, prot);
+    if (!frame_is_shared(*existing)) {
+        protect_user_page(page_address, prot);
+        return *existing;
+    }
+    uint64_t copy = TRY(physical_pages().allocate());
+    memcpy(phys_to_virt(copy), phys_to_virt(*existing), kPageSize);
+    auto mapped = map_user_page(page_address, copy, prot);
+    if (!mapped.ok()) {
+        physical_pages().free(copy);
+        return mapped.error();
+    }
+    frame_release(*existing);
+    return copy;
 }
 
 Result<uint64_t> AddressSpace::populated_page(uint64_t page_address, uint32_t prot) {
@@ -70,7 +176,7 @@ Result<void> AddressSpace::fill(uint64_t address, std::span<const uint8_t> conte
     for (uint64_t page = align_down(address, kPageSize); page < end; page += kPageSize) {
         const Vma* vma = vmas_.find(page);
         if (!vma) return Errno::EFAULT;
-        uint64_t phys = TRY(populated_page(page, vma->prot));
+        uint64_t phys = TRY(private_page(page, vma->prot));
         uint64_t from = page > address ? page : address;
         uint64_t to = page + kPageSize < end ? page + kPageSize : end;
         memcpy(static_cast<uint8_t*>(phys_to_virt(phys)) + (from - page), content.data() + (from - address), to - from);
@@ -92,7 +198,11 @@ Result<void> AddressSpace::unmap(uint64_t start, uint64_t len) {
 Result<void> AddressSpace::protect(uint64_t start, uint64_t len, uint32_t prot) {
     TRY(vmas_.protect(start, len, prot));
     uint64_t end = start + align_up(len, kPageSize);
-    for (uint64_t page = start; page < end; page += kPageSize) protect_user_page(page, prot);
+    // A shared frame stays read-only whatever the region allows: the first write copies it.
+    for (uint64_t page = start; page < end; page += kPageSize) {
+        auto phys = user_page_phys(page);
+        protect_user_page(page, phys && frame_is_shared(*phys) ? prot & ~uint32_t{kProtWrite} : prot);
+    }
     return {};
 }
 
@@ -102,7 +212,7 @@ Result<void> AddressSpace::discard(uint64_t start, uint64_t len) {
         if (!vmas_.find(page)) return Errno::ENOMEM;
     }
     for (uint64_t page = start; page < end; page += kPageSize)
-        if (auto phys = unmap_user_page(page)) physical_pages().free(*phys);
+        if (auto phys = unmap_user_page(page)) frame_release(*phys);
     return {};
 }
 
@@ -127,9 +237,10 @@ Result<uint64_t> AddressSpace::remap(uint64_t old_start, uint64_t old_len, uint6
     for (uint64_t offset = 0; offset < old_len; offset += kPageSize) {
         auto phys = unmap_user_page(old_start + offset);
         if (!phys) continue;
-        auto mapped = map_user_page(new_start + offset, *phys, old.prot);
+        bool shared = frame_is_shared(*phys);
+        auto mapped = map_user_page(new_start + offset, *phys, shared ? old.prot & ~uint32_t{kProtWrite} : old.prot);
         if (!mapped.ok()) {
-            physical_pages().free(*phys);
+            frame_release(*phys);
             return mapped.error();
         }
     }
@@ -160,8 +271,13 @@ Result<void> AddressSpace::handle_fault(uint64_t address, Access access) {
     const Vma* vma = vmas_.find(address);
     if (!vma || !access_allowed(vma->prot, access)) return Errno::EFAULT;
     uint64_t page = align_down(address, kPageSize);
-    // A present page that faulted was a protection violation, not a missing page.
-    if (user_page_phys(page)) return Errno::EFAULT;
+    // A present page that faulted on a write the region allows is copy-on-write; any other
+    // fault on a present page was a protection violation.
+    if (user_page_phys(page)) {
+        if (access != Access::Write) return Errno::EFAULT;
+        TRY(private_page(page, vma->prot));
+        return {};
+    }
     TRY(populated_page(page, vma->prot));
     return {};
 }

@@ -1,6 +1,8 @@
-// The program's memory: its regions (VmaMap) plus the pages behind them. Anonymous memory is
-// demand-paged: a region costs nothing until a page of it is touched, and then exactly one
-// zeroed page. Every mapped user page belongs to exactly one region and is freed with it.
+// A process's memory: its regions (VmaMap), the pages behind them and its page table.
+// Anonymous memory is demand-paged: a region costs nothing until a page of it is touched, and
+// then exactly one zeroed page. Every mapped user page belongs to one region and is released
+// with it. fork() copies an address space lazily: both sides map the same frames read-only
+// and a write fault gives the writer its own copy (frame_sharing.h).
 #pragma once
 
 #include <lib/result.h>
@@ -16,6 +18,12 @@ enum class Access { Read, Write, Execute };
 
 class AddressSpace {
 public:
+    AddressSpace() = default;
+    // An address space destroyed while active hands the CPU back to the boot address space.
+    ~AddressSpace();
+    AddressSpace(const AddressSpace&) = delete;
+    AddressSpace& operator=(const AddressSpace&) = delete;
+
     // Layout (x86-64 Linux-like): program image low, brk heap after it, mmap area top-down
     // below the stack, stack at the top with a guard gap below its 8 MiB limit.
     static constexpr uint64_t kStackLimit = 8ull << 20;
@@ -52,10 +60,26 @@ public:
 
     const VmaMap& regions() const { return vmas_; }
 
+    // A copy-on-write copy of this address space (which must be the active one) with a page
+    // table of its own. ENOMEM when memory for it runs out (nothing is left half-made).
+    Result<AddressSpace*> fork_copy();
+    // An empty address space with a page table of its own (for execve).
+    static Result<AddressSpace*> create_empty();
+    // Releases every page and the page table; the address space must not be active.
+    void release_everything();
+    // False for the boot address space, which uses the kernel's boot page table.
+    bool owns_page_table() const { return root_ != kBootRoot; }
+    // Makes this the address space the CPU uses (its page table) and current_address_space().
+    void activate();
+
 private:
     void release_pages(std::span<const Vma> removed);
     Result<uint64_t> populated_page(uint64_t page_address, uint32_t prot);
+    Result<uint64_t> private_page(uint64_t page_address, uint32_t prot);
+    uint64_t root() const;
 
+    static constexpr uint64_t kBootRoot = ~0ull;
+    uint64_t root_ = kBootRoot;  // its page table; kBootRoot: the one the kernel booted with
     VmaMap vmas_;
     uint64_t stack_top_ = 0;
     uint64_t mmap_top_ = 0;
@@ -63,6 +87,7 @@ private:
     uint64_t brk_ = 0;
 };
 
+// The address space of the running process.
 AddressSpace& current_address_space();
 
 // The architecture's page-fault handler calls this for faults on user addresses.

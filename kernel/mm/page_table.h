@@ -1,6 +1,7 @@
 // Mapping the program's pages: the portable side of the MMU. The x86-64 implementation walks
-// the 4-level page tables (arch/x86_64/page_table.cpp); there is one address space, shared by
-// the kernel (upper half, supervisor-only) and the program (lower half, user pages).
+// the 4-level page tables (arch/x86_64/page_table.cpp). Each process has its own page table
+// (a root); the kernel's upper half is the same in every one. The functions below work on the
+// active root, the one the CPU uses now.
 #pragma once
 
 #include <lib/result.h>
@@ -16,6 +17,17 @@ enum PageProt : uint32_t {
     kProtWrite = 2,  // PROT_WRITE
     kProtExec = 4,   // PROT_EXEC
 };
+
+// The root the kernel booted with; the first process's pages live in it.
+uint64_t boot_page_table();
+// A new root whose user half is empty and whose kernel half is the kernel's. ENOMEM.
+Result<uint64_t> create_page_table();
+// Frees the page-table pages of a root's user half (its user pages must be unmapped already)
+// and the root itself. Never the active root, never the boot root.
+void destroy_page_table(uint64_t root);
+// Makes `root` the active page table (and flushes the TLB's user entries).
+void activate_page_table(uint64_t root);
+uint64_t active_page_table();
 
 // Maps the 4 KiB user page at va to physical page phys; replaces an existing mapping.
 // ENOMEM when a page-table page cannot be allocated.

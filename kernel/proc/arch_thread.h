@@ -21,6 +21,10 @@ Result<void> arch_clone_thread(Thread& child, uint64_t user_stack, bool set_tls,
 // bases) and resumes `to`. Returns when something switches back to `from`.
 void arch_switch_threads(Thread& from, Thread& to);
 
+// execve(2): when the current system call returns, the thread starts afresh at `rip` with
+// stack `rsp`: every other register zero, no TLS base, a clean FPU state.
+void arch_restart_user_thread(uint64_t rip, uint64_t rsp);
+
 // Frees the architecture part of a dead thread that is not running.
 void arch_destroy_thread(ArchThread* arch);
 

@@ -16,14 +16,14 @@ std::vector<EventSource*>& sources() {
 
 // One loop for both kinds of wait: the scheduler polls the event sources before it ends a
 // wait, so they are polled here only on the first round.
-Result<bool> wait_loop(FunctionRef<bool()> ready, uint64_t deadline_ns, bool interruptible) {
+Result<bool> wait_loop(FunctionRef<bool()> ready, uint64_t deadline_ns, WaitKind kind, bool interruptible) {
     bool polled = false;
     for (;;) {
         if (!polled) run_event_sources();
         if (ready()) return true;
         if (monotonic_ns() >= deadline_ns) return false;
         if (interruptible && next_deliverable_signal()) return Errno::EINTR;
-        block_current(WaitKind::Condition, &ready, deadline_ns, interruptible);
+        block_current(kind, &ready, deadline_ns, interruptible);
         if (current_wait_deadlocked()) return Errno::EDEADLK;
         polled = true;
     }
@@ -59,12 +59,12 @@ void run_event_sources() {
     for (EventSource* source : sources()) source->poll(now);
 }
 
-Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns) {
-    return wait_loop(ready, deadline_ns, true);
+Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns, WaitKind kind) {
+    return wait_loop(ready, deadline_ns, kind, true);
 }
 
 bool wait_until_uninterruptible(FunctionRef<bool()> ready, uint64_t deadline_ns) {
-    Result<bool> result = wait_loop(ready, deadline_ns, false);
+    Result<bool> result = wait_loop(ready, deadline_ns, WaitKind::Condition, false);
     return result.ok() && result.value();
 }
 

@@ -5,6 +5,7 @@
 
 #include <lib/function_ref.h>
 #include <lib/result.h>
+#include <proc/thread.h>
 
 #include <cstdint>
 
@@ -36,8 +37,9 @@ uint64_t next_event_deadline();
 
 // Returns true as soon as ready() holds, false when monotonic time reaches deadline_ns first.
 // EINTR when a signal the thread does not block arrives first. EDEADLK when nothing could ever
-// make ready() hold: the only thread waits with no deadline and no event source.
-Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns);
+// make ready() hold: the only thread waits with no deadline and nothing outside could help
+// (no event source, or `kind` says only another thread can make ready() hold).
+Result<bool> wait_until(FunctionRef<bool()> ready, uint64_t deadline_ns, WaitKind kind = WaitKind::Condition);
 // The same, but signals do not end the wait (the kernel's own waits at exit and at boot).
 bool wait_until_uninterruptible(FunctionRef<bool()> ready, uint64_t deadline_ns);
 

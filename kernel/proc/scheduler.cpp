@@ -6,6 +6,9 @@
 #include <proc/arch_thread.h>
 #include <proc/event_loop.h>
 #include <proc/futex.h>
+#include <proc/process_exit.h>
+#include <mm/address_space.h>
+#include <mm/user_memory.h>
 #include <proc/process.h>
 #include <proc/scheduler.h>
 
@@ -57,8 +60,8 @@ bool is_blocked_in_wait(const Thread& t) { return t.state == ThreadState::Blocke
 
 bool wait_is_over(Thread& t, uint64_t now) {
     if (t.wait_deadline <= now) return true;
-    if (t.wait_interruptible && next_deliverable_signal(t.signals, current_process().shared_pending)) return true;
-    return t.wait_kind == WaitKind::Condition && t.wait_ready && (*t.wait_ready)();
+    if (t.wait_interruptible && next_deliverable_signal(t.signals, process_of(t).shared_pending)) return true;
+    return t.wait_kind != WaitKind::Futex && t.wait_ready && (*t.wait_ready)();
 }
 
 void make_runnable(Thread& t) {
@@ -113,6 +116,8 @@ void switch_to(Thread& next) {
     woken_since_switch = false;
     if (&next == &prev) return;
     set_current_thread(next);
+    AddressSpace& space = *process_of(next).space;
+    if (&space != &current_address_space()) space.activate();
     arch_switch_threads(prev, next);
     reap_zombie();  // back on prev's stack
 }
@@ -125,7 +130,7 @@ void idle() {
     if (sources < deadline) deadline = sources;
     if (nothing_can_wake()) {
         Thread& self = current_thread();
-        if (self.state == ThreadState::Blocked && self.wait_kind == WaitKind::Condition && live_thread_count() == 1) {
+        if (self.state == ThreadState::Blocked && self.wait_kind != WaitKind::Futex && live_thread_count() == 1) {
             // The only thread waits for something nothing can produce: its call fails (EDEADLK).
             blocked.remove(self);
             make_runnable(self);
@@ -150,6 +155,16 @@ void schedule() {
         }
         idle();
     }
+}
+
+// Takes a thread that is not running off every queue for good.
+void retire(Thread& t) {
+    if (t.state == ThreadState::Runnable) run_queue.remove(t);
+    if (t.state == ThreadState::Blocked) {
+        blocked.remove(t);
+        futex_forget_thread(t);
+    }
+    t.state = ThreadState::Dead;
 }
 
 }  // namespace
@@ -177,7 +192,7 @@ void wake_thread(Thread& thread) {
 
 void wake_for_signal(Thread& thread) {
     if (is_blocked_in_wait(thread) && thread.wait_interruptible &&
-        next_deliverable_signal(thread.signals, current_process().shared_pending))
+        next_deliverable_signal(thread.signals, process_of(thread).shared_pending))
         wake_thread(thread);
 }
 
@@ -191,10 +206,11 @@ void yield_current() {
     schedule();
 }
 
-[[noreturn]] void exit_current_thread(int status) {
+[[noreturn]] void exit_current_thread(int wait_status) {
     Thread& self = current_thread();
     self.state = ThreadState::Dead;
-    if (live_thread_count() == 0) exit_program(status);
+    Process& process = process_of(self);
+    if (--process.live_threads == 0) process_ended(process, wait_status);
     reap_zombie();
     if (&self != &main_thread()) zombie = &self;  // the boot thread's stack is static
     schedule();
@@ -204,12 +220,18 @@ void yield_current() {
 void stop_other_threads() {
     Thread& self = current_thread();
     for_each_thread([&self](Thread& t) {
-        if (t.state == ThreadState::Runnable) run_queue.remove(t);
-        if (t.state == ThreadState::Blocked) {
-            blocked.remove(t);
-            futex_forget_thread(t);
-        }
-        t.state = &t == &self ? ThreadState::Running : ThreadState::Dead;
+        retire(t);
+        if (&t == &self) t.state = ThreadState::Running;
+    });
+}
+
+void stop_process_threads(Process& process) {
+    Thread& self = current_thread();
+    for_each_thread([&](Thread& t) {
+        if (&t == &self || &process_of(t) != &process) return;
+        retire(t);
+        --process.live_threads;
+        if (&t != &main_thread()) destroy_thread(t);
     });
 }
 
@@ -232,6 +254,13 @@ uint64_t preemption_deadline() {
     return sources < deadline ? sources : deadline;
 }
 
-void thread_first_run() { reap_zombie(); }
+void thread_first_run() {
+    reap_zombie();
+    Thread& self = current_thread();
+    if (self.set_child_tid) {
+        (void)write_user(self.set_child_tid, static_cast<uint32_t>(self.tid));  // a bad address is ignored, as on Linux
+        self.set_child_tid = 0;
+    }
+}
 
 }  // namespace ingot

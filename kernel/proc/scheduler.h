@@ -35,12 +35,14 @@ void start_thread(Thread& thread);
 void yield_current();
 
 // Ends the current thread (its resources are freed once another thread runs). When it is
-// the last one, the program exits with `status`.
-[[noreturn]] void exit_current_thread(int status);
+// the last one of its process, the process ends with `wait_status` (process_exit.h).
+[[noreturn]] void exit_current_thread(int wait_status);
 
 // exit_group(2) and fatal signals: every thread but the caller stops for good (they are
 // never scheduled again), so the caller can wind the program down alone.
 void stop_other_threads();
+// exit_group(2) of one process, and execve(2): its other threads stop and are freed.
+void stop_process_threads(Process& process);
 
 // On the way back to the program after an interrupt: polls event sources, wakes threads whose
 // wait is over and switches when the slice is used up or a woken thread is waiting to run.

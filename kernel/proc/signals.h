@@ -52,6 +52,9 @@ struct ThreadSignals {
     uint64_t altstack_sp = 0;
     uint64_t altstack_size = 0;
     int altstack_flags = 2;  // SS_DISABLE
+    // rt_sigsuspend(2): the mask to restore once the signal that ended the wait is delivered.
+    bool has_saved_blocked = false;
+    uint64_t saved_blocked = 0;
 };
 
 // The lowest signal that is pending for the thread or the whole process and not blocked by

@@ -54,7 +54,7 @@ void for_each_thread(FunctionRef<void(Thread&)> fn) {
         if (t->state != ThreadState::Dead) fn(*t);
 }
 
-Thread* create_thread() {
+Thread* create_thread(Process& process) {
     int tid = 0;
     for (int tries = 0; tries < kMaxTid && !tid; ++tries) {
         int candidate = next_tid;
@@ -67,12 +67,18 @@ Thread* create_thread() {
     auto* thread = new (std::nothrow) Thread;
     if (!thread) return nullptr;
     thread->tid = tid;
+    thread->process = &process;
+    ++process.live_threads;
+    ++process.thread_structs;
     thread->all_next = all_threads;
     all_threads = thread;
     return thread;
 }
 
+Process& process_of(const Thread& thread) { return thread.process ? *thread.process : initial_process(); }
+
 void destroy_thread(Thread& thread) {
+    Process& process = process_of(thread);
     for (Thread** link = &all_threads; *link; link = &(*link)->all_next) {
         if (*link == &thread) {
             *link = thread.all_next;
@@ -81,6 +87,8 @@ void destroy_thread(Thread& thread) {
     }
     if (thread.arch) arch_destroy_thread(thread.arch);
     delete &thread;
+    --process.thread_structs;
+    release_process_if_done(process);
 }
 
 }  // namespace ingot

@@ -16,16 +16,22 @@ enum class ThreadState { Running, Runnable, Blocked, Dead };
 
 // Why a blocked thread waits: what ends the wait besides its deadline.
 enum class WaitKind {
-    Condition,  // a condition the scheduler re-checks (sockets, pipes, epoll, sleeping)
-    Futex,      // only another thread can end it (futex wake, or a signal)
+    Condition,     // a condition the scheduler re-checks, which devices and timers may bring
+                   // about (sockets, epoll, sleeping)
+    OtherThreads,  // a condition only another thread can bring about (pipes, eventfd, wait4)
+    Futex,         // ended only by a futex wake (or a signal): nothing to re-check
 };
+
+struct Process;
 
 struct Thread {
     int tid = 0;
+    Process* process = nullptr;  // nullptr: the first process (pid 1)
     ThreadState state = ThreadState::Runnable;
     ArchThread* arch = nullptr;
 
     uint64_t clear_child_tid = 0;  // set_tid_address(2), CLONE_CHILD_CLEARTID
+    uint64_t set_child_tid = 0;    // CLONE_CHILD_SETTID after fork: written in the child's memory
     uint64_t robust_list = 0;      // set_robust_list(2)
     uint64_t robust_list_len = 0;
     ThreadSignals signals;
@@ -48,17 +54,21 @@ Thread& current_thread();
 // The program's first thread (tid = pid), which exists from boot.
 Thread& main_thread();
 
-// Creates a Runnable thread with the next free tid, linked into the list of all threads;
-// its architecture part is set up by the caller. nullptr when out of memory.
-Thread* create_thread();
-// Unlinks a Dead thread and frees it with its architecture part.
+// Creates a Runnable thread of `process` with the next free tid, linked into the list of all
+// threads and counted in the process; its architecture part is set up by the caller. nullptr
+// when out of memory or tids.
+Thread* create_thread(Process& process);
+// Unlinks a Dead thread (no longer counted among its process's live threads) and frees it with its architecture part (and its process, when that
+// was a reaped zombie waiting for its last thread).
 void destroy_thread(Thread& thread);
 // The live (not Dead) thread with this tid, or nullptr.
 Thread* find_thread(int tid);
-// Live threads, the main thread included.
+// Live threads of every process, the main thread included.
 int live_thread_count();
-// Calls fn for every live thread.
+// Calls fn for every live thread (of every process).
 void for_each_thread(FunctionRef<void(Thread&)> fn);
+// The process a thread belongs to.
+Process& process_of(const Thread& thread);
 
 // The scheduler records the switch here (scheduler.cpp).
 void set_current_thread(Thread& thread);

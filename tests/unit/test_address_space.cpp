@@ -50,6 +50,42 @@ TEST_F(AddressSpaceTest, FaultsOutsideRegionsOrAgainstProtectionFail) {
     EXPECT_EQ(space.handle_fault(0xffff'8000'0000'0000ull, Access::Read).error(), Errno{EFAULT});
 }
 
+TEST_F(AddressSpaceTest, ForkSharesPagesUntilAWriteCopiesThem) {
+    constexpr uint64_t kBase = 0x10000000;
+    space.activate();
+    ASSERT_TRUE(space.map_anonymous(kBase, 2 * kPageSize, kProtRead | kProtWrite, VmaKind::Anonymous, "a").ok());
+    const uint8_t parent_text[] = "written before fork";
+    ASSERT_TRUE(space.fill(kBase, parent_text).ok());
+    ASSERT_TRUE(space.handle_fault(kBase + kPageSize, Access::Write).ok());
+    auto forked = space.fork_copy();
+    ASSERT_TRUE(forked.ok());
+    AddressSpace* child = forked.value();
+    // Both pages are shared: no frame was copied, and both sides map them read-only.
+    EXPECT_EQ(physical_pages().free_pages(), free_at_start - 2);
+    EXPECT_EQ(fake_machine::page_prot(kBase), kProtRead);
+    // The parent writes: it gets its own copy, the child still sees the old bytes.
+    ASSERT_TRUE(space.handle_fault(kBase, Access::Write).ok());
+    EXPECT_EQ(fake_machine::page_prot(kBase), kProtRead | kProtWrite);
+    memcpy(fake_machine::page_bytes(kBase), "PARENT", 6);
+    EXPECT_EQ(physical_pages().free_pages(), free_at_start - 3);
+    child->activate();
+    EXPECT_EQ(memcmp(fake_machine::page_bytes(kBase), parent_text, sizeof(parent_text)), 0);
+    EXPECT_EQ(fake_machine::page_prot(kBase), kProtRead);
+    // The child is now the only user of that frame: its write takes the frame back, no copy.
+    ASSERT_TRUE(child->handle_fault(kBase, Access::Write).ok());
+    EXPECT_EQ(physical_pages().free_pages(), free_at_start - 3);
+    // mprotect cannot make a still-shared page writable behind copy-on-write's back.
+    ASSERT_TRUE(child->protect(kBase + kPageSize, kPageSize, kProtRead | kProtWrite).ok());
+    EXPECT_EQ(fake_machine::page_prot(kBase + kPageSize), kProtRead);
+    space.activate();
+    child->release_everything();
+    delete child;
+    // The child's private page is freed; the second page is the parent's alone again.
+    EXPECT_EQ(physical_pages().free_pages(), free_at_start - 2);
+    ASSERT_TRUE(space.handle_fault(kBase + kPageSize, Access::Write).ok());
+    EXPECT_EQ(physical_pages().free_pages(), free_at_start - 2);
+}
+
 TEST_F(AddressSpaceTest, UnmapFreesPages) {
     ASSERT_TRUE(space.map_anonymous(0x10000000, 8 * kPageSize, kProtRead | kProtWrite, VmaKind::Anonymous, "a").ok());
     for (int i = 0; i < 8; ++i) ASSERT_TRUE(space.handle_fault(0x10000000 + i * kPageSize, Access::Write).ok());

@@ -76,7 +76,9 @@ TEST_F(PipeTest, NonBlockingEndsAnswerEagain) {
     EXPECT_EQ(write(w, std::string(100, 'q')), 100);
 }
 
-TEST_F(PipeTest, BlockingEndsReportDeadlockInsteadOfHanging) {
+// With no other thread or process that could ever drain or fill the pipe, a blocking end
+// reports the deadlock instead of hanging.
+TEST_F(PipeTest, BlockingEndsReportDeadlockWhenNothingElseCanRun) {
     auto [r, w] = make_pipe();
     EXPECT_EQ(read_some(r, 1), -EDEADLK);
     // A large write takes what fits and reports the short count, then EDEADLK.

@@ -100,6 +100,35 @@ void arch_switch_threads(Thread& from, Thread& to) {
     context_switch(&a.saved_rsp, b.saved_rsp);
 }
 
+void arch_restart_user_thread(uint64_t rip, uint64_t rsp) {
+    ArchThread& arch = *current_thread().arch;
+    TrapFrame& frame = *arch.syscall_frame;
+    frame = TrapFrame{};
+    frame.rip = rip;
+    frame.rsp = rsp;
+    frame.cs = kUserCode;
+    frame.ss = kUserData;
+    frame.rflags = 0x202;  // IF and the always-one bit
+    frame.vector = ~0ull;
+    arch.syscall_frame_replaced = true;  // leave by iretq with every register from the frame
+    x86::wrmsr(x86::kMsrFsBase, 0);
+    x86::wrmsr(x86::kMsrKernelGsBase, 0);
+    uint32_t mxcsr = 0x1F80;  // psABI §3.2.3 start-up state
+    asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
+    if (cpu_features().xsave) {
+        // Clear the AVX upper halves too: XRSTOR from an area with XSTATE_BV = 0 resets them.
+        alignas(64) static uint8_t clean[4096 + 64];
+        if (cpu_features().fpu_state_size <= 4096) {
+            memset(clean, 0, sizeof(clean));
+            clean[24] = 0x80;  // MXCSR 0x1F80, little-endian
+            clean[25] = 0x1F;
+            uint64_t mask = cpu_features().xcr0;
+            asm volatile("xrstor64 (%0)" ::"r"(clean), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)) : "memory");
+            asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
+        }
+    }
+}
+
 void arch_destroy_thread(ArchThread* arch) {
     if (arch->kernel_stack) kernel_heap_free(arch->kernel_stack);
     if (arch->fpu_state) kernel_heap_free(arch->fpu_state);

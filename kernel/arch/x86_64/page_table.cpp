@@ -1,6 +1,8 @@
 // x86-64 4-level paging (Intel SDM Vol. 3A §4.5). User pages get U/S=1 at every level; the
 // kernel's upper half never does, so ring 3 cannot touch it. Page-table pages come from the
-// physical page allocator and are reached through the direct map.
+// physical page allocator and are reached through the direct map. Every root shares the boot
+// root's upper-half PML4 entries, so a kernel mapping made through any of them is seen by all;
+// a new upper-half PML4 entry is made in the boot root and copied into every other root.
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/page_table_bits.h>
 #include <arch/x86_64/page_table_mmio.h>
@@ -17,14 +19,44 @@ extern "C" uint64_t boot_pml4[512];
 namespace ingot {
 namespace {
 
+constexpr int kKernelHalfFirstEntry = 256;
+constexpr size_t kMaxRoots = 512;
+
 uint64_t* table_at(uint64_t entry) { return static_cast<uint64_t*>(phys_to_virt(entry & kPteAddressMask)); }
 
 int index_at(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 0x1FF; }
 
+uint64_t boot_root() { return reinterpret_cast<uint64_t>(boot_pml4) - 0xFFFF'FFFF'8000'0000ull; }
+
+uint64_t active_root = 0;   // 0 until the first switch: the boot root
+uint64_t other_roots[kMaxRoots];  // every live root but the boot one
+size_t other_root_count = 0;
+
+uint64_t* root_table(uint64_t va) {
+    // Kernel addresses are always walked from the boot root: its upper half is the original.
+    if (!is_user_range(va, 1) || !active_root) return boot_pml4;
+    return static_cast<uint64_t*>(phys_to_virt(active_root));
+}
+
+void share_new_kernel_entry(int index) {
+    for (size_t i = 0; i < other_root_count; ++i)
+        static_cast<uint64_t*>(phys_to_virt(other_roots[i]))[index] = boot_pml4[index];
+}
+
+// Frees every page table below `table`, which sits at `level` (2 = PDPT, 1 = PD); the frames
+// that the last level maps are the address space's to free, not this function's.
+void free_tables_below(uint64_t* table, int level) {
+    for (int i = 0; i < 512; ++i) {
+        if (!(table[i] & kPtePresent)) continue;
+        if (level > 1) free_tables_below(table_at(table[i]), level - 1);
+        physical_pages().free(table[i] & kPteAddressMask);
+    }
+}
+
 // Returns the page-table entry for va (level 0 = PTE), creating intermediate tables when
 // `create` is set. nullptr when absent (or out of memory while creating).
 uint64_t* walk(uint64_t va, bool create) {
-    uint64_t* table = boot_pml4;
+    uint64_t* table = root_table(va);
     for (int level = 3; level > 0; --level) {
         uint64_t& entry = table[index_at(va, level)];
         if (!(entry & kPtePresent)) {
@@ -34,6 +66,7 @@ uint64_t* walk(uint64_t va, bool create) {
             memset(phys_to_virt(page.value()), 0, kPageSize);
             // Only lower-half tables may be reached from ring 3.
             entry = page.value() | kPtePresent | kPteWritable | (is_user_range(va, 1) ? kPteUser : 0);
+            if (level == 3 && table == boot_pml4 && !is_user_range(va, 1)) share_new_kernel_entry(index_at(va, 3));
         }
         table = table_at(entry);
     }
@@ -49,6 +82,43 @@ uint64_t leaf_flags(uint32_t prot) {
 }
 
 }  // namespace
+
+uint64_t boot_page_table() { return boot_root(); }
+
+Result<uint64_t> create_page_table() {
+    if (other_root_count == kMaxRoots) return Errno::ENOMEM;
+    uint64_t root = TRY(physical_pages().allocate());
+    auto* table = static_cast<uint64_t*>(phys_to_virt(root));
+    memset(table, 0, kPageSize / 2);
+    memcpy(table + kKernelHalfFirstEntry, boot_pml4 + kKernelHalfFirstEntry, kPageSize / 2);
+    other_roots[other_root_count++] = root;
+    return root;
+}
+
+void destroy_page_table(uint64_t root) {
+    if (root == boot_root() || root == active_page_table()) panic("destroying the boot or the active page table");
+    auto* table = static_cast<uint64_t*>(phys_to_virt(root));
+    for (int i = 0; i < kKernelHalfFirstEntry; ++i) {
+        if (!(table[i] & kPtePresent)) continue;
+        free_tables_below(table_at(table[i]), 2);
+        physical_pages().free(table[i] & kPteAddressMask);
+    }
+    physical_pages().free(root);
+    for (size_t i = 0; i < other_root_count; ++i) {
+        if (other_roots[i] == root) {
+            other_roots[i] = other_roots[--other_root_count];
+            break;
+        }
+    }
+}
+
+void activate_page_table(uint64_t root) {
+    if (root == active_page_table()) return;
+    active_root = root;
+    x86::write_cr3(root);
+}
+
+uint64_t active_page_table() { return active_root ? active_root : boot_root(); }
 
 Result<void> map_user_page(uint64_t va, uint64_t phys, uint32_t prot) {
     if (!is_user_range(va, kPageSize)) return Errno::EFAULT;

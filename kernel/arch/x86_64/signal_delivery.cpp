@@ -117,8 +117,11 @@ bool setup_frame(TrapFrame& frame, int signal, const Siginfo& info) {
     mc = {frame.r8, frame.r9, frame.r10, frame.r11, frame.r12, frame.r13, frame.r14, frame.r15,
           frame.rdi, frame.rsi, frame.rbp, frame.rbx, frame.rdx, frame.rax, frame.rcx, frame.rsp,
           frame.rip, frame.rflags, static_cast<uint16_t>(frame.cs), 0, 0, static_cast<uint16_t>(frame.ss),
-          frame.error_code, frame.vector == ~0ull ? 0 : frame.vector, state.blocked, info.address, fpstate, {}};
-    sigframe.uc.sigmask = state.blocked;
+          frame.error_code, frame.vector == ~0ull ? 0 : frame.vector, 0, info.address, fpstate, {}};
+    // After rt_sigsuspend the handler returns to the mask from before the call.
+    uint64_t return_mask = state.has_saved_blocked ? state.saved_blocked : state.blocked;
+    mc.oldmask = return_mask;
+    sigframe.uc.sigmask = return_mask;
     sigframe.info = info;
     if (!copy_to_user(fpstate, fpu_buffer, fpu_size).ok() ||
         !copy_to_user(frame_address, &sigframe, sizeof(sigframe)).ok())
@@ -185,7 +188,12 @@ bool deliver_pending_signals(TrapFrame& frame) {
         info.code = kSiTkill;
         info.address = kProgramPid;  // si_pid, si_uid = 0
         if (!setup_frame(frame, signal, info)) terminate_by_signal(kSigSegv, 0, frame.rip, false);
+        state.has_saved_blocked = false;  // the frame carries the mask to return to
         return true;
+    }
+    if (state.has_saved_blocked) {
+        state.blocked = state.saved_blocked;
+        state.has_saved_blocked = false;
     }
     return false;
 }

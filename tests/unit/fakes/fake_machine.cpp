@@ -1,5 +1,5 @@
 // A simulated machine for host tests of memory management: a block of "physical" RAM behind
-// phys_to_virt, the page allocator over it, and a page table kept in a std::map.
+// phys_to_virt, the page allocator over it, and page tables kept in std::maps, one per root.
 #include "fakes/fake_machine.h"
 
 #include <mm/page_allocator.h>
@@ -22,58 +22,75 @@ constexpr uint64_t kRamBytes = 64ull << 20;
 uint8_t* ram = static_cast<uint8_t*>(std::aligned_alloc(kPageSize, kRamBytes));
 std::vector<uint8_t> bitmap(PageAllocator::bitmap_bytes_for(kRamBytes) + 8);
 PageAllocator allocator;
-std::map<uint64_t, Pte> page_table;
+// One map per root; root 0 is the boot root.
+std::map<uint64_t, std::map<uint64_t, Pte>> page_tables;
+uint64_t active_root = 0;
+uint64_t next_root = 1;
+
+std::map<uint64_t, Pte>& page_table() { return page_tables[active_root]; }
 
 }  // namespace
+
+
+uint64_t boot_page_table() { return 0; }
+Result<uint64_t> create_page_table() {
+    uint64_t root = next_root++;
+    page_tables[root];
+    return root;
+}
+void destroy_page_table(uint64_t root) { page_tables.erase(root); }
+void activate_page_table(uint64_t root) { active_root = root; }
+uint64_t active_page_table() { return active_root; }
 
 void* phys_to_virt(uint64_t phys) { return ram + phys; }
 uint64_t virt_to_phys(const void* p) { return static_cast<const uint8_t*>(p) - ram; }
 PageAllocator& physical_pages() { return allocator; }
 
 Result<void> map_user_page(uint64_t va, uint64_t phys, uint32_t prot) {
-    page_table[va] = {phys, prot};
+    page_table()[va] = {phys, prot};
     return {};
 }
 
 std::optional<uint64_t> unmap_user_page(uint64_t va) {
-    auto it = page_table.find(va);
-    if (it == page_table.end()) return std::nullopt;
+    auto it = page_table().find(va);
+    if (it == page_table().end()) return std::nullopt;
     uint64_t phys = it->second.phys;
-    page_table.erase(it);
+    page_table().erase(it);
     return phys;
 }
 
 void protect_user_page(uint64_t va, uint32_t prot) {
-    auto it = page_table.find(va);
-    if (it != page_table.end()) it->second.prot = prot;
+    auto it = page_table().find(va);
+    if (it != page_table().end()) it->second.prot = prot;
 }
 
 std::optional<uint64_t> user_page_phys(uint64_t va) {
-    auto it = page_table.find(va);
-    if (it == page_table.end()) return std::nullopt;
+    auto it = page_table().find(va);
+    if (it == page_table().end()) return std::nullopt;
     return it->second.phys;
 }
 
 namespace fake_machine {
 
 void reset(uint64_t ram_bytes) {
-    page_table.clear();
+    page_tables.clear();
+    active_root = 0;
     auto* words = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(bitmap.data()) + 7) & ~uintptr_t{7});
     allocator.init(words, PageAllocator::bitmap_bytes_for(kRamBytes), kRamBytes);
     allocator.add_free_range(kPageSize, (ram_bytes < kRamBytes ? ram_bytes : kRamBytes) - kPageSize);
 }
 
-size_t mapped_pages() { return page_table.size(); }
+size_t mapped_pages() { return page_table().size(); }
 
 std::optional<uint32_t> page_prot(uint64_t va) {
-    auto it = page_table.find(va);
-    if (it == page_table.end()) return std::nullopt;
+    auto it = page_table().find(va);
+    if (it == page_table().end()) return std::nullopt;
     return it->second.prot;
 }
 
 uint8_t* page_bytes(uint64_t va) {
-    auto it = page_table.find(va & ~(kPageSize - 1));
-    return it == page_table.end() ? nullptr : ram + it->second.phys + (va & (kPageSize - 1));
+    auto it = page_table().find(va & ~(kPageSize - 1));
+    return it == page_table().end() ? nullptr : ram + it->second.phys + (va & (kPageSize - 1));
 }
 
 }  // namespace fake_machine

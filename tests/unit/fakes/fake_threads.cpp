@@ -72,6 +72,9 @@ void arch_switch_threads(Thread& from, Thread& to) {
 
 void arch_destroy_thread(ArchThread* arch) { delete arch; }
 
+// No user mode on the host: an execve that got this far has nothing left to restart.
+void arch_restart_user_thread(uint64_t, uint64_t) {}
+
 void arch_set_preemption_timer(uint64_t) {}
 
 namespace fake_threads {
