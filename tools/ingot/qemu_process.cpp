@@ -150,7 +150,7 @@ private:
 }  // namespace
 
 GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
-                               bool echo_qemu_messages) {
+                               bool echo_qemu_messages, const StartupStep& startup_step) {
     Pipe out, err, ctl, messages, exec_error, signals;  // the guard below goes first, then these
     ::fcntl(signals.write, F_SETFL, O_NONBLOCK);
     SignalGuard guard(signals.write);
@@ -179,6 +179,7 @@ GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double
     const int64_t deadline = timeout_seconds ? start + static_cast<int64_t>(*timeout_seconds * 1000) : -1;
     int64_t grace_deadline = -1;
     int64_t drain_deadline = -1;
+    int64_t startup_deadline = startup_step ? start + kStartupStepLimitMs : -1;
     bool killed = false;
     char buffer[65536];
 
@@ -187,8 +188,18 @@ GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double
                          {messages.read, POLLIN, 0}, {killed ? -1 : signals.read, POLLIN, 0}};
         int wait_ms = -1;
         int64_t now = now_ms();
+        if (startup_deadline >= 0 && !killed) {
+            if (now >= startup_deadline || startup_step(pid)) {
+                startup_deadline = -1;
+            } else {
+                wait_ms = kStartupStepIntervalMs;
+            }
+        }
         if (killed) wait_ms = static_cast<int>(std::max<int64_t>(0, drain_deadline - now));
-        if (!killed && deadline >= 0) wait_ms = static_cast<int>(std::max<int64_t>(0, deadline - now));
+        if (!killed && deadline >= 0) {
+            int until_deadline = static_cast<int>(std::max<int64_t>(0, deadline - now));
+            wait_ms = wait_ms < 0 ? until_deadline : std::min(wait_ms, until_deadline);
+        }
         if (!killed && grace_deadline >= 0) {
             int grace = static_cast<int>(std::max<int64_t>(0, grace_deadline - now));
             wait_ms = wait_ms < 0 ? grace : std::min(wait_ms, grace);

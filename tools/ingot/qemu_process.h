@@ -2,6 +2,9 @@
 // debugcon to our stderr, byte for byte, while the control channel decides how the run ended.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,10 +28,18 @@ struct GuestOutcome {
     std::string qemu_messages;  // what QEMU itself printed on its stdout/stderr
 };
 
+// Work to do on QEMU's process while it starts (see run_qemu): returns true once done.
+using StartupStep = std::function<bool(pid_t qemu)>;
+
 // Starts argv (argv[0] an executable path; the channel descriptors as qemu_command.h sets them)
 // and relays its output until it exits. With `echo_qemu_messages`, QEMU's own output is also
-// copied to our stderr as it arrives. Throws ToolError (126) if QEMU cannot be started.
+// copied to our stderr as it arrives. A `startup_step` is called every few milliseconds from
+// QEMU's start until it returns true, for at most kStartupStepLimitMs. Throws ToolError (126)
+// if QEMU cannot be started.
 GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
-                               bool echo_qemu_messages);
+                               bool echo_qemu_messages, const StartupStep& startup_step = {});
+
+inline constexpr int kStartupStepIntervalMs = 5;
+inline constexpr int kStartupStepLimitMs = 30000;
 
 }  // namespace ingot::tool

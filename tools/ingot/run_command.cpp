@@ -7,6 +7,7 @@
 #include <ingot/image_reader.h>
 #include <ingot/image_writer.h>
 #include <ingot/kernel_source.h>
+#include <ingot/listen_backlog.h>
 #include <ingot/payload_builder.h>
 #include <ingot/qemu_command.h>
 #include <ingot/qemu_process.h>
@@ -16,6 +17,7 @@
 
 #include <fmt/core.h>
 
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -75,6 +77,32 @@ std::string format_seconds(double seconds) {
                                                                           : fmt::format("{}", seconds);
 }
 
+// Once QEMU listens on the forwarded TCP host ports, gives those sockets a full backlog in
+// place of libslirp's 1 (listen_backlog.h says why). Failing that, the run goes on as before.
+StartupStep raise_forward_backlogs(const NetworkOptions& network, bool verbose) {
+    if (network.mode != NetworkOptions::Mode::User) return {};
+    auto pending = std::make_shared<std::vector<uint16_t>>();
+    for (const PortForward& forward : network.forwards) {
+        if (!forward.udp) pending->push_back(forward.host_port);
+    }
+    if (pending->empty()) return {};
+    return [pending, verbose](pid_t qemu) {
+        BacklogChange change = raise_listen_backlog(qemu, *pending, SOMAXCONN);
+        if (!change.error.empty()) {
+            fmt::print(stderr,
+                       "ingot: warning: cannot raise the listen backlog of the forwarded ports ({}); bursts of "
+                       "connections may wait 1 s for the host to retry\n",
+                       change.error);
+            return true;
+        }
+        for (uint16_t port : change.raised) {
+            if (verbose) fmt::print(stderr, "ingot: host port {} now listens with a backlog of {}\n", port, SOMAXCONN);
+        }
+        *pending = change.missing;
+        return pending->empty();
+    };
+}
+
 }  // namespace
 
 int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel) {
@@ -109,7 +137,8 @@ int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel)
     }
 
     bool verbose = options.log_level && *options.log_level == "debug";
-    GuestOutcome result = run_qemu(qemu_arguments(invocation), options.timeout_seconds, verbose);
+    GuestOutcome result = run_qemu(qemu_arguments(invocation), options.timeout_seconds, verbose,
+                                   raise_forward_backlogs(options.network, verbose));
     switch (result.end) {
         case GuestOutcome::End::Reported:
             if (result.control == ControlChannel::Outcome::Panic) {
