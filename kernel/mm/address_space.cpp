@@ -30,6 +30,14 @@ Result<uint64_t> zeroed_page() {
     return phys;
 }
 
+// Unmaps and releases the populated pages of [start, end).
+void release_range(uint64_t start, uint64_t end) {
+    std::vector<uint64_t> pages;
+    for_each_user_page(start, end, [&pages](uint64_t va, uint64_t) { pages.push_back(va); });
+    for (uint64_t va : pages)
+        if (auto phys = unmap_user_page(va)) frame_release(*phys);
+}
+
 }  // namespace
 
 AddressSpace& current_address_space() { return *active_space; }
@@ -58,9 +66,7 @@ void AddressSpace::activate() {
 }
 
 void AddressSpace::release_pages(std::span<const Vma> removed) {
-    for (const Vma& vma : removed)
-        for (uint64_t page = vma.start; page < vma.end; page += kPageSize)
-            if (auto phys = unmap_user_page(page)) frame_release(*phys);
+    for (const Vma& vma : removed) release_range(vma.start, vma.end);
 }
 
 Result<AddressSpace*> AddressSpace::create_empty() {
@@ -91,13 +97,11 @@ Result<AddressSpace*> AddressSpace::fork_copy() {
     std::vector<SharedPage> shared;
     for (const Vma& vma : vmas_.regions()) {
         uint32_t readonly = vma.prot & ~uint32_t{kProtWrite};
-        for (uint64_t page = vma.start; page < vma.end; page += kPageSize) {
-            auto phys = user_page_phys(page);
-            if (!phys) continue;
-            shared.push_back({page, *phys, readonly});
-            protect_user_page(page, readonly);
-        }
+        for_each_user_page(vma.start, vma.end, [&](uint64_t va, uint64_t phys) {
+            shared.push_back({va, phys, readonly});
+        });
     }
+    for (const SharedPage& page : shared) protect_user_page(page.va, page.prot);
     uint64_t parent_root = root();
     activate_page_table(child->root());
     Result<void> copied;
@@ -198,21 +202,27 @@ Result<void> AddressSpace::unmap(uint64_t start, uint64_t len) {
 Result<void> AddressSpace::protect(uint64_t start, uint64_t len, uint32_t prot) {
     TRY(vmas_.protect(start, len, prot));
     uint64_t end = start + align_up(len, kPageSize);
+    // Only populated pages have entries to change; the rest fault in with the new protection.
     // A shared frame stays read-only whatever the region allows: the first write copies it.
-    for (uint64_t page = start; page < end; page += kPageSize) {
-        auto phys = user_page_phys(page);
-        protect_user_page(page, phys && frame_is_shared(*phys) ? prot & ~uint32_t{kProtWrite} : prot);
-    }
+    struct Page {
+        uint64_t va;
+        bool shared;
+    };
+    std::vector<Page> pages;
+    for_each_user_page(start, end, [&pages](uint64_t va, uint64_t phys) { pages.push_back({va, frame_is_shared(phys)}); });
+    for (const Page& page : pages) protect_user_page(page.va, page.shared ? prot & ~uint32_t{kProtWrite} : prot);
     return {};
 }
 
 Result<void> AddressSpace::discard(uint64_t start, uint64_t len) {
     uint64_t end = start + align_up(len, kPageSize);
-    for (uint64_t page = start; page < end; page += kPageSize) {
-        if (!vmas_.find(page)) return Errno::ENOMEM;
+    // Every page of the range must be mapped (madvise(2): ENOMEM otherwise).
+    for (uint64_t page = start; page < end;) {
+        const Vma* vma = vmas_.find(page);
+        if (!vma) return Errno::ENOMEM;
+        page = vma->end;
     }
-    for (uint64_t page = start; page < end; page += kPageSize)
-        if (auto phys = unmap_user_page(page)) frame_release(*phys);
+    release_range(start, end);
     return {};
 }
 

@@ -4,6 +4,7 @@
 // active root, the one the CPU uses now.
 #pragma once
 
+#include <lib/function_ref.h>
 #include <lib/result.h>
 
 #include <cstdint>
@@ -41,5 +42,10 @@ void protect_user_page(uint64_t va, uint32_t prot);
 
 // The physical page va is mapped to, if any.
 std::optional<uint64_t> user_page_phys(uint64_t va);
+
+// Calls fn(va, phys) for every mapped user page in [start, end), in address order, skipping
+// whole unpopulated page-table subtrees (an 8 MiB stack with three pages touched costs three
+// calls, not two thousand lookups). fn must not map or unmap pages.
+void for_each_user_page(uint64_t start, uint64_t end, FunctionRef<void(uint64_t va, uint64_t phys)> fn);
 
 }  // namespace ingot

@@ -135,10 +135,13 @@ void arch_destroy_thread(ArchThread* arch) {
     delete arch;
 }
 
+// Programming the timer costs a VM exit under KVM, so a timer already armed to fire no later
+// than needed is left alone: firing early costs one interrupt, after which it is re-armed.
 void arch_set_preemption_timer(uint64_t deadline_ns) {
     if (deadline_ns == kNoDeadline) return;
     uint64_t tsc_deadline = tsc_at_boot() + ns_to_tsc_ticks(deadline_ns);
-    if (tsc_deadline != apic_timer_armed_deadline()) apic_timer_fire_at(tsc_deadline);
+    uint64_t armed = apic_timer_armed_deadline();
+    if (armed == 0 || armed > tsc_deadline) apic_timer_fire_at(tsc_deadline);
 }
 
 void prepare_return_to_user() {

@@ -153,6 +153,33 @@ std::optional<uint64_t> user_page_phys(uint64_t va) {
     return *pte & kPteAddressMask;
 }
 
+namespace {
+
+// Visits the present leaves under `table` (at `level`, 3 = PML4) that lie in [start, end);
+// `base` is the address the table's first entry maps.
+void visit_leaves(const uint64_t* table, int level, uint64_t base, uint64_t start, uint64_t end,
+                  FunctionRef<void(uint64_t, uint64_t)> fn) {
+    uint64_t span = 1ull << (12 + 9 * level);  // bytes one entry of this table covers
+    for (int i = index_at(start > base ? start : base, level); i < 512; ++i) {
+        uint64_t entry_base = base + i * span;
+        if (entry_base >= end) return;
+        uint64_t entry = table[i];
+        if (level == 0) {
+            if (entry & kPteFrameKept) fn(entry_base, entry & kPteAddressMask);
+            continue;
+        }
+        if (!(entry & kPtePresent)) continue;
+        visit_leaves(table_at(entry), level - 1, entry_base, start, end, fn);
+    }
+}
+
+}  // namespace
+
+void for_each_user_page(uint64_t start, uint64_t end, FunctionRef<void(uint64_t va, uint64_t phys)> fn) {
+    if (start >= end || !is_user_range(start, end - start)) return;
+    visit_leaves(root_table(start), 3, 0, start, end, fn);
+}
+
 void* map_mmio(uint64_t phys, size_t size) {
     constexpr uint64_t kMmioWindow = 0xFFFF'C000'0000'0000ull;
     uint64_t first = phys & ~(kPageSize - 1);

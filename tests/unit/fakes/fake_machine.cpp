@@ -70,6 +70,11 @@ std::optional<uint64_t> user_page_phys(uint64_t va) {
     return it->second.phys;
 }
 
+void for_each_user_page(uint64_t start, uint64_t end, FunctionRef<void(uint64_t va, uint64_t phys)> fn) {
+    auto& table = page_table();
+    for (auto it = table.lower_bound(start); it != table.end() && it->first < end; ++it) fn(it->first, it->second.phys);
+}
+
 namespace fake_machine {
 
 void reset(uint64_t ram_bytes) {
