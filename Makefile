@@ -3,7 +3,8 @@
 #   make demo   install dependencies, build, boot the demo image, then the HTTP server image
 #               and fetch pages from it with curl
 #   make test   install dependencies, build, run every test (unit and boot)
-#   make bench  install dependencies, build, run the benchmarks (bench/boot.sh, bench/http.sh)
+#   make bench  install dependencies, build, run the benchmarks (bench/boot.sh, bench/threads.sh,
+#               bench/http.sh)
 #   make fuzz   install clang, build the network receive fuzzer into build-fuzz/ and run it
 #               for FUZZ_SECONDS over a copy of tests/fuzz/corpus/network_receive
 #   make clean  remove build/ and build-fuzz/
@@ -58,6 +59,7 @@ test: deps
 bench: bench-deps
 	@$(MAKE) --no-print-directory build
 	@BUILD_DIR=$(BUILD_DIR) bench/boot.sh
+	@BUILD_DIR=$(BUILD_DIR) bench/threads.sh
 	@BUILD_DIR=$(BUILD_DIR) bench/http.sh
 
 fuzz: fuzz-deps
