@@ -17,6 +17,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   cpio binutils file gzip coreutils
   iproute2 iputils-ping curl python3
+  busybox-static
 )
 # bench/boot.sh: apt-get download and dpkg-deb (both in every Debian) fetch the Linux kernel it
 # compares with; bench/http.sh also needs wrk, which loads the HTTP servers.

@@ -37,6 +37,7 @@ Result<int64_t> sys_gettid(const SyscallArgs&);
 Result<int64_t> sys_set_tid_address(const SyscallArgs&);
 Result<int64_t> sys_set_robust_list(const SyscallArgs&);
 Result<int64_t> sys_get_robust_list(const SyscallArgs&);
+Result<int64_t> sys_prctl(const SyscallArgs&);
 Result<int64_t> sys_sched_yield(const SyscallArgs&);
 Result<int64_t> sys_sched_getaffinity(const SyscallArgs&);
 Result<int64_t> sys_sched_setaffinity(const SyscallArgs&);

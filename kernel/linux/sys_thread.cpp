@@ -223,6 +223,59 @@ Result<int64_t> sys_get_robust_list(const SyscallArgs& a) {
     return 0;
 }
 
+// prctl(2): the options programs call at start-up or when naming threads. Others are refused
+// with EINVAL (named once), never faked.
+Result<int64_t> sys_prctl(const SyscallArgs& a) {
+    constexpr int kSetPdeathsig = 1, kGetPdeathsig = 2, kGetDumpable = 3, kSetDumpable = 4, kSetName = 15,
+                  kGetName = 16, kSetNoNewPrivs = 38, kGetNoNewPrivs = 39;
+    Thread& self = current_thread();
+    switch (static_cast<int>(a.a[0])) {
+    case kSetName: {
+        char name[sizeof(self.name)] = {};
+        // The name is cut to 15 bytes, as Linux does; a longer string is not an error.
+        for (size_t i = 0; i + 1 < sizeof(name); ++i) {
+            name[i] = static_cast<char>(TRY(read_user<uint8_t>(a.a[1] + i)));
+            if (!name[i]) break;
+        }
+        for (size_t i = 0; i < sizeof(name); ++i) self.name[i] = name[i];
+        return 0;
+    }
+    case kGetName: {
+        char name[sizeof(self.name)] = {};
+        if (self.name[0]) {
+            for (size_t i = 0; i + 1 < sizeof(name); ++i) name[i] = self.name[i];
+        } else {
+            std::string_view exe = current_process().exe_path;
+            size_t slash = exe.rfind('/');
+            std::string_view base = slash == std::string_view::npos ? exe : exe.substr(slash + 1);
+            for (size_t i = 0; i + 1 < sizeof(name) && i < base.size(); ++i) name[i] = base[i];
+        }
+        TRY(copy_to_user(a.a[1], name, sizeof(name)));
+        return 0;
+    }
+    case kSetPdeathsig:
+        // The parent of every process but pid 1 outlives it here only until pid 1 ends the
+        // machine, so the death signal would never be sent; it is accepted and reported back.
+        if (a.a[1] > static_cast<uint64_t>(kSignalCount)) return Errno::EINVAL;
+        self.parent_death_signal = static_cast<int>(a.a[1]);
+        return 0;
+    case kGetPdeathsig: TRY(write_user(a.a[1], static_cast<int32_t>(self.parent_death_signal))); return 0;
+    case kGetDumpable: return 1;
+    case kSetDumpable: return a.a[1] <= 1 ? Result<int64_t>(0) : Result<int64_t>(Errno::EINVAL);
+    case kSetNoNewPrivs:
+        // There is nothing to gain privileges from (no set-user-ID programs): always in effect.
+        if (a.a[1] != 1 || a.a[2] || a.a[3] || a.a[4]) return Errno::EINVAL;
+        return 0;
+    case kGetNoNewPrivs: return 1;
+    default: {
+        static bool logged = false;
+        if (!logged) log_info("prctl option %lu is not supported: returning EINVAL", a.a[0]);
+        logged = true;
+        return Errno::EINVAL;
+    }
+    }
+}
+
 Result<int64_t> sys_sched_yield(const SyscallArgs&) {
     yield_current();
     return 0;

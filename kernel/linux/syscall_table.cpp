@@ -178,7 +178,7 @@ constexpr NumberedEntry kEntries[] = {
     {154, "modify_ldt", nullptr},
     {155, "pivot_root", nullptr},
     {156, "_sysctl", nullptr},
-    {157, "prctl", nullptr},
+    {157, "prctl", sys_prctl},
     {158, "arch_prctl", sys_arch_prctl},
     {159, "adjtimex", nullptr},
     {160, "setrlimit", nullptr},

@@ -35,6 +35,8 @@ struct Thread {
     uint64_t robust_list = 0;      // set_robust_list(2)
     uint64_t robust_list_len = 0;
     ThreadSignals signals;
+    char name[16] = {};            // prctl(PR_SET_NAME); empty: the program's name
+    int parent_death_signal = 0;   // prctl(PR_SET_PDEATHSIG)
 
     // While Blocked: the condition (valid only while the thread sits in wait_until), the
     // monotonic deadline, and whether a deliverable signal may end the wait.

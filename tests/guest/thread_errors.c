@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,5 +69,12 @@ int main(void) {
     CPU_SET(0, &first);
     report("sched_setaffinity to CPU 0", sched_setaffinity(0, sizeof(first), &first));
     printf("gettid is the pid in the main thread: %s\n", syscall(SYS_gettid) == getpid() ? "yes" : "no");
+    report("prctl PR_SET_NAME with a long name", prctl(PR_SET_NAME, "a-very-long-thread-name", 0, 0, 0));
+    char name[16] = {0};
+    report("prctl PR_GET_NAME", prctl(PR_GET_NAME, name, 0, 0, 0));
+    printf("thread name now '%s'\n", name);
+    printf("prctl PR_GET_DUMPABLE: %d\n", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+    report("prctl PR_SET_NO_NEW_PRIVS", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+    report("prctl with an unknown option", prctl(99999, 0, 0, 0, 0));
     return 0;
 }
