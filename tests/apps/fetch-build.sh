@@ -76,7 +76,7 @@ have_sources() {
 
 if ! have_sources; then
   echo "fetch-build: downloading the $suite source packages ${packages[*]} from $mirror" >&2
-  apt-get -qq "${apt_options[@]}" update </dev/null ||
+  apt-get -qq "${apt_options[@]}" --error-on=any update </dev/null ||
     fail "apt-get update of the private deb-src list failed: is $mirror reachable?"
   download="$(mktemp -d "$sources_dir/.download.XXXXXX")"
   ( cd "$download" && apt-get -qq "${apt_options[@]}" source --download-only "${packages[@]}" \
