@@ -1,5 +1,5 @@
-// File sizes, modes, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat, umask,
-// utimensat, fsync, fdatasync, sync, fadvise64.
+// File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
+// chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
 #include <fs/vfs.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
@@ -16,6 +16,24 @@ Result<void> change_mode(Inode* inode, uint32_t mode) {
     if (!inode) return Errno::EPERM;  // pipes and the standard streams have no stored mode
     if (inode->fs().read_only()) return Errno::EROFS;
     inode->set_permissions(mode);
+    inode->touch_changed();
+    return {};
+}
+
+// chown(2) as root, the only user: any owner and group may be given; -1 leaves either as it
+// is. Like Linux since 2.2.13 (notify_change's ATTR_KILL_SUID/ATTR_KILL_SGID), a change of
+// owner by root still clears set-user-ID on non-directories, and set-group-ID where group
+// execute is set (otherwise it marks mandatory locking, and stays).
+Result<void> change_owner(Inode* inode, uint32_t uid, uint32_t gid) {
+    if (!inode) return Errno::EPERM;  // pipes and the standard streams have no stored owner
+    if (inode->fs().read_only()) return Errno::EROFS;
+    constexpr uint32_t kUnchanged = 0xFFFFFFFFu, kSetUid = 04000, kSetGid = 02000, kGroupExecute = 0010;
+    inode->set_owner(uid == kUnchanged ? inode->uid() : uid, gid == kUnchanged ? inode->gid() : gid);
+    if (!inode->is_directory()) {
+        uint32_t permissions = inode->permissions() & ~kSetUid;
+        if (permissions & kGroupExecute) permissions &= ~kSetGid;
+        inode->set_permissions(permissions);
+    }
     inode->touch_changed();
     return {};
 }
@@ -105,6 +123,38 @@ Result<int64_t> sys_fchmod(const SyscallArgs& args) {
 Result<int64_t> sys_fchmodat(const SyscallArgs& args) {
     sys_fs::PathTarget target = TRY(sys_fs::lookup_at(int_arg(args.a[0]), args.a[1], true, false));
     TRY(change_mode(target.inode().get(), static_cast<uint32_t>(args.a[2])));
+    return 0;
+}
+
+// chown(pathname, owner, group): follows a final symbolic link.
+Result<int64_t> sys_chown(const SyscallArgs& args) {
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(kAtFdCwd, args.a[0], true, false));
+    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(args.a[1]), static_cast<uint32_t>(args.a[2])));
+    return 0;
+}
+
+// fchown(fd, owner, group)
+Result<int64_t> sys_fchown(const SyscallArgs& args) {
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
+    TRY(change_owner(file->inode().get(), static_cast<uint32_t>(args.a[1]), static_cast<uint32_t>(args.a[2])));
+    return 0;
+}
+
+// lchown(pathname, owner, group): changes a final symbolic link itself.
+Result<int64_t> sys_lchown(const SyscallArgs& args) {
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(kAtFdCwd, args.a[0], false, false));
+    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(args.a[1]), static_cast<uint32_t>(args.a[2])));
+    return 0;
+}
+
+// fchownat(dirfd, pathname, owner, group, flags): AT_SYMLINK_NOFOLLOW, and AT_EMPTY_PATH
+// for the file open at dirfd itself.
+Result<int64_t> sys_fchownat(const SyscallArgs& args) {
+    uint32_t flags = static_cast<uint32_t>(args.a[4]);
+    if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Errno::EINVAL;
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(int_arg(args.a[0]), args.a[1],
+                                                      !(flags & kAtSymlinkNoFollow), flags & kAtEmptyPath));
+    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(args.a[2]), static_cast<uint32_t>(args.a[3])));
     return 0;
 }
 

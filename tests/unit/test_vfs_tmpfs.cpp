@@ -264,6 +264,52 @@ TEST_F(TmpfsTest, ChmodAndUtimensat) {
     EXPECT_EQ(call(sys_utimensat, {cwd, user_string("/tmp/m"), 0, 0x8}), -EINVAL);
 }
 
+// chown and its relatives, as root: any owner, -1 keeps a field, set-user-ID is cleared on
+// files (set-group-ID only with group execute), never on directories; links are changed by
+// lchown and AT_SYMLINK_NOFOLLOW, their targets by chown. The read-only root refuses.
+TEST_F(TmpfsTest, ChownFamily) {
+    uint64_t cwd = static_cast<uint64_t>(linux_abi::kAtFdCwd);
+    constexpr uint64_t kKeep = 0xFFFFFFFFu;
+    ASSERT_EQ(open("/tmp/owned", kCreateRw, 0644), 3);
+    fake_clock::advance_ns(3'000'000'000);
+    EXPECT_EQ(call(sys_fchown, {3, 1000, 100}), 0);
+    linux_abi::Stat st = stat_of("/tmp/owned");
+    EXPECT_EQ(st.st_uid, 1000u);
+    EXPECT_EQ(st.st_gid, 100u);
+    EXPECT_GT(st.st_ctime_sec, st.st_mtime_sec);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/owned"), kKeep, 7}), 0);
+    EXPECT_EQ(stat_of("/tmp/owned").st_uid, 1000u);
+    EXPECT_EQ(stat_of("/tmp/owned").st_gid, 7u);
+    EXPECT_EQ(call(sys_fchown, {0xFFFFFFFFFFFFFFFFull, 0, 0}), -EBADF);
+
+    EXPECT_EQ(call(sys_chmod, {user_string("/tmp/owned"), 06755}), 0);
+    EXPECT_EQ(call(sys_fchown, {3, kKeep, kKeep}), 0);
+    EXPECT_EQ(stat_of("/tmp/owned").st_mode, 0100755u);
+    EXPECT_EQ(call(sys_chmod, {user_string("/tmp/owned"), 06745}), 0);  // no group execute
+    EXPECT_EQ(call(sys_fchown, {3, 0, 0}), 0);
+    EXPECT_EQ(stat_of("/tmp/owned").st_mode, 0102745u);
+    ASSERT_EQ(call(sys_mkdir, {user_string("/tmp/sgid-dir"), 0755}), 0);
+    EXPECT_EQ(call(sys_chmod, {user_string("/tmp/sgid-dir"), 02775}), 0);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/sgid-dir"), 5, 5}), 0);
+    EXPECT_EQ(stat_of("/tmp/sgid-dir").st_mode, 042775u);
+
+    ASSERT_EQ(call(sys_symlink, {user_string("owned"), user_string("/tmp/link")}), 0);
+    EXPECT_EQ(call(sys_lchown, {user_string("/tmp/link"), 42, 43}), 0);
+    EXPECT_EQ(stat_of("/tmp/link").st_uid, 42u);
+    EXPECT_EQ(stat_of("/tmp/owned").st_uid, 0u);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/link"), 9, 9}), 0);
+    EXPECT_EQ(stat_of("/tmp/owned").st_uid, 9u);
+    EXPECT_EQ(call(sys_fchownat, {cwd, user_string("/tmp/link"), 11, 12, linux_abi::kAtSymlinkNoFollow}), 0);
+    EXPECT_EQ(stat_of("/tmp/link").st_uid, 11u);
+    EXPECT_EQ(stat_of("/tmp/owned").st_uid, 9u);
+    EXPECT_EQ(call(sys_fchownat, {3, user_string(""), 21, 22, linux_abi::kAtEmptyPath}), 0);
+    EXPECT_EQ(stat_of("/tmp/owned").st_gid, 22u);
+    EXPECT_EQ(call(sys_fchownat, {3, user_string(""), 1, 1, 0}), -ENOENT);
+    EXPECT_EQ(call(sys_fchownat, {cwd, user_string("/tmp/owned"), 1, 1, 0x2}), -EINVAL);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/none"), 1, 1}), -ENOENT);
+    EXPECT_EQ(call(sys_chown, {user_string("/etc/motd"), 1, 1}), -EROFS);
+}
+
 TEST_F(TmpfsTest, WritesUpdateModificationTime) {
     int64_t fd = open("/tmp/clock", kCreateRw);
     int64_t created = stat_of("/tmp/clock").st_mtime_sec;
