@@ -9,6 +9,8 @@
 #include <arch/x86_64/trap_frame.h>
 #include <lib/panic.h>
 #include <mm/address_space.h>
+#include <lib/log.h>
+#include <proc/process_exit.h>
 #include <proc/scheduler.h>
 #include <proc/signals.h>
 
@@ -48,7 +50,13 @@ void page_fault(TrapFrame& frame) {
     Access access = (frame.error_code & kPfInstruction) ? Access::Execute
                     : (frame.error_code & kPfWrite)     ? Access::Write
                                                          : Access::Read;
-    if (handle_page_fault(address, access).ok()) return;
+    Result<void> handled = handle_page_fault(address, access);
+    if (handled.ok()) return;
+    if (frame.from_user() && handled.error() == Errno::ENOMEM) {
+        // As Linux's out-of-memory killer would: SIGKILL, not a segmentation fault.
+        log_error("out of memory: no page left for address 0x%lx (give the machine more with --mem)", address);
+        exit_process(killed_status(kSigKill));
+    }
     if (frame.from_user()) {
         deliver_fault_signal(frame, kSigSegv, address);
         return;
