@@ -71,8 +71,9 @@ Result<int64_t> sys_mmap(const SyscallArgs& a) {
     }
     uint64_t start = fixed ? addr : TRY(space.find_free(len, align_up(addr, kPageSize)));
 
-    if (flags & kMapAnonymous) {
-        // Anonymous shared memory equals private memory while there is a single process.
+    if ((flags & kMapAnonymous) && type == kMapShared) {
+        TRY(space.map_shared_anonymous(start, len, static_cast<uint32_t>(prot)));
+    } else if (flags & kMapAnonymous) {
         TRY(space.map_anonymous(start, len, static_cast<uint32_t>(prot), VmaKind::Anonymous,
                                 (flags & kMapStack) ? "[stack]" : "[anon]"));
     } else {

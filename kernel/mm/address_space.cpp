@@ -81,6 +81,18 @@ Result<AddressSpace*> AddressSpace::create_empty() {
     return space;
 }
 
+Result<void> AddressSpace::map_shared_anonymous(uint64_t start, uint64_t len, uint32_t prot) {
+    TRY(map_anonymous(start, len, prot, VmaKind::SharedAnonymous, "[shared]"));
+    for (uint64_t page = start; page < start + len; page += kPageSize) {
+        auto populated = populated_page(page, prot);
+        if (!populated.ok()) {
+            (void)unmap(start, len);
+            return populated.error();
+        }
+    }
+    return {};
+}
+
 Result<AddressSpace*> AddressSpace::fork_copy() {
     AddressSpace* child = TRY(create_empty());
     child->vmas_ = vmas_;
@@ -96,10 +108,10 @@ Result<AddressSpace*> AddressSpace::fork_copy() {
     };
     std::vector<SharedPage> shared;
     for (const Vma& vma : vmas_.regions()) {
-        uint32_t readonly = vma.prot & ~uint32_t{kProtWrite};
-        for_each_user_page(vma.start, vma.end, [&](uint64_t va, uint64_t phys) {
-            shared.push_back({va, phys, readonly});
-        });
+        // MAP_SHARED memory stays writable on both sides; everything else becomes copy-on-write.
+        bool copy_on_write = vma.kind != VmaKind::SharedAnonymous;
+        uint32_t prot = copy_on_write ? vma.prot & ~uint32_t{kProtWrite} : vma.prot;
+        for_each_user_page(vma.start, vma.end, [&](uint64_t va, uint64_t phys) { shared.push_back({va, phys, prot}); });
     }
     for (const SharedPage& page : shared) protect_user_page(page.va, page.prot);
     uint64_t parent_root = root();
@@ -209,7 +221,11 @@ Result<void> AddressSpace::protect(uint64_t start, uint64_t len, uint32_t prot) 
         bool shared;
     };
     std::vector<Page> pages;
-    for_each_user_page(start, end, [&pages](uint64_t va, uint64_t phys) { pages.push_back({va, frame_is_shared(phys)}); });
+    for_each_user_page(start, end, [&](uint64_t va, uint64_t phys) {
+        const Vma* vma = vmas_.find(va);
+        bool copy_on_write = vma && vma->kind != VmaKind::SharedAnonymous && frame_is_shared(phys);
+        pages.push_back({va, copy_on_write});
+    });
     for (const Page& page : pages) protect_user_page(page.va, page.shared ? prot & ~uint32_t{kProtWrite} : prot);
     return {};
 }
@@ -247,7 +263,7 @@ Result<uint64_t> AddressSpace::remap(uint64_t old_start, uint64_t old_len, uint6
     for (uint64_t offset = 0; offset < old_len; offset += kPageSize) {
         auto phys = unmap_user_page(old_start + offset);
         if (!phys) continue;
-        bool shared = frame_is_shared(*phys);
+        bool shared = old.kind != VmaKind::SharedAnonymous && frame_is_shared(*phys);
         auto mapped = map_user_page(new_start + offset, *phys, shared ? old.prot & ~uint32_t{kProtWrite} : old.prot);
         if (!mapped.ok()) {
             frame_release(*phys);

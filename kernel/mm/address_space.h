@@ -36,6 +36,10 @@ public:
 
     // Creates a demand-zero region (MAP_FIXED semantics: replaces what was there).
     Result<void> map_anonymous(uint64_t start, uint64_t len, uint32_t prot, VmaKind kind, std::string_view name);
+    // A MAP_SHARED|MAP_ANONYMOUS region: every page is allocated now, so that fork() can give
+    // the child the very same pages (writable on both sides, never copied). ENOMEM leaves
+    // nothing mapped.
+    Result<void> map_shared_anonymous(uint64_t start, uint64_t len, uint32_t prot);
     // Writes `content` at `address` inside existing regions, populating the pages it covers,
     // whatever their protection (the loader filling read-only text, mmap copying a file).
     Result<void> fill(uint64_t address, std::span<const uint8_t> content);

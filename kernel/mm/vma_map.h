@@ -22,6 +22,7 @@ namespace ingot {
 
 enum class VmaKind : uint8_t {
     Anonymous,  // zero-filled on demand (mmap MAP_ANONYMOUS)
+    SharedAnonymous,  // MAP_SHARED|MAP_ANONYMOUS: populated at once, shared with forked children
     FileCopy,   // filled from a file when mapped (ELF segments, private file mmaps)
     Stack,      // the main thread's stack
     Heap,       // the brk area

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,6 +174,27 @@ static void waitid_and_groups(void) {
            info.si_status, info.si_pid == pid ? "yes" : "no");
 }
 
+static void shared_memory(void) {
+    // MAP_SHARED|MAP_ANONYMOUS memory is the same memory in parent and child after fork.
+    volatile int* counters = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(counters != MAP_FAILED);
+    int* private_counter = malloc(sizeof(int));
+    *private_counter = 0;
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        for (int i = 0; i < 1000; ++i) counters[0]++;
+        counters[1024 + 5] = 77;  // on the second page
+        *private_counter = 1000;
+        _exit(0);
+    }
+    CHECK(wait_exit_code(pid) == 0);
+    printf("shared memory after fork: counter %d, second page %d, private copy %d\n", counters[0],
+           counters[1024 + 5], *private_counter);
+    munmap((void*)counters, 2 * 4096);
+    free(private_counter);
+}
+
 static void* thread_in_child(void* arg) { return (void*)((intptr_t)arg * 2); }
 
 static void child_with_threads(void) {
@@ -233,6 +255,7 @@ int main(int argc, char** argv) {
     vfork_exit();
     sigchld_and_kill();
     waitid_and_groups();
+    shared_memory();
     child_with_threads();
     fork_with_threads();
     printf("done\n");
