@@ -18,6 +18,9 @@ Result<int64_t> sys_writev(const SyscallArgs& args);    // [20]
 Result<int64_t> sys_preadv(const SyscallArgs& args);    // [295]
 Result<int64_t> sys_pwritev(const SyscallArgs& args);   // [296]
 
+// sys_fs_sendfile.cpp
+Result<int64_t> sys_sendfile(const SyscallArgs& args);  // [40]
+
 // sys_fs_open.cpp
 Result<int64_t> sys_open(const SyscallArgs& args);         // [2]
 Result<int64_t> sys_close(const SyscallArgs& args);        // [3]
@@ -75,9 +78,13 @@ Result<int64_t> sys_truncate(const SyscallArgs& args);    // [76]
 Result<int64_t> sys_ftruncate(const SyscallArgs& args);   // [77]
 Result<int64_t> sys_chmod(const SyscallArgs& args);       // [90]
 Result<int64_t> sys_fchmod(const SyscallArgs& args);      // [91]
+Result<int64_t> sys_chown(const SyscallArgs& args);       // [92]
+Result<int64_t> sys_fchown(const SyscallArgs& args);      // [93]
+Result<int64_t> sys_lchown(const SyscallArgs& args);      // [94]
 Result<int64_t> sys_umask(const SyscallArgs& args);       // [95]
 Result<int64_t> sys_sync(const SyscallArgs& args);        // [162]
 Result<int64_t> sys_fadvise64(const SyscallArgs& args);   // [221]
+Result<int64_t> sys_fchownat(const SyscallArgs& args);    // [260]
 Result<int64_t> sys_fchmodat(const SyscallArgs& args);    // [268]
 Result<int64_t> sys_utimensat(const SyscallArgs& args);   // [280]
 

@@ -1,5 +1,5 @@
-// File sizes, modes, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat, umask,
-// utimensat, fsync, fdatasync, sync, fadvise64.
+// File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
+// chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
 #include <fs/vfs.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
@@ -18,6 +18,30 @@ Result<void> change_mode(Inode* inode, uint32_t mode) {
     inode->set_permissions(mode);
     inode->touch_changed();
     return {};
+}
+
+// chown(2) as the program (uid 0, root) does it: any owner and group; -1 leaves one as it is.
+// As on Linux since 2.2.13, root's chown of anything but a directory clears set-user-ID, and
+// set-group-ID when group execution is allowed (notify_change's ATTR_KILL_SUID/SGID), even
+// when neither id changes; the change time becomes now.
+Result<void> change_owner(Inode* inode, uint32_t uid, uint32_t gid) {
+    if (!inode) return Errno::EPERM;  // pipes and the standard streams have no stored owner
+    if (inode->fs().read_only()) return Errno::EROFS;
+    constexpr uint32_t kUnchanged = 0xffffffffu, kSetUid = 04000, kSetGid = 02000, kGroupExecute = 010;
+    inode->set_owner(uid == kUnchanged ? inode->uid() : uid, gid == kUnchanged ? inode->gid() : gid);
+    if (!inode->is_directory()) {
+        uint32_t permissions = inode->permissions() & ~kSetUid;
+        if ((permissions & (kSetGid | kGroupExecute)) == (kSetGid | kGroupExecute)) permissions &= ~kSetGid;
+        inode->set_permissions(permissions);
+    }
+    inode->touch_changed();
+    return {};
+}
+
+Result<int64_t> chown_path(int dirfd, uint64_t user_path, uint64_t uid, uint64_t gid, bool follow, bool allow_empty) {
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(dirfd, user_path, follow, allow_empty));
+    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(uid), static_cast<uint32_t>(gid)));
+    return 0;
 }
 
 // utimensat(2): tv_nsec is UTIME_NOW, UTIME_OMIT or a value in [0, 999999999].
@@ -106,6 +130,31 @@ Result<int64_t> sys_fchmodat(const SyscallArgs& args) {
     sys_fs::PathTarget target = TRY(sys_fs::lookup_at(int_arg(args.a[0]), args.a[1], true, false));
     TRY(change_mode(target.inode().get(), static_cast<uint32_t>(args.a[2])));
     return 0;
+}
+
+// chown(pathname, owner, group)
+Result<int64_t> sys_chown(const SyscallArgs& args) {
+    return chown_path(kAtFdCwd, args.a[0], args.a[1], args.a[2], true, false);
+}
+
+// lchown(pathname, owner, group): a symbolic link itself.
+Result<int64_t> sys_lchown(const SyscallArgs& args) {
+    return chown_path(kAtFdCwd, args.a[0], args.a[1], args.a[2], false, false);
+}
+
+// fchown(fd, owner, group)
+Result<int64_t> sys_fchown(const SyscallArgs& args) {
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
+    TRY(change_owner(file->inode().get(), static_cast<uint32_t>(args.a[1]), static_cast<uint32_t>(args.a[2])));
+    return 0;
+}
+
+// fchownat(dirfd, pathname, owner, group, flags): AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH.
+Result<int64_t> sys_fchownat(const SyscallArgs& args) {
+    uint32_t flags = static_cast<uint32_t>(args.a[4]);
+    if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Errno::EINVAL;
+    return chown_path(int_arg(args.a[0]), args.a[1], args.a[2], args.a[3], !(flags & kAtSymlinkNoFollow),
+                      flags & kAtEmptyPath);
 }
 
 // utimensat(dirfd, pathname, times, flags): times NULL means now for both; a NULL pathname

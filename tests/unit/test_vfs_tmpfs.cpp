@@ -264,6 +264,55 @@ TEST_F(TmpfsTest, ChmodAndUtimensat) {
     EXPECT_EQ(call(sys_utimensat, {cwd, user_string("/tmp/m"), 0, 0x8}), -EINVAL);
 }
 
+// nginx chowns its temporary directories to its worker user (nobody) at start.
+TEST_F(TmpfsTest, Chown) {
+    constexpr uint64_t kUnchanged = 0xffffffffu;
+    uint64_t cwd = static_cast<uint64_t>(linux_abi::kAtFdCwd);
+    ASSERT_EQ(call(sys_mkdir, {user_string("/tmp/cdir"), 0755}), 0);
+    ASSERT_EQ(call(sys_chmod, {user_string("/tmp/cdir"), 06775}), 0);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/cdir"), 65534, 65533}), 0);
+    linux_abi::Stat st = stat_of("/tmp/cdir");
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(st.st_gid, 65533u);
+    EXPECT_EQ(st.st_mode & 07777, 06775u);  // a directory keeps its set-id bits
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/cdir"), kUnchanged, 7}), 0);
+    EXPECT_EQ(stat_of("/tmp/cdir").st_uid, 65534u);
+    EXPECT_EQ(stat_of("/tmp/cdir").st_gid, 7u);
+
+    // A file loses set-user-ID, and set-group-ID with group execution, even when -1 -1 changes
+    // no id; the change time becomes now.
+    int64_t fd = open("/tmp/cfile", kCreateRw, 0644);
+    ASSERT_EQ(call(sys_fchmod, {static_cast<uint64_t>(fd), 06755}), 0);
+    int64_t before = stat_of("/tmp/cfile").st_ctime_sec;
+    fake_clock::advance_ns(3'000'000'000);
+    EXPECT_EQ(call(sys_fchown, {static_cast<uint64_t>(fd), kUnchanged, kUnchanged}), 0);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_mode & 07777, 0755u);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_ctime_sec, before + 3);
+    EXPECT_EQ(call(sys_fchownat, {cwd, user_string("/tmp/cfile"), 1, 2, 0}), 0);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_uid, 1u);
+    ASSERT_EQ(call(sys_fchmod, {static_cast<uint64_t>(fd), 02745}), 0);  // no group execution
+    EXPECT_EQ(call(sys_fchown, {static_cast<uint64_t>(fd), 3, 4}), 0);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_mode & 07777, 02745u);
+
+    // lchown and AT_SYMLINK_NOFOLLOW change the link, chown follows it; AT_EMPTY_PATH the
+    // descriptor's file.
+    ASSERT_EQ(call(sys_symlink, {user_string("/tmp/cfile"), user_string("/tmp/clink")}), 0);
+    EXPECT_EQ(call(sys_lchown, {user_string("/tmp/clink"), 11, 12}), 0);
+    EXPECT_EQ(stat_of("/tmp/clink").st_uid, 11u);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_uid, 3u);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/clink"), 21, 22}), 0);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_uid, 21u);
+    EXPECT_EQ(stat_of("/tmp/clink").st_uid, 11u);
+    EXPECT_EQ(call(sys_fchownat, {cwd, user_string("/tmp/clink"), 31, 32, linux_abi::kAtSymlinkNoFollow}), 0);
+    EXPECT_EQ(stat_of("/tmp/clink").st_gid, 32u);
+    EXPECT_EQ(call(sys_fchownat, {static_cast<uint64_t>(fd), user_string(""), 41, 42, linux_abi::kAtEmptyPath}), 0);
+    EXPECT_EQ(stat_of("/tmp/cfile").st_gid, 42u);
+
+    EXPECT_EQ(call(sys_fchownat, {cwd, user_string("/tmp/cfile"), 1, 1, 0x8}), -EINVAL);
+    EXPECT_EQ(call(sys_chown, {user_string("/tmp/none"), 1, 1}), -ENOENT);
+    EXPECT_EQ(call(sys_fchown, {99, 1, 1}), -EBADF);
+}
+
 TEST_F(TmpfsTest, WritesUpdateModificationTime) {
     int64_t fd = open("/tmp/clock", kCreateRw);
     int64_t created = stat_of("/tmp/clock").st_mtime_sec;
