@@ -17,6 +17,9 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   cpio binutils file gzip coreutils
   iproute2 iputils-ping curl python3
+  # tests/apps/debian_app.sh: Debian source packages (apt-get source, dpkg-source) built static,
+  # nginx against the static PCRE2 and zlib libraries.
+  apt dpkg-dev libpcre2-dev zlib1g-dev libcrypt-dev
 )
 # bench/boot.sh: apt-get download and dpkg-deb (both in every Debian) fetch the Linux kernel it
 # compares with; bench/http.sh also needs wrk, which loads the HTTP servers.
