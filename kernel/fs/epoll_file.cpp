@@ -72,6 +72,15 @@ uint32_t EpollFile::pending(Interest& interest) {
     return ready & ~interest.reported;
 }
 
+bool EpollFile::has_events(const FdTable& fds) {
+    drop_stale(fds);
+    for (Interest& interest : interests_) {
+        // pending() only forgets conditions that went away, which asking again repeats.
+        if (pending(interest)) return true;
+    }
+    return false;
+}
+
 size_t EpollFile::collect(const FdTable& fds, EpollEvent* out, size_t capacity) {
     drop_stale(fds);
     size_t count = 0, total = interests_.size();

@@ -38,6 +38,9 @@ public:
 
     // Fills up to `capacity` ready events (consuming edge and one-shot state); returns how many.
     size_t collect(const FdTable& fds, EpollEvent* out, size_t capacity);
+    // Whether collect() would report an event now. Consumes nothing, so a wait may ask it any
+    // number of times (the scheduler evaluates a blocked thread's condition itself).
+    bool has_events(const FdTable& fds);
 
     Result<size_t> read(IoBuffer&) override { return Errno::EINVAL; }
     Result<size_t> write(IoBuffer&) override { return Errno::EINVAL; }

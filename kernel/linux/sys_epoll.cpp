@@ -36,12 +36,16 @@ Result<int64_t> wait_for_events(int epfd, uint64_t user_events, int64_t max_even
     uint64_t now = monotonic_ns();
     uint64_t deadline = timeout_ms < 0 ? kNoDeadline : now + uint64_t(timeout_ms) * 1'000'000;
     size_t count = 0;
-    TRY(wait_until(
-        [&] {
-            count = epoll->collect(current_fs().fds, events.data(), capacity);
-            return count > 0;
-        },
-        deadline));
+    for (;;) {
+        // The condition must not consume edge-triggered or one-shot state: the scheduler
+        // evaluates it to decide whether to wake this thread, and the wait evaluates it again.
+        // Collecting inside it lost an edge whenever both did (the wake found the event, the
+        // second look saw it as already reported, and the thread slept on).
+        bool ready = TRY(wait_until([&] { return epoll->has_events(current_fs().fds); }, deadline));
+        count = epoll->collect(current_fs().fds, events.data(), capacity);
+        // Another thread may have taken the events between the wake-up and here: wait again.
+        if (count > 0 || !ready || monotonic_ns() >= deadline) break;
+    }
     TRY(copy_to_user(user_events, events.data(), count * sizeof(EpollEvent)));
     return static_cast<int64_t>(count);
 }

@@ -57,6 +57,8 @@ Result<int64_t> sys_gettimeofday(const SyscallArgs&);
 Result<int64_t> sys_time(const SyscallArgs&);
 Result<int64_t> sys_nanosleep(const SyscallArgs&);
 Result<int64_t> sys_clock_nanosleep(const SyscallArgs&);
+Result<int64_t> sys_getrusage(const SyscallArgs&);
+Result<int64_t> sys_times(const SyscallArgs&);
 
 // sys_signal.cpp
 Result<int64_t> sys_rt_sigaction(const SyscallArgs&);

@@ -18,6 +18,9 @@ Result<int64_t> sys_writev(const SyscallArgs& args);    // [20]
 Result<int64_t> sys_preadv(const SyscallArgs& args);    // [295]
 Result<int64_t> sys_pwritev(const SyscallArgs& args);   // [296]
 
+// sys_fs_sendfile.cpp
+Result<int64_t> sys_sendfile(const SyscallArgs& args);  // [40]
+
 // sys_fs_open.cpp
 Result<int64_t> sys_open(const SyscallArgs& args);         // [2]
 Result<int64_t> sys_close(const SyscallArgs& args);        // [3]

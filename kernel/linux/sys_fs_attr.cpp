@@ -20,22 +20,28 @@ Result<void> change_mode(Inode* inode, uint32_t mode) {
     return {};
 }
 
-// chown(2) as root, the only user: any owner and group may be given; -1 leaves either as it
-// is. Like Linux since 2.2.13 (notify_change's ATTR_KILL_SUID/ATTR_KILL_SGID), a change of
-// owner by root still clears set-user-ID on non-directories, and set-group-ID where group
-// execute is set (otherwise it marks mandatory locking, and stays).
+// chown(2) as the program (uid 0, root) does it: any owner and group; -1 leaves one as it is.
+// As on Linux since 2.2.13, root's chown of anything but a directory clears set-user-ID, and
+// set-group-ID when group execution is allowed (notify_change's ATTR_KILL_SUID/SGID), even
+// when neither id changes; the change time becomes now.
 Result<void> change_owner(Inode* inode, uint32_t uid, uint32_t gid) {
     if (!inode) return Errno::EPERM;  // pipes and the standard streams have no stored owner
     if (inode->fs().read_only()) return Errno::EROFS;
-    constexpr uint32_t kUnchanged = 0xFFFFFFFFu, kSetUid = 04000, kSetGid = 02000, kGroupExecute = 0010;
+    constexpr uint32_t kUnchanged = 0xffffffffu, kSetUid = 04000, kSetGid = 02000, kGroupExecute = 010;
     inode->set_owner(uid == kUnchanged ? inode->uid() : uid, gid == kUnchanged ? inode->gid() : gid);
     if (!inode->is_directory()) {
         uint32_t permissions = inode->permissions() & ~kSetUid;
-        if (permissions & kGroupExecute) permissions &= ~kSetGid;
+        if ((permissions & (kSetGid | kGroupExecute)) == (kSetGid | kGroupExecute)) permissions &= ~kSetGid;
         inode->set_permissions(permissions);
     }
     inode->touch_changed();
     return {};
+}
+
+Result<int64_t> chown_path(int dirfd, uint64_t user_path, uint64_t uid, uint64_t gid, bool follow, bool allow_empty) {
+    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(dirfd, user_path, follow, allow_empty));
+    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(uid), static_cast<uint32_t>(gid)));
+    return 0;
 }
 
 // utimensat(2): tv_nsec is UTIME_NOW, UTIME_OMIT or a value in [0, 999999999].
@@ -126,11 +132,14 @@ Result<int64_t> sys_fchmodat(const SyscallArgs& args) {
     return 0;
 }
 
-// chown(pathname, owner, group): follows a final symbolic link.
+// chown(pathname, owner, group)
 Result<int64_t> sys_chown(const SyscallArgs& args) {
-    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(kAtFdCwd, args.a[0], true, false));
-    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(args.a[1]), static_cast<uint32_t>(args.a[2])));
-    return 0;
+    return chown_path(kAtFdCwd, args.a[0], args.a[1], args.a[2], true, false);
+}
+
+// lchown(pathname, owner, group): a symbolic link itself.
+Result<int64_t> sys_lchown(const SyscallArgs& args) {
+    return chown_path(kAtFdCwd, args.a[0], args.a[1], args.a[2], false, false);
 }
 
 // fchown(fd, owner, group)
@@ -140,22 +149,12 @@ Result<int64_t> sys_fchown(const SyscallArgs& args) {
     return 0;
 }
 
-// lchown(pathname, owner, group): changes a final symbolic link itself.
-Result<int64_t> sys_lchown(const SyscallArgs& args) {
-    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(kAtFdCwd, args.a[0], false, false));
-    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(args.a[1]), static_cast<uint32_t>(args.a[2])));
-    return 0;
-}
-
-// fchownat(dirfd, pathname, owner, group, flags): AT_SYMLINK_NOFOLLOW, and AT_EMPTY_PATH
-// for the file open at dirfd itself.
+// fchownat(dirfd, pathname, owner, group, flags): AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH.
 Result<int64_t> sys_fchownat(const SyscallArgs& args) {
     uint32_t flags = static_cast<uint32_t>(args.a[4]);
     if (flags & ~(kAtSymlinkNoFollow | kAtEmptyPath)) return Errno::EINVAL;
-    sys_fs::PathTarget target = TRY(sys_fs::lookup_at(int_arg(args.a[0]), args.a[1],
-                                                      !(flags & kAtSymlinkNoFollow), flags & kAtEmptyPath));
-    TRY(change_owner(target.inode().get(), static_cast<uint32_t>(args.a[2]), static_cast<uint32_t>(args.a[3])));
-    return 0;
+    return chown_path(int_arg(args.a[0]), args.a[1], args.a[2], args.a[3], !(flags & kAtSymlinkNoFollow),
+                      flags & kAtEmptyPath);
 }
 
 // utimensat(dirfd, pathname, times, flags): times NULL means now for both; a NULL pathname

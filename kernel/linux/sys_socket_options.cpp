@@ -22,7 +22,7 @@ enum : int {
     kSoKeepAlive = 9, kSoLinger = 13, kSoReusePort = 15, kSoRcvTimeoOld = 20, kSoSndTimeoOld = 21,
     kSoAcceptConn = 30, kSoProtocol = 38, kSoDomain = 39, kSoRcvTimeoNew = 66, kSoSndTimeoNew = 67,
 };
-enum : int { kTcpNoDelay = 1, kTcpMaxSeg = 2, kTcpKeepIdle = 4, kTcpKeepIntvl = 5, kTcpKeepCnt = 6 };
+enum : int { kTcpNoDelay = 1, kTcpMaxSeg = 2, kTcpCork = 3, kTcpKeepIdle = 4, kTcpKeepIntvl = 5, kTcpKeepCnt = 6 };
 
 // sysctl net.core.wmem_max / rmem_max and the floors of sock_setsockopt.
 constexpr uint32_t kBufferMax = 212992;
@@ -118,6 +118,7 @@ Result<int64_t> set_tcp_level(SocketFile& socket, int name, uint64_t user, uint3
     TcpSocketOptions& t = socket.settings().tcp;
     switch (name) {
     case kTcpNoDelay: t.no_delay = value != 0; break;
+    case kTcpCork: t.cork = value != 0; break;
     case kTcpMaxSeg:
         // do_tcp_setsockopt: 88..32767 (TCP_MIN_MSS..MAX_TCP_WINDOW); the MSS the stack
         // negotiates already respects the path, so the clamp is recorded only.
@@ -191,6 +192,7 @@ Result<int64_t> get_option(SocketFile& socket, int level, int name, uint64_t use
     } else if (level == kSolTcp && socket.type() == kSockStream) {
         switch (name) {
         case kTcpNoDelay: value = s.tcp.no_delay; break;
+        case kTcpCork: value = s.tcp.cork; break;
         case kTcpMaxSeg: value = static_cast<int>(socket.max_segment()); break;
         case kTcpKeepIdle: value = static_cast<int>(s.tcp.keepalive_idle_ns / kTcpSecond); break;
         case kTcpKeepIntvl: value = static_cast<int>(s.tcp.keepalive_interval_ns / kTcpSecond); break;

@@ -1,6 +1,6 @@
-// Clocks and sleeping (clock_gettime(2), nanosleep(2)). Every clock reads the TSC-based kernel
-// clock; CPU-time clocks equal monotonic time since boot, as the program is the only thing
-// that runs.
+// Clocks, sleeping and CPU-time accounting (clock_gettime(2), nanosleep(2), getrusage(2),
+// times(2)). Every clock reads the TSC-based kernel clock; CPU-time clocks equal monotonic time
+// since boot, as the program is the only thing that runs, and getrusage/times report the same.
 #include <lib/clock.h>
 #include <proc/event_loop.h>
 #include <linux/sys_families.h>
@@ -36,6 +36,26 @@ Result<uint64_t> clock_now(int clock) {
     default: return Errno::EINVAL;
     }
 }
+
+// getrusage(2) who values.
+constexpr int kRusageSelf = 0, kRusageChildren = -1, kRusageThread = 1;
+// times(2) counts in clock ticks of this frequency, the AT_CLKTCK that the program is given.
+constexpr uint64_t kClockTicksPerSecond = 100;
+
+// struct rusage (x86_64): two timevals, then fourteen longs.
+struct Rusage {
+    Timeval utime;
+    Timeval stime;
+    int64_t counters[14];  // maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock,
+                           // msgsnd, msgrcv, nsignals, nvcsw, nivcsw
+};
+static_assert(sizeof(Rusage) == 144);
+
+// struct tms: user and system time of the process and of its waited-for children, in ticks.
+struct Tms {
+    int64_t utime, stime, cutime, cstime;
+};
+static_assert(sizeof(Tms) == 32);
 
 Timespec to_timespec(uint64_t ns) {
     return {static_cast<int64_t>(ns / kNanosPerSecond), static_cast<int64_t>(ns % kNanosPerSecond)};
@@ -87,6 +107,34 @@ Result<int64_t> sys_time(const SyscallArgs& a) {
     int64_t seconds = static_cast<int64_t>(realtime_ns() / kNanosPerSecond);
     if (a.a[0]) TRY(write_user(a.a[0], seconds));
     return seconds;
+}
+
+// getrusage(who, usage): the process's (or the calling thread's) CPU time as user time, which is
+// what CLOCK_PROCESS_CPUTIME_ID reports; no time in the kernel is told apart, and the counters
+// that Ingot does not keep (page faults, context switches, peak RSS) are zero. The program has no
+// children, so RUSAGE_CHILDREN is all zeros.
+Result<int64_t> sys_getrusage(const SyscallArgs& a) {
+    int who = static_cast<int>(a.a[0]);
+    if (who != kRusageSelf && who != kRusageChildren && who != kRusageThread) return Errno::EINVAL;
+    Rusage usage{};
+    if (who != kRusageChildren) {
+        uint64_t cpu = TRY(clock_now(who == kRusageSelf ? kClockProcessCputime : kClockThreadCputime));
+        usage.utime = Timeval{static_cast<int64_t>(cpu / kNanosPerSecond),
+                              static_cast<int64_t>(cpu % kNanosPerSecond / 1000)};
+    }
+    TRY(write_user(a.a[1], usage));
+    return 0;
+}
+
+// times(buf): the process's CPU time in clock ticks as getrusage reports it (none for children),
+// and the ticks since boot as the return value. buf may be NULL.
+Result<int64_t> sys_times(const SyscallArgs& a) {
+    uint64_t ticks = monotonic_ns() / (kNanosPerSecond / kClockTicksPerSecond);
+    if (a.a[0]) {
+        uint64_t cpu = TRY(clock_now(kClockProcessCputime));
+        TRY(write_user(a.a[0], Tms{static_cast<int64_t>(cpu / (kNanosPerSecond / kClockTicksPerSecond)), 0, 0, 0}));
+    }
+    return static_cast<int64_t>(ticks);
 }
 
 Result<int64_t> sys_nanosleep(const SyscallArgs& a) {

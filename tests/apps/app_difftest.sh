@@ -24,8 +24,8 @@ done
 shift
 program="$1"; shift
 if [[ ! -x "$program" ]]; then
-  echo "app_difftest: $program is missing: the apps.fetch_build test builds it from Debian's" \
-       "sources (tests/apps/fetch-build.sh); see its output" >&2
+  echo "app_difftest: $program is missing: the apps.build.* tests build it from Debian's" \
+       "sources (tests/apps/debian_app.sh); see their output" >&2
   exit 1
 fi
 [[ -d "$root" ]] || { echo "app_difftest: no root file system at $root" >&2; exit 1; }

@@ -155,8 +155,11 @@ TEST_F(HostileTest, EveryWriteIntoTheRootIsErofs) {
     EXPECT_EQ(call(sys_truncate, {user_string("/etc/motd"), 0}), -EROFS);
     EXPECT_EQ(call(sys_chmod, {user_string("/etc/motd"), 0777}), -EROFS);
     EXPECT_EQ(call(sys_fchmodat, {cwd, user_string("/etc"), 0777}), -EROFS);
+    EXPECT_EQ(call(sys_chown, {user_string("/etc/motd"), 1, 1}), -EROFS);
+    EXPECT_EQ(call(sys_fchownat, {cwd, user_string("/etc"), 1, 1, 0}), -EROFS);
     int64_t fd = open("/etc/motd", kOpenReadOnly);
     EXPECT_EQ(call(sys_fchmod, {u(fd), 0777}), -EROFS);
+    EXPECT_EQ(call(sys_fchown, {u(fd), 1, 1}), -EROFS);
     EXPECT_EQ(call(sys_ftruncate, {u(fd), 0}), -EINVAL);  // not open for writing
     EXPECT_EQ(write(static_cast<int>(fd), "x"), -EBADF);
     EXPECT_EQ(call(sys_utimensat, {cwd, user_string("/etc/motd"), 0, 0}), -EROFS);

@@ -23,7 +23,7 @@ enum : uint64_t {
     kMmap = 9, kMprotect = 10, kMunmap = 11, kBrk = 12, kRtSigaction = 13, kRtSigprocmask = 14,
     kNanosleep = 35, kGetpid = 39, kKill = 62, kUname = 63, kGettimeofday = 96, kSysinfo = 99,
     kClockGettime = 228, kClockNanosleep = 230, kFutex = 202, kGetrandom = 318, kPrlimit64 = 302,
-    kKexecFileLoad = 320, kTgkill = 234, kArchPrctl = 158,
+    kKexecFileLoad = 320, kTgkill = 234, kArchPrctl = 158, kGetrusage = 98, kTimes = 100,
 };
 
 int64_t call(uint64_t nr, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0,
@@ -65,6 +65,37 @@ TEST_F(SyscallTest, ClockGettimeReadsTheClockAndChecksArguments) {
     EXPECT_EQ(call(kClockGettime, 99, ts), -EINVAL);
     EXPECT_EQ(call(kClockGettime, 1, kUnmapped), -EFAULT);
     EXPECT_EQ(call(kGettimeofday, kUnmapped, 0), -EFAULT);
+}
+
+// Redis's INFO reads getrusage; CPU time is what CLOCK_PROCESS_CPUTIME_ID reports.
+TEST_F(SyscallTest, GetrusageAndTimesReportTheCpuClock) {
+    fake_clock::set_monotonic_ns(7'250'000'999);
+    uint64_t usage = fake_user_memory::map(144);
+    memset(fake_user_memory::host(usage, 144), 0xff, 144);
+    ASSERT_EQ(call(kGetrusage, 0, usage), 0);
+    int64_t fields[18];
+    memcpy(fields, fake_user_memory::host(usage, sizeof(fields)), sizeof(fields));
+    EXPECT_EQ(fields[0], 7);        // ru_utime.tv_sec
+    EXPECT_EQ(fields[1], 250'000);  // ru_utime.tv_usec
+    for (int i = 2; i < 18; ++i) EXPECT_EQ(fields[i], 0) << "field " << i;
+    ASSERT_EQ(call(kGetrusage, 1, usage), 0);  // RUSAGE_THREAD
+    memcpy(fields, fake_user_memory::host(usage, sizeof(fields)), sizeof(fields));
+    EXPECT_EQ(fields[0], 7);
+    ASSERT_EQ(call(kGetrusage, static_cast<uint64_t>(-1), usage), 0);  // RUSAGE_CHILDREN: none
+    memcpy(fields, fake_user_memory::host(usage, sizeof(fields)), sizeof(fields));
+    EXPECT_EQ(fields[0], 0);
+    EXPECT_EQ(fields[1], 0);
+    EXPECT_EQ(call(kGetrusage, 2, usage), -EINVAL);
+    EXPECT_EQ(call(kGetrusage, 0, kUnmapped), -EFAULT);
+
+    uint64_t tms = fake_user_memory::map(32);
+    EXPECT_EQ(call(kTimes, tms), 725);  // 100 ticks a second since boot
+    int64_t ticks[4];
+    memcpy(ticks, fake_user_memory::host(tms, sizeof(ticks)), sizeof(ticks));
+    EXPECT_EQ(ticks[0], 725);
+    EXPECT_EQ(ticks[1] + ticks[2] + ticks[3], 0);
+    EXPECT_EQ(call(kTimes, 0), 725);
+    EXPECT_EQ(call(kTimes, kUnmapped), -EFAULT);
 }
 
 TEST_F(SyscallTest, SleepsValidateTheirTimespec) {

@@ -240,6 +240,42 @@ TEST_F(TcpEstablished, TurningNoDelayOnFlushesWhatNagleHeld) {
     EXPECT_EQ(next().text(), "b");
 }
 
+// nginx corks (tcp_nopush) while it writes a response's head and body, then uncorks.
+TEST_F(TcpEstablished, CorkHoldsPartialSegmentsUntilUncorked) {
+    TcpSocketOptions options;
+    options.no_delay = true;  // the cork wins over TCP_NODELAY
+    options.cork = true;
+    TcpHandle c = open_passive(1000, options);
+    send_text(c, "head");
+    send_text(c, "body");
+    expect_silence();
+    std::string full = pattern(1460);
+    send_text(c, full);
+    EXPECT_EQ(next().text(), "headbody" + full.substr(0, 1452));  // full segments go
+    expect_silence();
+    options.cork = false;
+    ASSERT_TRUE(stack->set_options(c, options, now).ok());
+    EXPECT_EQ(next().text(), full.substr(1452));
+}
+
+TEST_F(TcpEstablished, CorkedDataLeavesAfterTheCeilingOrWithTheFin) {
+    TcpSocketOptions options;
+    options.cork = true;
+    TcpHandle c = open_passive(1000, options);
+    send_text(c, "a");
+    advance(199 * kMs);
+    expect_silence();
+    advance(2 * kMs);  // tcp(7): at most 200 ms
+    EXPECT_EQ(next().text(), "a");
+    inject(peer(ACK, peer_next, local_next + 1));
+    send_text(c, "bc");
+    expect_silence();
+    ASSERT_TRUE(stack->shutdown(c, TcpShutdown::Write, now).ok());
+    SentSegment last = next();
+    EXPECT_EQ(last.text(), "bc");
+    EXPECT_TRUE(last.has(FIN));
+}
+
 TEST_F(TcpEstablished, AFullSendBufferSaysEagainAndReportsNotWritable) {
     TcpSocketOptions options;
     options.send_buffer_size = 4096;

@@ -150,7 +150,7 @@ void TcpConnection::set_established(uint64_t now) {
 void TcpConnection::enter_time_wait(uint64_t now) {
     // RFC 9293 §3.10.7.4 eighth: start the time-wait timer, turn off the other timers.
     state_ = TcpState::TimeWait;
-    retransmit_at_ = persist_at_ = keepalive_at_ = fin_wait2_until_ = kTcpNever;
+    retransmit_at_ = persist_at_ = keepalive_at_ = fin_wait2_until_ = cork_ceiling_at_ = kTcpNever;
     time_wait_until_ = now + 2 * env_.config().msl_ns;
     send_buffer_.clear();
 }
@@ -158,7 +158,7 @@ void TcpConnection::enter_time_wait(uint64_t now) {
 void TcpConnection::enter_closed(Errno error) {
     state_ = TcpState::Closed;
     if (error != Errno{0}) pending_error_ = error;
-    retransmit_at_ = persist_at_ = delayed_ack_at_ = keepalive_at_ = kTcpNever;
+    retransmit_at_ = persist_at_ = delayed_ack_at_ = keepalive_at_ = cork_ceiling_at_ = kTcpNever;
     time_wait_until_ = fin_wait2_until_ = kTcpNever;
     ack_now_ = false;
     send_buffer_.clear();

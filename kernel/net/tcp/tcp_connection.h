@@ -258,6 +258,9 @@ private:
     uint32_t unacked_bytes_ = 0;
     uint32_t largest_received_ = 0;
     uint64_t keepalive_at_ = kTcpNever;
+    // TCP_CORK: when held-back partial data goes out anyway; the ceiling lets it pass once.
+    uint64_t cork_ceiling_at_ = kTcpNever;
+    bool cork_ceiling_passed_ = false;
     uint32_t keepalive_probes_ = 0;
     uint64_t time_wait_until_ = kTcpNever;
     uint64_t fin_wait2_until_ = kTcpNever;

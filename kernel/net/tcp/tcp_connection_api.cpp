@@ -177,10 +177,13 @@ Result<void> TcpConnection::set_options(const TcpSocketOptions& requested, uint6
     const bool keepalive_changed = next.keepalive != options_.keepalive ||
                                    next.keepalive_idle_ns != options_.keepalive_idle_ns;
     const bool nodelay_set = next.no_delay && !options_.no_delay;
+    const bool uncorked = !next.cork && options_.cork;
     options_ = next;
     if (keepalive_changed) schedule_keepalive(now);
-    // Turning TCP_NODELAY on pushes what Nagle was holding back (as Linux does).
-    if (nodelay_set) output(now);
+    if (uncorked) cork_ceiling_at_ = kTcpNever;
+    // Turning TCP_NODELAY on, or TCP_CORK off, pushes what was held back (as Linux does;
+    // after uncorking Nagle still applies without TCP_NODELAY, as in tcp_push_pending_frames).
+    if (nodelay_set || uncorked) output(now);
     return {};
 }
 

@@ -123,6 +123,11 @@ bool TcpConnection::send_one(uint64_t now, bool force) {
         const bool everything = length == unsent;
         const bool nothing_unacknowledged = snd_una_ == snd_max_;
         const bool half_window = max_snd_wnd_ > 0 && length >= max_snd_wnd_ / 2;
+        if (options_.cork && !retransmission && !fin && !cork_ceiling_passed_) {
+            // Corked: a partial segment waits for more data, uncorking, a FIN or the ceiling.
+            if (cork_ceiling_at_ == kTcpNever) cork_ceiling_at_ = now + kTcpCorkCeiling;
+            return false;
+        }
         if (!retransmission && !half_window &&
             !(everything && (options_.no_delay || nothing_unacknowledged || fin))) {
             return false;

@@ -23,7 +23,7 @@ bool data_state(TcpState state) {
 
 uint64_t TcpConnection::next_deadline() const {
     return std::min({retransmit_at_, loss_probe_at_, persist_at_, delayed_ack_at_, keepalive_at_, time_wait_until_,
-                     fin_wait2_until_});
+                     fin_wait2_until_, cork_ceiling_at_});
 }
 
 void TcpConnection::on_timers(uint64_t now) {
@@ -52,6 +52,14 @@ void TcpConnection::on_timers(uint64_t now) {
     }
     if (keepalive_at_ <= now) on_keepalive_timeout(now);
     if (state_ == TcpState::Closed) return;
+    if (cork_ceiling_at_ <= now) {
+        // Corked data has waited long enough: what is held goes out now (Nagle permitting).
+        cork_ceiling_at_ = kTcpNever;
+        cork_ceiling_passed_ = true;
+        output(now);
+        cork_ceiling_passed_ = false;
+        return;
+    }
     output(now);
     // ACKs owed before the connection is established are not sent by output().
     if (ack_now_ && state_ == TcpState::SynReceived) ack_now_ = false;

@@ -82,6 +82,9 @@ struct TcpSocketOptions {
     uint32_t send_buffer_size = 64 * 1024;      // SO_SNDBUF: bytes queued but not yet acknowledged
     uint32_t receive_buffer_size = 64 * 1024;   // SO_RCVBUF: bytes the peer may send ahead
     bool no_delay = false;                      // TCP_NODELAY: Nagle (RFC 896) off
+    // TCP_CORK (tcp(7)): less than a full segment waits until the cork is removed, a FIN
+    // follows it, or kTcpCorkCeiling has passed; overrides no_delay, as on Linux.
+    bool cork = false;
     bool keepalive = false;                     // SO_KEEPALIVE (RFC 1122 §4.2.3.6)
     uint64_t keepalive_idle_ns = 7200 * kTcpSecond;   // TCP_KEEPIDLE
     uint64_t keepalive_interval_ns = 75 * kTcpSecond; // TCP_KEEPINTVL
@@ -89,6 +92,9 @@ struct TcpSocketOptions {
     // SO_LINGER with l_linger == 0: close() aborts with RST and discards queued data.
     bool linger_abort = false;
 };
+
+// tcp(7): "there is a 200 millisecond ceiling on the time for which output is corked".
+inline constexpr uint64_t kTcpCorkCeiling = 200 * kTcpMillisecond;
 
 // Smallest and largest buffer sizes accepted in TcpSocketOptions (Linux clamps similarly).
 inline constexpr uint32_t kTcpMinBufferSize = 2048;
