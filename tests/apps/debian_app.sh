@@ -23,6 +23,7 @@ recipe=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/recipes/$package.sh
 
 work=$cache/$package
 out=$work/bin
+[[ -e $work && ! -d $work ]] && rm -f "$work"  # a binary left there by an older layout
 mkdir -p "$work"
 # One build at a time per package (CTest may start several tests that need it at once).
 exec 9>"$work/.lock"
