@@ -74,6 +74,10 @@ public:
 
     uint64_t offset() const { return offset_; }
     void set_offset(uint64_t offset) { offset_ = offset; }
+    // F_SETOWN/F_GETOWN: the process (> 0) or group (< 0) that O_ASYNC would signal. Recorded
+    // and reported; signal-driven I/O itself (SIGIO) is not implemented.
+    int owner() const { return owner_; }
+    void set_owner(int owner) { owner_ = owner; }
 
 protected:
     explicit OpenFile(uint32_t flags) : flags_(flags & kOpenStatusFlags) {}
@@ -81,6 +85,7 @@ protected:
 private:
     uint32_t flags_;
     uint64_t offset_ = 0;
+    int owner_ = 0;
 };
 
 using OpenFileRef = RefPtr<OpenFile>;

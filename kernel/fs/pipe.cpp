@@ -114,33 +114,37 @@ PipeFile::~PipeFile() {
 }
 
 // A blocking end waits for the other end: another thread or process of the program.
-Result<size_t> PipeFile::read(IoBuffer& dst) {
+Result<size_t> read_pipe(Pipe& pipe, IoBuffer& dst, bool nonblocking) {
     for (;;) {
-        Result<size_t> done = pipe_->read(dst, is_nonblocking());
+        Result<size_t> done = pipe.read(dst, nonblocking);
         if (done.ok() || done.error() != Errno::EDEADLK) return done;
-        TRY(wait_until([this] { return pipe_->bytes_buffered() > 0 || pipe_->writers() == 0; }, kNoDeadline,
+        TRY(wait_until([&pipe] { return pipe.bytes_buffered() > 0 || pipe.writers() == 0; }, kNoDeadline,
                        WaitKind::OtherThreads));
     }
 }
 
-Result<size_t> PipeFile::write(IoBuffer& src) {
+Result<size_t> write_pipe(Pipe& pipe, IoBuffer& src, bool nonblocking) {
     size_t total = 0;
     for (;;) {
         // A blocking write of more than fits goes in parts, waiting for room between them.
         IoBuffer rest = src.tail(total);
-        Result<size_t> done = pipe_->write(rest, is_nonblocking());
+        Result<size_t> done = pipe.write(rest, nonblocking);
         if (done.ok()) {
             total += done.value();
-            if (total == src.size() || is_nonblocking() || done.value() == 0) return total;
+            if (total == src.size() || nonblocking || done.value() == 0) return total;
             continue;
         }
         if (done.error() != Errno::EDEADLK) return total ? Result<size_t>(total) : done;
-        auto waited = wait_until([this] { return pipe_->readers() == 0 || pipe_->bytes_buffered() < pipe_->capacity(); },
+        auto waited = wait_until([&pipe] { return pipe.readers() == 0 || pipe.bytes_buffered() < pipe.capacity(); },
                                  kNoDeadline, WaitKind::OtherThreads);
         // Interrupted (or nobody left to drain it) after a part went in: report that part.
         if (!waited.ok()) return total ? Result<size_t>(total) : waited.error();
     }
 }
+
+Result<size_t> PipeFile::read(IoBuffer& dst) { return read_pipe(*pipe_, dst, is_nonblocking()); }
+
+Result<size_t> PipeFile::write(IoBuffer& src) { return write_pipe(*pipe_, src, is_nonblocking()); }
 
 uint32_t PipeFile::poll_events() const {
     if (read_end_) {

@@ -63,6 +63,13 @@ private:
     FsTime created_;
 };
 
+// Reads from `pipe` as a blocking or non-blocking end does (read(2) on a pipe): a blocking
+// read waits until there are bytes or no writer is left. Shared by pipes and local sockets.
+Result<size_t> read_pipe(Pipe& pipe, IoBuffer& dst, bool nonblocking);
+// Writes to `pipe` likewise: a blocking write waits for room until all of src went in (a
+// signal after part of it reports that part), EPIPE once no reader is left.
+Result<size_t> write_pipe(Pipe& pipe, IoBuffer& src, bool nonblocking);
+
 // One end of a pipe; closing the last reference to an end is what the other end observes.
 class PipeFile final : public OpenFile {
 public:

@@ -41,8 +41,9 @@ Result<int64_t> wait_for_events(int epfd, uint64_t user_events, int64_t max_even
         // evaluates it to decide whether to wake this thread, and the wait evaluates it again.
         // Collecting inside it lost an edge whenever both did (the wake found the event, the
         // second look saw it as already reported, and the thread slept on).
-        bool ready = TRY(wait_until([&] { return epoll->has_events(current_fs().fds); }, deadline));
-        count = epoll->collect(current_fs().fds, events.data(), capacity);
+        FdTable& table = current_fs().fds;  // the condition may run on another thread's behalf
+        bool ready = TRY(wait_until([&] { return epoll->has_events(table); }, deadline));
+        count = epoll->collect(table, events.data(), capacity);
         // Another thread may have taken the events between the wake-up and here: wait again.
         if (count > 0 || !ready || monotonic_ns() >= deadline) break;
     }

@@ -11,7 +11,6 @@ namespace ingot {
 Result<int64_t> sys_exit_group(const SyscallArgs&);
 Result<int64_t> sys_getpid(const SyscallArgs&);
 Result<int64_t> sys_getppid(const SyscallArgs&);
-Result<int64_t> sys_getuid(const SyscallArgs&);
 Result<int64_t> sys_arch_prctl(const SyscallArgs&);
 Result<int64_t> sys_prlimit64(const SyscallArgs&);
 Result<int64_t> sys_getrlimit(const SyscallArgs&);
@@ -28,6 +27,22 @@ Result<int64_t> sys_getpgid(const SyscallArgs&);
 Result<int64_t> sys_getpgrp(const SyscallArgs&);
 Result<int64_t> sys_setsid(const SyscallArgs&);
 Result<int64_t> sys_getsid(const SyscallArgs&);
+
+// sys_credentials.cpp
+Result<int64_t> sys_getuid(const SyscallArgs&);
+Result<int64_t> sys_geteuid(const SyscallArgs&);
+Result<int64_t> sys_getgid(const SyscallArgs&);
+Result<int64_t> sys_getegid(const SyscallArgs&);
+Result<int64_t> sys_setuid(const SyscallArgs&);
+Result<int64_t> sys_setgid(const SyscallArgs&);
+Result<int64_t> sys_setreuid(const SyscallArgs&);
+Result<int64_t> sys_setregid(const SyscallArgs&);
+Result<int64_t> sys_setresuid(const SyscallArgs&);
+Result<int64_t> sys_setresgid(const SyscallArgs&);
+Result<int64_t> sys_getresuid(const SyscallArgs&);
+Result<int64_t> sys_getresgid(const SyscallArgs&);
+Result<int64_t> sys_getgroups(const SyscallArgs&);
+Result<int64_t> sys_setgroups(const SyscallArgs&);
 
 // sys_thread.cpp
 Result<int64_t> sys_clone(const SyscallArgs&);

@@ -154,13 +154,14 @@ inline constexpr uint32_t kAccessExists = 0, kAccessExecute = 1, kAccessWrite = 
 // fcntl(2) commands.
 inline constexpr uint32_t kFcntlDupFd = 0, kFcntlGetFd = 1, kFcntlSetFd = 2, kFcntlGetFl = 3,
                           kFcntlSetFl = 4, kFcntlGetLk = 5, kFcntlSetLk = 6, kFcntlSetLkWait = 7,
+                          kFcntlSetOwn = 8, kFcntlGetOwn = 9,
                           kFcntlOfdGetLk = 36, kFcntlOfdSetLk = 37, kFcntlOfdSetLkWait = 38,
                           kFcntlDupFdCloexec = 1030, kFcntlSetPipeSize = 1031, kFcntlGetPipeSize = 1032;
 inline constexpr uint32_t kFdCloexec = 1;  // FD_CLOEXEC
 
 // ioctl(2) requests (asm-generic/ioctls.h).
 inline constexpr uint32_t kTcgets = 0x5401, kTiocgwinsz = 0x5413, kFionread = 0x541B, kFionbio = 0x5421,
-                          kFionclex = 0x5450, kFioclex = 0x5451;
+                          kFionclex = 0x5450, kFioclex = 0x5451, kFioasync = 0x5452;
 
 // pipe2(2) flags beyond O_CLOEXEC and O_NONBLOCK.
 inline constexpr uint32_t kPipeNotification = 0200;  // O_NOTIFICATION_PIPE (== O_EXCL)

@@ -14,10 +14,10 @@ using namespace linux_abi;
 using sys_fs::file_arg;
 using sys_fs::int_arg;
 
-// F_GETLK/F_SETLK/F_SETLKW and their open-file-description forms. Only this one process can
-// hold locks, and a process never conflicts with its own locks (fcntl(2): "the existing locks
-// held by the process are replaced"), so every request succeeds and F_GETLK always answers
-// F_UNLCK; the request itself is validated as Linux does.
+// F_GETLK/F_SETLK/F_SETLKW and their open-file-description forms. Locks are not recorded:
+// every request succeeds and F_GETLK always answers F_UNLCK, which is right for one process
+// (fcntl(2): a process never conflicts with its own locks) but not between processes, which
+// could both take a write lock (README: not yet). The request is validated as Linux does.
 Result<int64_t> record_lock(const OpenFile& file, uint32_t command, uint64_t user_lock) {
     Flock lock = TRY(read_user<Flock>(user_lock));
     bool open_file_lock = command == kFcntlOfdGetLk || command == kFcntlOfdSetLk || command == kFcntlOfdSetLkWait;
@@ -58,10 +58,13 @@ Result<int64_t> sys_ioctl(const SyscallArgs& args) {
     switch (request) {
     case kFioclex: TRY(current_fs().fds.set_close_on_exec(fd, true)); return 0;
     case kFionclex: TRY(current_fs().fds.set_close_on_exec(fd, false)); return 0;
-    case kFionbio: {
+    case kFionbio:
+    case kFioasync: {
+        // The same as setting or clearing O_NONBLOCK or O_ASYNC with F_SETFL.
         int on = TRY(read_user<int>(argp));
+        uint32_t flag = request == kFionbio ? kOpenNonBlock : kOpenAsync;
         uint32_t flags = file->status_flags();
-        file->set_settable_flags(on ? flags | kOpenNonBlock : flags & ~kOpenNonBlock);
+        file->set_settable_flags(on ? flags | flag : flags & ~flag);
         return 0;
     }
     case kFionread: {
@@ -110,6 +113,8 @@ Result<int64_t> sys_fcntl(const SyscallArgs& args) {
     case kFcntlOfdGetLk:
     case kFcntlOfdSetLk:
     case kFcntlOfdSetLkWait: return record_lock(*file, command, arg);
+    case kFcntlSetOwn: file->set_owner(static_cast<int>(arg)); return 0;
+    case kFcntlGetOwn: return file->owner();
     case kFcntlGetPipeSize:
         if (!file->pipe()) return Errno::EBADF;
         return static_cast<int64_t>(file->pipe()->capacity());

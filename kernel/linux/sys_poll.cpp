@@ -26,9 +26,11 @@ struct Timeval {
     int64_t sec, usec;
 };
 
-uint32_t revents_for(int fd, uint32_t requested) {
+// Wait conditions run on other threads' behalf too (scheduler.h): they name the caller's
+// descriptor table explicitly, never through current_fs().
+uint32_t revents_for(const FdTable& table, int fd, uint32_t requested) {
     if (fd < 0) return 0;
-    auto file = current_fs().fds.get(fd);
+    auto file = table.get(fd);
     if (!file.ok()) return kPollNval;
     uint32_t ready = file.value()->poll_events();
     if (ready & kPollIn) ready |= kPollRdNorm;
@@ -65,10 +67,11 @@ Result<int64_t> do_poll(uint64_t user_fds, uint64_t count, uint64_t deadline) {
     std::vector<PollFd> fds(count);
     TRY(copy_from_user(fds.data(), user_fds, count * sizeof(PollFd)));
     int64_t ready = 0;
+    const FdTable& table = current_fs().fds;
     auto scan = [&] {
         ready = 0;
         for (PollFd& p : fds) {
-            p.revents = static_cast<int16_t>(revents_for(p.fd, static_cast<uint16_t>(p.events)));
+            p.revents = static_cast<int16_t>(revents_for(table, p.fd, static_cast<uint16_t>(p.events)));
             if (p.revents) ++ready;
         }
         return ready > 0;
@@ -100,6 +103,14 @@ Result<int64_t> do_select(int64_t nfds, const uint64_t user_sets[3], uint64_t de
         if (wanted && !current_fs().fds.is_open(static_cast<int>(fd))) return Errno::EBADF;
     }
     constexpr uint32_t kSelectEvents[3] = {kPollIn | kPollHangUp | kPollErr, kPollOut | kPollErr, kPollPri};
+    // The files are held for the whole wait, as Linux does: closing a descriptor meanwhile
+    // changes nothing for this call.
+    std::vector<OpenFileRef> files(static_cast<size_t>(nfds));
+    for (int64_t fd = 0; fd < nfds; ++fd) {
+        bool wanted = false;
+        for (auto& set : sets.in) wanted |= (set[fd / 64] >> (fd % 64)) & 1;
+        if (wanted) files[static_cast<size_t>(fd)] = current_fs().fds.get(static_cast<int>(fd)).value();
+    }
     int64_t ready = 0;
     auto scan = [&] {
         ready = 0;
@@ -107,7 +118,7 @@ Result<int64_t> do_select(int64_t nfds, const uint64_t user_sets[3], uint64_t de
             for (int k = 0; k < 3; ++k) {
                 uint64_t bit = 1ull << (fd % 64);
                 if (!(sets.in[k][fd / 64] & bit)) continue;
-                uint32_t events = current_fs().fds.get(static_cast<int>(fd)).value()->poll_events();
+                uint32_t events = files[static_cast<size_t>(fd)]->poll_events();
                 if (events & kSelectEvents[k]) {
                     sets.out[k][fd / 64] |= bit;
                     ++ready;

@@ -46,7 +46,6 @@ Result<int64_t> sys_getppid(const SyscallArgs&) {
     const Process* parent = current_process().parent;
     return parent ? parent->pid : 0;  // pid 1 was started by the kernel, like init
 }
-Result<int64_t> sys_getuid(const SyscallArgs&) { return 0; }   // the only user is root
 
 Result<int64_t> sys_arch_prctl(const SyscallArgs& a) {
     uint64_t value = a.a[1];

@@ -3,7 +3,9 @@
 #include <fs/fs_context.h>
 #include <linux/sys_fs_util.h>
 #include <linux/sys_socket.h>
+#include <mm/user_memory.h>
 #include <net/network_stack.h>
+#include <net/socket/local_socket_file.h>
 #include <net/socket/socket_address.h>
 #include <net/socket/tcp_socket_file.h>
 #include <net/socket/udp_socket_file.h>
@@ -85,6 +87,36 @@ Result<int64_t> sys_socket(const SyscallArgs& args) {
     return Errno::ESOCKTNOSUPPORT;
 }
 
+// socketpair(domain, type, protocol, sv[2]): a connected pair of local stream sockets.
+Result<int64_t> sys_socketpair(const SyscallArgs& args) {
+    int domain = sys_fs::int_arg(args.a[0]);
+    uint32_t type_and_flags = static_cast<uint32_t>(args.a[1]);
+    int protocol = sys_fs::int_arg(args.a[2]);
+    if (type_and_flags & ~(kSockTypeMask | kSockNonBlock | kSockCloseOnExec)) return Errno::EINVAL;
+    int type = static_cast<int>(type_and_flags & kSockTypeMask);
+    if (domain == kAfInet) return Errno::EOPNOTSUPP;  // inet sockets come in pairs only by connecting
+    if (domain != kAfLocal) return Errno::EAFNOSUPPORT;
+    if (protocol != 0) return Errno::EPROTONOSUPPORT;
+    if (type != kSockStream) return Errno::EOPNOTSUPP;  // local datagram and seqpacket pairs: not yet
+    if (!is_user_range(args.a[3], 2 * sizeof(int32_t))) return Errno::EFAULT;
+    OpenFileRef first, second;
+    LocalSocketFile::create_pair(type_and_flags & kSockNonBlock, first, second);
+    bool cloexec = type_and_flags & kSockCloseOnExec;
+    int fd0 = TRY(current_fs().fds.install(std::move(first), cloexec));
+    auto fd1 = current_fs().fds.install(std::move(second), cloexec);
+    if (!fd1.ok()) {
+        (void)current_fs().fds.close(fd0);
+        return fd1.error();
+    }
+    int32_t fds[2] = {fd0, fd1.value()};
+    if (auto written = copy_to_user(args.a[3], fds, sizeof(fds)); !written.ok()) {
+        (void)current_fs().fds.close(fd0);
+        (void)current_fs().fds.close(fd1.value());
+        return written.error();
+    }
+    return 0;
+}
+
 // bind(fd, addr, addrlen)
 Result<int64_t> sys_bind(const SyscallArgs& args) {
     socket_args::SocketArg arg = TRY(socket_args::socket_arg(args.a[0]));
@@ -137,8 +169,26 @@ Result<int64_t> sys_shutdown(const SyscallArgs& args) {
 }
 
 // getsockname(fd, addr, addrlen): 0.0.0.0:0 before bind, as Linux reports.
+namespace {
+
+// An unnamed local socket's address is its family alone (unix(7), "unnamed").
+Result<void> write_unnamed_local_address(uint64_t user_address, uint64_t user_length) {
+    int32_t length = TRY(read_user<int32_t>(user_length));
+    if (length < 0) return Errno::EINVAL;
+    uint16_t family = kAfLocal;
+    if (length > 0) TRY(copy_to_user(user_address, &family, length < 2 ? static_cast<size_t>(length) : 2));
+    TRY(write_user(user_length, int32_t{2}));
+    return {};
+}
+
+}  // namespace
+
 Result<int64_t> sys_getsockname(const SyscallArgs& args) {
     socket_args::SocketArg arg = TRY(socket_args::socket_arg(args.a[0]));
+    if (arg.socket->family() == kAfLocal) {
+        TRY(write_unnamed_local_address(args.a[1], args.a[2]));
+        return 0;
+    }
     TRY(write_socket_address(args.a[1], args.a[2], arg.socket->local_name()));
     return 0;
 }
@@ -146,6 +196,10 @@ Result<int64_t> sys_getsockname(const SyscallArgs& args) {
 // getpeername(fd, addr, addrlen): ENOTCONN without a peer.
 Result<int64_t> sys_getpeername(const SyscallArgs& args) {
     socket_args::SocketArg arg = TRY(socket_args::socket_arg(args.a[0]));
+    if (arg.socket->family() == kAfLocal) {
+        TRY(write_unnamed_local_address(args.a[1], args.a[2]));
+        return 0;
+    }
     Ipv4Endpoint peer = TRY(arg.socket->peer_name());
     TRY(write_socket_address(args.a[1], args.a[2], peer));
     return 0;

@@ -13,6 +13,7 @@ namespace ingot {
 
 // sys_socket.cpp
 Result<int64_t> sys_socket(const SyscallArgs&);
+Result<int64_t> sys_socketpair(const SyscallArgs&);
 Result<int64_t> sys_bind(const SyscallArgs&);
 Result<int64_t> sys_listen(const SyscallArgs&);
 Result<int64_t> sys_accept(const SyscallArgs&);

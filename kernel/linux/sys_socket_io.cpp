@@ -1,9 +1,12 @@
 // sendto, recvfrom, sendmsg, recvmsg (send(2), recv(2)). send and recv are sendto/recvfrom
-// without an address in every libc. Control messages are not supported: recvmsg reports none.
+// without an address in every libc. The one control message supported is SCM_RIGHTS on local
+// sockets (unix(7)): descriptors passed along with the bytes.
 #include <fs/fs_limits.h>
 #include <linux/signal_dispatch.h>
 #include <linux/sys_socket.h>
 #include <mm/user_memory.h>
+#include <fs/fs_context.h>
+#include <net/socket/local_socket_file.h>
 #include <net/socket/socket_address.h>
 #include <proc/signals.h>
 
@@ -36,6 +39,16 @@ struct MsgHdr {
     uint32_t padding2;
 };
 static_assert(sizeof(MsgHdr) == 56);
+
+// struct cmsghdr on x86-64, and the one kind of control message supported.
+struct CmsgHeader {
+    uint64_t length;  // header and data, unpadded
+    int32_t level;
+    int32_t type;
+};
+static_assert(sizeof(CmsgHeader) == 16);
+constexpr int32_t kSolSocket = 1, kScmRights = 1;
+constexpr size_t kMaxPassedFiles = 253;  // SCM_MAX_FD
 
 constexpr uint64_t kMaxIovecs = 1024;                 // UIO_MAXIOV
 constexpr size_t kMaxDatagram = 65535;
@@ -166,6 +179,50 @@ Result<int64_t> sys_recvfrom(const SyscallArgs& args) {
     return static_cast<int64_t>(datagram && (flags & kMsgTrunc) ? received.length : received.copied);
 }
 
+// The descriptors of the SCM_RIGHTS messages in msg_control, as files. Other control messages
+// are EINVAL on a local socket, as Linux reports for an unknown type.
+Result<std::vector<OpenFileRef>> files_to_pass(uint64_t control, uint64_t length) {
+    std::vector<OpenFileRef> files;
+    uint64_t offset = 0;
+    while (offset + sizeof(CmsgHeader) <= length) {
+        CmsgHeader header = TRY(read_user<CmsgHeader>(control + offset));
+        if (header.length < sizeof(CmsgHeader) || header.length > length - offset) return Errno::EINVAL;
+        if (header.level != kSolSocket || header.type != kScmRights) return Errno::EINVAL;
+        size_t count = (header.length - sizeof(CmsgHeader)) / sizeof(int32_t);
+        if (files.size() + count > kMaxPassedFiles) return Errno::EINVAL;
+        for (size_t i = 0; i < count; ++i) {
+            int32_t fd = TRY(read_user<int32_t>(control + offset + sizeof(CmsgHeader) + i * sizeof(int32_t)));
+            files.push_back(TRY(current_fs().fds.get(fd)));
+        }
+        offset += (header.length + 7) & ~uint64_t{7};  // CMSG_ALIGN
+    }
+    return files;
+}
+
+// Installs received files and describes them in msg_control: one SCM_RIGHTS message, cut to
+// the room there is (MSG_CTRUNC, the rest closed, as Linux does). Returns msg_controllen.
+Result<uint64_t> deliver_passed_files(std::vector<OpenFileRef> files, uint64_t control, uint64_t room,
+                                      uint32_t flags, uint32_t& msg_flags) {
+    if (files.empty()) return uint64_t{0};
+    size_t fit = room > sizeof(CmsgHeader) ? (room - sizeof(CmsgHeader)) / sizeof(int32_t) : 0;
+    if (fit < files.size()) msg_flags |= kMsgCtrunc;
+    if (!control || fit == 0) return uint64_t{0};
+    if (fit > files.size()) fit = files.size();
+    std::vector<int32_t> fds;
+    for (size_t i = 0; i < fit; ++i) {
+        auto fd = current_fs().fds.install(std::move(files[i]), flags & kMsgCmsgCloexec);
+        if (!fd.ok()) {
+            msg_flags |= kMsgCtrunc;
+            break;
+        }
+        fds.push_back(fd.value());
+    }
+    CmsgHeader header{sizeof(CmsgHeader) + fds.size() * sizeof(int32_t), kSolSocket, kScmRights};
+    TRY(write_user(control, header));
+    TRY(copy_to_user(control + sizeof(CmsgHeader), fds.data(), fds.size() * sizeof(int32_t)));
+    return header.length;
+}
+
 // sendmsg(fd, msg, flags): msg_name as for sendto, the payload gathered from msg_iov.
 Result<int64_t> sys_sendmsg(const SyscallArgs& args) {
     socket_args::SocketArg arg = TRY(socket_args::socket_arg(args.a[0]));
@@ -175,8 +232,13 @@ Result<int64_t> sys_sendmsg(const SyscallArgs& args) {
     if (static_cast<int32_t>(message.name_length) < 0) return Errno::EINVAL;
     message.name_length = std::min<uint32_t>(message.name_length, kMaxSockaddrLength);
     std::vector<Iovec> iovecs = TRY(read_iovecs(message.iov, message.iov_count));
-    // Ancillary data (IP_PKTINFO, ...) is not supported on datagrams; TCP ignores it.
+    // Ancillary data (IP_PKTINFO, ...) is not supported on datagrams; TCP ignores it; local
+    // sockets pass descriptors.
     if (message.control_length && arg.socket->type() == kSockDgram) return Errno::EINVAL;
+    if (LocalSocketFile* local = LocalSocketFile::from(*arg.socket); local && message.control_length) {
+        if (!message.control) return Errno::EFAULT;
+        local->attach_files(TRY(files_to_pass(message.control, message.control_length)));
+    }
     std::optional<Ipv4Endpoint> destination =
         TRY(destination_arg(*arg.socket, message.name, message.name_length));
     return sent_or_signal(send_iovecs(*arg.socket, iovecs, destination, flags), flags);
@@ -214,8 +276,12 @@ Result<int64_t> sys_recvmsg(const SyscallArgs& args) {
         name_length = sizeof(in);
     }
     message.name_length = name_length;
-    message.control_length = 0;
     message.flags = received.length > received.copied ? kMsgTrunc : 0;
+    uint64_t control_room = message.control_length;
+    message.control_length = 0;
+    if (LocalSocketFile* local = LocalSocketFile::from(*arg.socket); local && received.copied > 0)
+        message.control_length = TRY(deliver_passed_files(local->take_received_files(), message.control,
+                                                          control_room, flags, message.flags));
     TRY(write_user(args.a[1], message));
     return static_cast<int64_t>(datagram && (flags & kMsgTrunc) ? received.length : received.copied);
 }

@@ -20,6 +20,9 @@ Result<Process*> copy_process(Process& parent, const ForkRequest& request) {
     child->parent = &parent;
     child->live_threads = child->thread_structs = 0;  // its first thread is counted when made
     child->pgid = parent.pgid;
+    child->uid = parent.uid, child->euid = parent.euid, child->suid = parent.suid;
+    child->gid = parent.gid, child->egid = parent.egid, child->sgid = parent.sgid;
+    child->groups = parent.groups;
     child->sid = parent.sid;
     for (int s = 0; s <= kSignalCount; ++s) child->signal_actions[s] = parent.signal_actions[s];
     child->exec_storage = parent.exec_storage;

@@ -34,6 +34,13 @@ struct Process {
     std::string_view exe_path;
     std::vector<uint8_t> exec_storage;  // after execve: the program file and its path, owned
 
+    // Credentials (credentials(7)): real, effective and saved user and group ids, and the
+    // supplementary groups. Everything starts as root. They are reported and changed as on
+    // Linux, but files carry no permission checks, so they grant or deny nothing else.
+    uint32_t uid = 0, euid = 0, suid = 0;
+    uint32_t gid = 0, egid = 0, sgid = 0;
+    std::vector<uint32_t> groups;
+
     int live_threads = 1;      // threads not yet exited
     int thread_structs = 1;    // threads whose kernel state still exists (freed after a switch)
     ProcessState state = ProcessState::Alive;

@@ -14,6 +14,11 @@ namespace ingot {
 // How long a thread runs before another runnable thread gets the CPU.
 inline constexpr uint64_t kTimeSliceNs = 4'000'000;
 
+// `ready` is evaluated by the scheduler whenever it runs, on behalf of the waiting thread but
+// possibly while another thread (of another process) is current: it must have no side effects
+// and must name what it looks at (a descriptor table, a process) instead of asking for the
+// current one.
+//
 // Blocks the current thread until the scheduler finds its wait over: `ready` holds (Condition
 // waits only), monotonic time reaches `deadline_ns`, a signal it does not block arrives (when
 // interruptible), or wake_thread() is called for it. Other threads run meanwhile; when none

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -195,6 +196,56 @@ static void shared_memory(void) {
     free(private_counter);
 }
 
+// A socketpair between parent and child, and a pipe's write end passed over it (SCM_RIGHTS).
+static void socketpair_and_passed_descriptor(void) {
+    int pair[2], pipe_ends[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+    CHECK(pipe(pipe_ends) == 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(pair[0]);
+        close(pipe_ends[0]);
+        close(pipe_ends[1]);  // the child gets the write end back only through the socket
+        char byte;
+        char control[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = {&byte, 1};
+        struct msghdr message = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                                 .msg_controllen = sizeof(control)};
+        CHECK(recvmsg(pair[1], &message, 0) == 1);
+        struct cmsghdr* header = CMSG_FIRSTHDR(&message);
+        CHECK(header && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS);
+        int passed;
+        memcpy(&passed, CMSG_DATA(header), sizeof(passed));
+        CHECK(write(passed, "via a passed pipe", 17) == 17);
+        CHECK(send(pair[1], "reply", 5, 0) == 5);
+        _exit(byte == 'x' ? 0 : 1);
+    }
+    close(pair[1]);
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof(control));
+    char byte = 'x';
+    struct iovec iov = {&byte, 1};
+    struct msghdr message = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+                             .msg_controllen = sizeof(control)};
+    struct cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(header), &pipe_ends[1], sizeof(int));
+    CHECK(sendmsg(pair[0], &message, 0) == 1);
+    close(pipe_ends[1]);
+    char reply[8] = {0}, through_pipe[32] = {0};
+    CHECK(recv(pair[0], reply, sizeof(reply) - 1, 0) == 5);
+    CHECK(read(pipe_ends[0], through_pipe, sizeof(through_pipe) - 1) == 17);
+    CHECK(wait_exit_code(pid) == 0);
+    char eof;
+    CHECK(recv(pair[0], &eof, 1, 0) == 0);  // the child's end closed with it
+    printf("socketpair: reply '%s', and '%s'\n", reply, through_pipe);
+    close(pair[0]);
+    close(pipe_ends[0]);
+}
+
 static void* thread_in_child(void* arg) { return (void*)((intptr_t)arg * 2); }
 
 static void child_with_threads(void) {
@@ -256,6 +307,7 @@ int main(int argc, char** argv) {
     sigchld_and_kill();
     waitid_and_groups();
     shared_memory();
+    socketpair_and_passed_descriptor();
     child_with_threads();
     fork_with_threads();
     printf("done\n");

@@ -19,8 +19,8 @@ inline constexpr int kIpProtoTcp = 6;
 inline constexpr int kIpProtoUdp = 17;
 
 // send(2)/recv(2) flags.
-inline constexpr uint32_t kMsgOob = 0x1, kMsgPeek = 0x2, kMsgDontRoute = 0x4, kMsgTrunc = 0x20,
-                          kMsgDontWait = 0x40, kMsgEor = 0x80, kMsgWaitAll = 0x100, kMsgConfirm = 0x800,
+inline constexpr uint32_t kMsgOob = 0x1, kMsgPeek = 0x2, kMsgDontRoute = 0x4, kMsgCtrunc = 0x8,
+                          kMsgTrunc = 0x20, kMsgDontWait = 0x40, kMsgEor = 0x80, kMsgWaitAll = 0x100, kMsgConfirm = 0x800,
                           kMsgNoSignal = 0x4000, kMsgMore = 0x8000, kMsgCmsgCloexec = 0x40000000;
 
 // poll(2) bits beyond open_file.h's.
@@ -53,6 +53,8 @@ public:
     static SocketFile* from(OpenFile& file);
 
     int type() const { return type_; }
+    // The address family: AF_INET for TCP and UDP, AF_UNIX for local sockets.
+    virtual int family() const { return 2; }  // AF_INET
     int protocol() const { return type_ == kSockStream ? kIpProtoTcp : kIpProtoUdp; }
     SocketSettings& settings() { return settings_; }
     const SocketSettings& settings() const { return settings_; }
