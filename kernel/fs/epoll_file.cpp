@@ -23,16 +23,40 @@ uint32_t as_epoll_events(uint32_t poll_events) {
 EpollFile::EpollFile(uint32_t open_flags)
     : OpenFile(open_flags | kOpenReadWrite), inode_number_(pipe_filesystem().allocate_inode_number()) {}
 
+EpollFile::~EpollFile() {
+    for (Interest& interest : interests_) interest.file->remove_epoll_watcher(this);
+}
+
+void EpollFile::file_released(OpenFile* file) {
+    std::erase_if(interests_, [file](const Interest& interest) { return interest.file == file; });
+}
+
+template <typename Pred>
+void EpollFile::remove_interests(Pred doomed) {
+    std::vector<OpenFile*> affected;
+    std::erase_if(interests_, [&](const Interest& interest) {
+        if (!doomed(interest)) return false;
+        affected.push_back(interest.file);
+        return true;
+    });
+    for (OpenFile* file : affected) {
+        bool still_watched = std::any_of(interests_.begin(), interests_.end(),
+                                         [file](const Interest& interest) { return interest.file == file; });
+        if (!still_watched) file->remove_epoll_watcher(this);
+    }
+}
+
 EpollFile::Interest* EpollFile::find(int fd, OpenFile* file) {
     for (Interest& interest : interests_)
-        if (interest.fd == fd && interest.file.get() == file) return &interest;
+        if (interest.fd == fd && interest.file == file) return &interest;
     return nullptr;
 }
 
 Result<void> EpollFile::add(int fd, OpenFile* file, EpollEvent event) {
     if (file == this) return Errno::EINVAL;
     if (find(fd, file)) return Errno::EEXIST;
-    interests_.push_back({fd, OpenFileRef(file), event});
+    interests_.push_back({fd, file, event});
+    file->add_epoll_watcher(this);
     return {};
 }
 
@@ -46,19 +70,17 @@ Result<void> EpollFile::modify(int fd, OpenFile* file, EpollEvent event) {
 }
 
 Result<void> EpollFile::remove(int fd, OpenFile* file) {
-    auto it = std::find_if(interests_.begin(), interests_.end(),
-                           [&](const Interest& i) { return i.fd == fd && i.file.get() == file; });
-    if (it == interests_.end()) return Errno::ENOENT;
-    interests_.erase(it);
+    if (!find(fd, file)) return Errno::ENOENT;
+    remove_interests([&](const Interest& i) { return i.fd == fd && i.file == file; });
     return {};
 }
 
 // Linux drops an entry when its file is released; here, when its descriptor was closed or now
 // names a different file.
 void EpollFile::drop_stale(const FdTable& fds) {
-    std::erase_if(interests_, [&](const Interest& interest) {
+    remove_interests([&](const Interest& interest) {
         auto current = fds.get(interest.fd);
-        return !current.ok() || current.value().get() != interest.file.get();
+        return !current.ok() || current.value().get() != interest.file;
     });
 }
 

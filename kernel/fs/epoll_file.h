@@ -29,6 +29,7 @@ static_assert(sizeof(EpollEvent) == 12);
 class EpollFile final : public OpenFile {
 public:
     explicit EpollFile(uint32_t open_flags);
+    ~EpollFile() override;
 
     // EPOLL_CTL_ADD/MOD/DEL on descriptor fd (whose open file is `file`): EEXIST, ENOENT,
     // EINVAL (an epoll on itself) as epoll_ctl(2).
@@ -49,10 +50,14 @@ public:
     OwnedString describe() const override { return OwnedString("anon_inode:[eventpoll]"); }
     EpollFile* epoll() override { return this; }
 
+    // A watched file's last reference is gone: its entries go too (OpenFile's destructor).
+    void file_released(OpenFile* file);
+
 private:
     struct Interest {
         int fd;
-        OpenFileRef file;  // kept alive until the entry goes; dropped once fd names another file
+        OpenFile* file;  // not kept alive: the entry goes with the file (file_released), or
+                         // once fd names another file (drop_stale)
         EpollEvent event;
         uint32_t reported = 0;         // edge-triggered: events already reported ...
         uint64_t reported_generation = 0;  // ... at this event generation
@@ -60,6 +65,9 @@ private:
     };
     Interest* find(int fd, OpenFile* file);
     void drop_stale(const FdTable& fds);
+    // Removes the entries `doomed` picks, and stops watching files left without one.
+    template <typename Pred>
+    void remove_interests(Pred doomed);
     static uint32_t pending(Interest& interest);
 
     std::vector<Interest> interests_;

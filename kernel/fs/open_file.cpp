@@ -1,6 +1,20 @@
+#include <fs/epoll_file.h>
+#include <algorithm>
 #include <fs/open_file.h>
 
 namespace ingot {
+
+OpenFile::~OpenFile() {
+    // Each watcher drops its entries; none calls back into this list while it is walked.
+    for (EpollFile* epoll : epoll_watchers_) epoll->file_released(this);
+}
+
+void OpenFile::add_epoll_watcher(EpollFile* epoll) {
+    if (std::find(epoll_watchers_.begin(), epoll_watchers_.end(), epoll) == epoll_watchers_.end())
+        epoll_watchers_.push_back(epoll);
+}
+
+void OpenFile::remove_epoll_watcher(EpollFile* epoll) { std::erase(epoll_watchers_, epoll); }
 
 void OpenFile::set_settable_flags(uint32_t flags) {
     flags_ = (flags_ & ~kOpenSettableFlags) | (flags & kOpenSettableFlags);

@@ -12,6 +12,7 @@
 #include <lib/result.h>
 
 #include <cstdint>
+#include <vector>
 #include <span>
 
 namespace ingot {
@@ -74,6 +75,12 @@ public:
 
     uint64_t offset() const { return offset_; }
     void set_offset(uint64_t offset) { offset_ = offset; }
+    // epoll(7) entries do not keep a file open: each epoll watching this file is told when
+    // the last reference goes, and drops its entries for it (eventpoll_release on Linux).
+    void add_epoll_watcher(EpollFile* epoll);
+    void remove_epoll_watcher(EpollFile* epoll);
+    ~OpenFile() override;
+
     // F_SETOWN/F_GETOWN: the process (> 0) or group (< 0) that O_ASYNC would signal. Recorded
     // and reported; signal-driven I/O itself (SIGIO) is not implemented.
     int owner() const { return owner_; }
@@ -86,6 +93,7 @@ private:
     uint32_t flags_;
     uint64_t offset_ = 0;
     int owner_ = 0;
+    std::vector<EpollFile*> epoll_watchers_;
 };
 
 using OpenFileRef = RefPtr<OpenFile>;

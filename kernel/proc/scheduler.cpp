@@ -3,6 +3,7 @@
 // which thread waits for it. Futex waits are ended explicitly by wake_thread().
 #include <lib/clock.h>
 #include <lib/log.h>
+#include <lib/panic.h>
 #include <proc/arch_thread.h>
 #include <proc/event_loop.h>
 #include <proc/futex.h>
@@ -23,6 +24,8 @@ public:
     Thread* front() const { return head_; }
 
     void push_back(Thread& t) {
+        if (t.queued_on) panic("scheduler: thread %d queued twice", t.tid);
+        t.queued_on = this;
         t.queue_next = nullptr;
         t.queue_prev = tail_;
         if (tail_) tail_->queue_next = &t;
@@ -31,6 +34,8 @@ public:
     }
 
     void remove(Thread& t) {
+        if (t.queued_on != this) panic("scheduler: thread %d removed from a queue it is not on", t.tid);
+        t.queued_on = nullptr;
         if (t.queue_prev) t.queue_prev->queue_next = t.queue_next;
         else head_ = t.queue_next;
         if (t.queue_next) t.queue_next->queue_prev = t.queue_prev;

@@ -48,6 +48,7 @@ struct Thread {
     // Links in the scheduler's run queue or blocked list, and in the list of all threads.
     Thread* queue_next = nullptr;
     Thread* queue_prev = nullptr;
+    const void* queued_on = nullptr;  // the scheduler queue the thread is on, if any
     Thread* all_next = nullptr;
 };
 

@@ -126,6 +126,18 @@ TEST_F(PollTest, EpollForgetsClosedDescriptorsAndReportsHangUp) {
     EXPECT_EQ(call(kEpollWait, pipe_fds[1], events, 1, 0), -EBADF);
 }
 
+// An epoll entry does not keep its file open: closing the last descriptor of a pipe's write
+// end is end of file for the reader at once, without anyone calling epoll_wait first (a
+// server that closes a watched socket must send its FIN).
+TEST_F(PollTest, EpollEntriesDoNotKeepFilesOpen) {
+    int ep = static_cast<int>(call(kEpollCreate1, 0));
+    ASSERT_EQ(epoll_ctl(ep, kCtlAdd, pipe_fds[1], kEpollOut | kEpollEdge, 1), 0);
+    ASSERT_EQ(call(kClose, pipe_fds[1]), 0);
+    EXPECT_EQ(call(kRead, pipe_fds[0], fake_user_memory::map(8), 8), 0);  // end of file, not EAGAIN
+    EXPECT_EQ(wait(ep), 0);
+    ASSERT_EQ(call(kClose, ep), 0);  // an epoll closed while watching nothing
+}
+
 TEST_F(PollTest, EventfdCountsAndBlocksOnlyWhenItMay) {
     int efd = static_cast<int>(call(kEventfd2, 3, kNonblock));
     ASSERT_GE(efd, 0);
