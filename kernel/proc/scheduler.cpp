@@ -56,6 +56,17 @@ private:
 
 ThreadQueue run_queue;
 ThreadQueue blocked;
+int condition_waiters = 0;  // blocked threads whose wait the scheduler must re-check
+
+void add_blocked(Thread& t) {
+    blocked.push_back(t);
+    if (t.wait_kind != WaitKind::Futex) ++condition_waiters;
+}
+
+void remove_blocked(Thread& t) {
+    blocked.remove(t);
+    if (t.wait_kind != WaitKind::Futex) --condition_waiters;
+}
 Thread* zombie = nullptr;  // a dead thread whose kernel stack was in use until the last switch
 uint64_t slice_end_ns = 0;
 bool woken_since_switch = false;  // a thread became runnable: preempt at the next chance
@@ -82,7 +93,7 @@ void wake_finished_waits() {
     for (Thread* t = blocked.front(); t;) {
         Thread* next = t->queue_next;
         if (wait_is_over(*t, now)) {
-            blocked.remove(*t);
+            remove_blocked(*t);
             make_runnable(*t);
         }
         t = next;
@@ -137,7 +148,7 @@ void idle() {
         Thread& self = current_thread();
         if (self.state == ThreadState::Blocked && self.wait_kind != WaitKind::Futex && live_thread_count() == 1) {
             // The only thread waits for something nothing can produce: its call fails (EDEADLK).
-            blocked.remove(self);
+            remove_blocked(self);
             make_runnable(self);
             deadlocked = true;
             return;
@@ -166,7 +177,7 @@ void schedule() {
 void retire(Thread& t) {
     if (t.state == ThreadState::Runnable) run_queue.remove(t);
     if (t.state == ThreadState::Blocked) {
-        blocked.remove(t);
+        remove_blocked(t);
         futex_forget_thread(t);
     }
     t.state = ThreadState::Dead;
@@ -182,7 +193,7 @@ void block_current(WaitKind kind, const FunctionRef<bool()>* ready, uint64_t dea
     self.wait_interruptible = interruptible;
     self.state = ThreadState::Blocked;
     deadlocked = false;
-    blocked.push_back(self);
+    add_blocked(self);
     schedule();
     self.wait_ready = nullptr;
 }
@@ -191,7 +202,7 @@ bool current_wait_deadlocked() { return deadlocked; }
 
 void wake_thread(Thread& thread) {
     if (!is_blocked_in_wait(thread)) return;
-    blocked.remove(thread);
+    remove_blocked(thread);
     make_runnable(thread);
 }
 
@@ -254,7 +265,14 @@ void preempt_on_interrupt() {
 uint64_t preemption_deadline() {
     if (blocked.empty() && run_queue.empty()) return kNoDeadline;
     uint64_t deadline = earliest_blocked_deadline();
-    if (!run_queue.empty() && slice_end_ns < deadline) deadline = slice_end_ns;
+    // Others waiting to run need the end of the slice; so do conditions to re-check, which
+    // the running thread may have made true without blocking (a loopback packet, a pipe
+    // write). A thread past its slice with none of that pending simply gets a new one.
+    if (!run_queue.empty() || condition_waiters > 0) {
+        uint64_t now = monotonic_ns();
+        if (slice_end_ns <= now && run_queue.empty()) slice_end_ns = now + kTimeSliceNs;
+        if (slice_end_ns < deadline) deadline = slice_end_ns;
+    }
     uint64_t sources = next_event_deadline();
     return sources < deadline ? sources : deadline;
 }

@@ -104,6 +104,29 @@ static void preemption(void) {
     printf("preemption: a spinning thread let another run\n");
 }
 
+// The main thread makes a blocked reader's condition true (a pipe write) and then spins without
+// a system call: the reader must still get the CPU.
+static int wake_pipe[2];
+static atomic_int reader_woke;
+static void* pipe_reader(void* arg) {
+    (void)arg;
+    char c;
+    if (read(wake_pipe[0], &c, 1) == 1) atomic_store(&reader_woke, 1);
+    return NULL;
+}
+
+static void wake_while_spinning(void) {
+    CHECK(pipe(wake_pipe) == 0);
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, pipe_reader, NULL) == 0);
+    usleep(10000);
+    CHECK(write(wake_pipe[1], "x", 1) == 1);
+    while (!atomic_load(&reader_woke)) {
+    }
+    CHECK(pthread_join(t, NULL) == 0);
+    printf("a reader woken by a pipe write ran while the writer spun\n");
+}
+
 static _Atomic pid_t handler_tid;
 static void on_usr1(int sig) {
     (void)sig;
@@ -200,6 +223,7 @@ int main(int argc, char** argv) {
     ping_pong();
     timed_wait();
     preemption();
+    wake_while_spinning();
     signal_one_thread();
     detached_threads();
     barriers();
