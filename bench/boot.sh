@@ -49,14 +49,9 @@ ld -m elf_x86_64 -nostdlib -static -z noexecstack -T "$root/bench/floor/floor.ld
    -o "$work/floor.elf" "$work/floor.o"
 
 echo "bench: preparing the Linux guest" >&2
+source "$root/bench/linux/guest.sh"
 linux_paths="$("$root/bench/linux/prepare.sh" "$cache" "$work" "$hello")"
-linux_kernel="$(awk '$1 == "kernel" {print $2}' <<<"$linux_paths")"
-linux_initramfs="$(awk '$1 == "initramfs" {print $2}' <<<"$linux_paths")"
-linux_append="console=ttyS0 quiet panic=-1"
-if [[ $accel_name == TCG ]]; then
-  gcc -O2 -o "$work/tsc_khz" "$root/bench/linux/tsc_khz.c"
-  linux_append+=" tsc_early_khz=$("$work/tsc_khz")"  # see tsc_khz.c
-fi
+linux_guest_from "$linux_paths"
 
 echo "bench: casting hello into an Ingot image" >&2
 ingot_ok=yes

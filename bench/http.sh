@@ -148,6 +148,8 @@ learn_machine_args() {
   done
 }
 
+source "$root/bench/linux/guest.sh"
+
 prepare_linux() {
   echo "bench: http: preparing the Linux guest" >&2
   # Both buses' drivers: virtio-mmio serves microvm, virtio-pci serves pc and q35.
@@ -156,13 +158,7 @@ prepare_linux() {
              --module virtio_net --module virtio_mmio --module virtio_pci \
              --add "$server:/http-server" --add "$files/www:/www" "$cache" "$work")" ||
     fail "bench/linux/prepare.sh failed"
-  linux_kernel="$(awk '$1 == "kernel" {print $2}' <<<"$paths")"
-  linux_initramfs="$(awk '$1 == "initramfs" {print $2}' <<<"$paths")"
-  linux_append="console=ttyS0 quiet panic=-1"
-  if [[ $accel_name == TCG ]]; then
-    gcc -O2 -o "$work/tsc_khz" "$root/bench/linux/tsc_khz.c"
-    linux_append+=" tsc_early_khz=$("$work/tsc_khz")"  # see bench/linux/tsc_khz.c
-  fi
+  linux_guest_from "$paths"
   # After "--", the kernel hands the words to /init as its arguments.
   linux_append+=" -- $guest_address/$prefix /http-server --port $port --root /www"
 }

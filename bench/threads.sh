@@ -34,14 +34,9 @@ echo "bench: building the thread benchmark" >&2
 gcc -static -O2 -pthread -o "$work/thread_bench" "$root/bench/threads/thread_bench.c"
 "$ingot" build "$work/thread_bench" -o "$work/thread_bench.img" --mem "${mem_mib}M" >/dev/null
 echo "bench: preparing the Linux guest" >&2
+source "$root/bench/linux/guest.sh"
 linux_paths="$("$root/bench/linux/prepare.sh" --name linux-threads "$cache" "$work" "$work/thread_bench")"
-linux_kernel="$(awk '$1 == "kernel" {print $2}' <<<"$linux_paths")"
-linux_initramfs="$(awk '$1 == "initramfs" {print $2}' <<<"$linux_paths")"
-linux_append="console=ttyS0 quiet panic=-1"
-if [[ $accel_name == TCG ]]; then
-  gcc -O2 -o "$work/tsc_khz" "$root/bench/linux/tsc_khz.c"
-  linux_append+=" tsc_early_khz=$("$work/tsc_khz")"  # see bench/linux/tsc_khz.c
-fi
+linux_guest_from "$linux_paths"
 
 # Each run_* prints the benchmark's two lines ("metric value").
 run_native() { "$work/thread_bench"; }

@@ -19,24 +19,8 @@ site=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples/http-server/www" && pwd
   exit 1
 }
 
-work=$(mktemp -d)
+source "$(dirname "${BASH_SOURCE[0]}")/server_test_lib.sh"
 chmod 755 "$work"  # the native workers run as nobody and must reach the site
-native_pid=
-guest_pid=
-cleanup() {
-  for pid in $native_pid $guest_pid; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  for log in "$work"/guest.log "$work"/native.log; do
-    [[ -f $log ]] && { echo "--- $(basename "$log") ---"; tail -n 40 "$log"; }
-  done
-  exit 1
-}
-pass() { echo "ok: $*"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 configure() { sed -e "s|@PORT@|$1|" -e "s|@ROOT@|$2|" -e "s|@TMP@|$3|" "$apps/nginx.conf.in"; }
 
 # The guest's root file system, which the native server serves too: the site, a 10 MiB + 7

@@ -22,23 +22,7 @@ for program in redis-server redis-cli redis-benchmark; do
   }
 done
 
-work=$(mktemp -d)
-native_pid=
-guest_pid=
-cleanup() {
-  for pid in $native_pid $guest_pid; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
-  for log in "$work"/guest.log "$work"/native.log; do
-    [[ -f $log ]] && { echo "--- $(basename "$log") ---"; tail -n 40 "$log"; }
-  done
-  exit 1
-}
-pass() { echo "ok: $*"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$(dirname "${BASH_SOURCE[0]}")/server_test_lib.sh"
 cli() { local port=$1; shift; timeout 60 "$bin/redis-cli" -h 127.0.0.1 -p "$port" --no-raw "$@"; }
 
 # The same configuration for both, apart from the port and the directory: AOF on (fsync every
