@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace ingot::tool {
 
@@ -20,6 +21,18 @@ uint64_t parse_memory_option(const std::string& text) {
         throw usage_error("--mem: invalid size '" + text +
                           "' (expected a positive number of bytes, optionally with K, M or G, e.g. 512M)");
     return *bytes;
+}
+
+// --cpus: one virtual CPU is all Ingot schedules threads on so far; asking for more is refused
+// rather than silently booting a machine whose other CPUs stay idle.
+void check_cpus_option(const std::string& text) {
+    char* end = nullptr;
+    unsigned long cpus = std::strtoul(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || cpus == 0 || text[0] == '-')
+        throw usage_error("--cpus: invalid count '" + text + "' (expected a positive number)");
+    if (cpus > 1)
+        throw usage_error("--cpus " + text + ": more than one virtual CPU is not supported yet "
+                          "(a program's threads share one CPU; see README)");
 }
 
 template <size_t N>
@@ -63,11 +76,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     build->add_option("--files", parsed.build.files_dir, "Directory packed as the guest's root file system")->type_name("DIR");
     build->add_option("--env", parsed.build.environment, "Environment entry NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
     build->add_option("--mem", build_mem, "Default guest memory, e.g. 64M, 1G")->type_name("SIZE");
+    std::string build_cpus, run_cpus;
+    build->add_option("--cpus", build_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
     build->footer("Arguments after -- are stored as the program's argv[1..].");
 
     CLI::App* run = app.add_subcommand("run", "Boot an image (or a static program) with QEMU");
     run->add_option("IMAGE", parsed.run.target, "Image from `ingot build`, or a static x86_64 ELF")->required()->type_name("IMAGE|PROGRAM");
     run->add_option("--mem", run_mem, "Guest memory, e.g. 64M, 1G (default: the image's, else 64M)")->type_name("SIZE");
+    run->add_option("--cpus", run_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
     run->add_option("--machine", parsed.run.machine, "QEMU machine: microvm, pc or q35")->type_name("MACHINE");
     run->add_option("--env", parsed.run.environment, "Environment entry NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
     run->add_option("--files", parsed.run.files_dir, "Directory to use as the guest's root file system")->type_name("DIR");
@@ -102,6 +118,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         parsed.action = ParsedCommandLine::Action::Build;
         parsed.build.args = guest_args;
         if (!build_mem.empty() || build->count("--mem")) parsed.build.mem_bytes = parse_memory_option(build_mem);
+        if (build->count("--cpus")) check_cpus_option(build_cpus);
         for (const std::string& e : parsed.build.environment) validate_environment_entry(e);
         if (parsed.build.output.empty()) throw usage_error("-o: the image path is empty");
         return parsed;
@@ -109,6 +126,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     parsed.action = ParsedCommandLine::Action::Run;
     parsed.run.args = guest_args;
     if (!run_mem.empty() || run->count("--mem")) parsed.run.mem_bytes = parse_memory_option(run_mem);
+    if (run->count("--cpus")) check_cpus_option(run_cpus);
     for (const std::string& e : parsed.run.environment) validate_environment_entry(e);
     if (!one_of(parsed.run.machine, kMachines))
         throw usage_error("--machine: unknown machine '" + parsed.run.machine + "' (use microvm, pc or q35)");
