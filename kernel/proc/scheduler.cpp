@@ -13,6 +13,8 @@
 #include <proc/process.h>
 #include <proc/scheduler.h>
 
+#include <vector>
+
 namespace ingot {
 namespace {
 
@@ -243,12 +245,15 @@ void stop_other_threads() {
 
 void stop_process_threads(Process& process) {
     Thread& self = current_thread();
+    std::vector<Thread*> stopped;  // freed after the walk: destroying unlinks from the list walked
     for_each_thread([&](Thread& t) {
         if (&t == &self || &process_of(t) != &process) return;
         retire(t);
         --process.live_threads;
-        if (&t != &main_thread()) destroy_thread(t);
+        stopped.push_back(&t);
     });
+    for (Thread* t : stopped)
+        if (t != &main_thread()) destroy_thread(*t);
 }
 
 void preempt_on_interrupt() {

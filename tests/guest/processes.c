@@ -265,6 +265,35 @@ static void child_with_threads(void) {
     printf("a child with 4 threads exited %d\n", wait_exit_code(pid));
 }
 
+static void* blocks_forever(void* arg) {
+    (void)arg;
+    for (;;) pause();
+    return NULL;
+}
+
+// exit(2) from a child whose other threads are still blocked, and execve from a process with
+// threads: the other threads end with the process image they belonged to.
+static void threads_ended_by_exit_and_exec(void) {
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        pthread_t t[3];
+        for (int i = 0; i < 3; ++i) CHECK(pthread_create(&t[i], NULL, blocks_forever, NULL) == 0);
+        exit(9);
+    }
+    int exit_code = wait_exit_code(pid);
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        pthread_t t;
+        CHECK(pthread_create(&t, NULL, blocks_forever, NULL) == 0);
+        char* argv[] = {self_path, "--spawned", NULL};
+        execve(self_path, argv, environ);
+        _exit(98);
+    }
+    printf("exit with blocked threads: %d; execve with threads: %d\n", exit_code, wait_exit_code(pid));
+}
+
 static volatile int spinning = 1;
 static void* spinner(void* arg) {
     (void)arg;
@@ -310,6 +339,7 @@ int main(int argc, char** argv) {
     socketpair_and_passed_descriptor();
     child_with_threads();
     fork_with_threads();
+    threads_ended_by_exit_and_exec();
     printf("done\n");
     return 0;
 }
