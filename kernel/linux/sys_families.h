@@ -44,6 +44,11 @@ Result<int64_t> sys_getresgid(const SyscallArgs&);
 Result<int64_t> sys_getgroups(const SyscallArgs&);
 Result<int64_t> sys_setgroups(const SyscallArgs&);
 
+// sys_time.cpp: interval timers
+Result<int64_t> sys_getitimer(const SyscallArgs&);
+Result<int64_t> sys_setitimer(const SyscallArgs&);
+Result<int64_t> sys_alarm(const SyscallArgs&);
+
 // sys_thread.cpp
 Result<int64_t> sys_clone(const SyscallArgs&);
 Result<int64_t> sys_clone3(const SyscallArgs&);

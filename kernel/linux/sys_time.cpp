@@ -3,6 +3,8 @@
 // since boot, as the program is the only thing that runs, and getrusage/times report the same.
 #include <lib/clock.h>
 #include <proc/event_loop.h>
+#include <proc/process.h>
+#include <proc/real_timer.h>
 #include <linux/sys_families.h>
 #include <linux/user_time.h>
 #include <mm/user_memory.h>
@@ -154,6 +156,76 @@ Result<int64_t> sys_clock_nanosleep(const SyscallArgs& a) {
     uint64_t deadline = (a.a[1] & kTimerAbstime) ? when : (now + when < now ? ~0ull : now + when);
     TRY(sleep_on_clock(clock, deadline, (a.a[1] & kTimerAbstime) ? 0 : a.a[3]));
     return 0;
+}
+
+namespace {
+
+struct Itimerval {
+    Timeval interval;
+    Timeval value;
+};
+constexpr int kItimerReal = 0, kItimerVirtual = 1, kItimerProf = 2;
+constexpr uint64_t kNanosPerMicro = 1000;
+
+Result<uint64_t> timeval_ns(const Timeval& t) {
+    if (t.sec < 0 || t.usec < 0 || t.usec >= 1'000'000) return Errno::EINVAL;
+    if (static_cast<uint64_t>(t.sec) > ~0ull / kNanosPerSecond - 1) return ~0ull;
+    return static_cast<uint64_t>(t.sec) * kNanosPerSecond + static_cast<uint64_t>(t.usec) * kNanosPerMicro;
+}
+
+Timeval ns_timeval(uint64_t ns) {
+    return {static_cast<int64_t>(ns / kNanosPerSecond), static_cast<int64_t>(ns % kNanosPerSecond / kNanosPerMicro)};
+}
+
+// What getitimer reports for ITIMER_REAL: the time left (zero when disarmed) and the period.
+Itimerval current_real_timer(const Process& p) {
+    uint64_t now = monotonic_ns();
+    uint64_t left = 0;
+    if (p.real_timer_expiry_ns != kNoDeadline) left = p.real_timer_expiry_ns > now ? p.real_timer_expiry_ns - now : 1000;
+    return {ns_timeval(p.real_timer_interval_ns), ns_timeval(left)};
+}
+
+// ITIMER_VIRTUAL and ITIMER_PROF count CPU time, which is not measured per process: refused
+// rather than armed to never fire.
+Result<void> check_timer_kind(int which) {
+    if (which == kItimerReal) return {};
+    if (which == kItimerVirtual || which == kItimerProf) return Errno::ENOSYS;
+    return Errno::EINVAL;
+}
+
+}  // namespace
+
+Result<int64_t> sys_getitimer(const SyscallArgs& a) {
+    TRY(check_timer_kind(static_cast<int>(a.a[0])));
+    TRY(write_user(a.a[1], current_real_timer(current_process())));
+    return 0;
+}
+
+Result<int64_t> sys_setitimer(const SyscallArgs& a) {
+    TRY(check_timer_kind(static_cast<int>(a.a[0])));
+    Process& p = current_process();
+    Itimerval old = current_real_timer(p);
+    Itimerval wanted{};
+    if (a.a[1]) wanted = TRY(read_user<Itimerval>(a.a[1]));  // NULL disarms (Linux accepts it)
+    uint64_t value = TRY(timeval_ns(wanted.value));
+    uint64_t interval = TRY(timeval_ns(wanted.interval));
+    uint64_t now = monotonic_ns();
+    set_real_timer(p, value ? (now + value < now ? kNoDeadline : now + value) : kNoDeadline, interval);
+    if (a.a[2]) TRY(write_user(a.a[2], old));
+    return 0;
+}
+
+// alarm(2): a one-shot ITIMER_REAL in whole seconds; returns the seconds that were left
+// (rounded to the nearest, at least 1 while armed, as Linux does).
+Result<int64_t> sys_alarm(const SyscallArgs& a) {
+    Process& p = current_process();
+    Itimerval old = current_real_timer(p);
+    uint64_t seconds = static_cast<uint32_t>(a.a[0]);
+    uint64_t now = monotonic_ns();
+    set_real_timer(p, seconds ? now + seconds * kNanosPerSecond : kNoDeadline, 0);
+    int64_t left = old.value.sec + (old.value.usec >= 500'000 ? 1 : 0);
+    if (left == 0 && old.value.usec > 0) left = 1;
+    return left;
 }
 
 }  // namespace ingot

@@ -41,6 +41,10 @@ struct Process {
     uint32_t gid = 0, egid = 0, sgid = 0;
     std::vector<uint32_t> groups;
 
+    // ITIMER_REAL (proc/real_timer.h): the monotonic expiry (~0: disarmed) and the period.
+    uint64_t real_timer_expiry_ns = ~0ull;
+    uint64_t real_timer_interval_ns = 0;
+
     int live_threads = 1;      // threads not yet exited
     int thread_structs = 1;    // threads whose kernel state still exists (freed after a switch)
     ProcessState state = ProcessState::Alive;

@@ -8,6 +8,7 @@
 #include <proc/event_loop.h>
 #include <proc/futex.h>
 #include <proc/process_exit.h>
+#include <proc/real_timer.h>
 #include <mm/address_space.h>
 #include <mm/user_memory.h>
 #include <proc/process.h>
@@ -88,10 +89,12 @@ void make_runnable(Thread& t) {
     woken_since_switch = true;
 }
 
-// Polls the event sources, then moves every blocked thread whose wait is over to the run queue.
+// Polls the event sources and fires due interval timers, then moves every blocked thread whose
+// wait is over to the run queue.
 void wake_finished_waits() {
     run_event_sources();
     uint64_t now = monotonic_ns();
+    fire_real_timers(now);
     for (Thread* t = blocked.front(); t;) {
         Thread* next = t->queue_next;
         if (wait_is_over(*t, now)) {
@@ -113,6 +116,7 @@ uint64_t earliest_blocked_deadline() {
 // and none waits for a condition that the event sources (devices, protocol timers) could
 // bring about. With every thread blocked, the program can make no progress.
 bool nothing_can_wake() {
+    if (next_real_timer_expiry() != kNoDeadline) return false;  // SIGALRM would end a wait
     for (Thread* t = blocked.front(); t; t = t->queue_next) {
         if (t->wait_deadline != kNoDeadline) return false;
         if (t->wait_kind == WaitKind::Condition && has_event_sources()) return false;
@@ -144,6 +148,7 @@ void switch_to(Thread& next) {
 // deadline or an interrupt; when nothing can ever happen, the program is deadlocked.
 void idle() {
     uint64_t deadline = earliest_blocked_deadline();
+    if (uint64_t timer = next_real_timer_expiry(); timer < deadline) deadline = timer;
     uint64_t sources = next_event_deadline();
     if (sources < deadline) deadline = sources;
     if (nothing_can_wake()) {
@@ -257,6 +262,7 @@ void stop_process_threads(Process& process) {
 }
 
 void preempt_on_interrupt() {
+    fire_real_timers(monotonic_ns());
     if (blocked.empty() && run_queue.empty()) return;  // one thread running alone
     wake_finished_waits();
     if (run_queue.empty()) return;
@@ -268,7 +274,8 @@ void preempt_on_interrupt() {
 }
 
 uint64_t preemption_deadline() {
-    if (blocked.empty() && run_queue.empty()) return kNoDeadline;
+    uint64_t timer = next_real_timer_expiry();
+    if (blocked.empty() && run_queue.empty()) return timer;
     uint64_t deadline = earliest_blocked_deadline();
     // Others waiting to run need the end of the slice; so do conditions to re-check, which
     // the running thread may have made true without blocking (a loopback packet, a pipe
@@ -278,6 +285,7 @@ uint64_t preemption_deadline() {
         if (slice_end_ns <= now && run_queue.empty()) slice_end_ns = now + kTimeSliceNs;
         if (slice_end_ns < deadline) deadline = slice_end_ns;
     }
+    if (timer < deadline) deadline = timer;
     uint64_t sources = next_event_deadline();
     return sources < deadline ? sources : deadline;
 }

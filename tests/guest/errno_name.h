@@ -9,6 +9,7 @@ static inline const char* errno_name(int error) {
         case 0: return "OK";
         case EPERM: return "EPERM";
         case ESRCH: return "ESRCH";
+        case EINTR: return "EINTR";
         case ENOENT: return "ENOENT";
         case EIO: return "EIO";
         case EBADF: return "EBADF";
