@@ -1,10 +1,12 @@
 #include <fs/epoll_file.h>
+#include <fs/record_locks.h>
 #include <algorithm>
 #include <fs/open_file.h>
 
 namespace ingot {
 
 OpenFile::~OpenFile() {
+    record_locks().release(this);  // its open-file-description locks
     // Each watcher drops its entries; none calls back into this list while it is walked.
     for (EpollFile* epoll : epoll_watchers_) epoll->file_released(this);
 }

@@ -1,10 +1,14 @@
 // ioctl and fcntl on descriptors (ioctl(2), ioctl_tty(2), fcntl(2)).
 #include <fs/pipe.h>
+#include <fs/record_locks.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
 #include <linux/sys_fs_util.h>
 #include <mm/user_memory.h>
+#include <proc/event_loop.h>
+#include <proc/process.h>
 
+#include <optional>
 #include <utility>
 
 namespace ingot {
@@ -14,10 +18,10 @@ using namespace linux_abi;
 using sys_fs::file_arg;
 using sys_fs::int_arg;
 
-// F_GETLK/F_SETLK/F_SETLKW and their open-file-description forms. Locks are not recorded:
-// every request succeeds and F_GETLK always answers F_UNLCK, which is right for one process
-// (fcntl(2): a process never conflicts with its own locks) but not between processes, which
-// could both take a write lock (README: not yet). The request is validated as Linux does.
+// F_GETLK/F_SETLK/F_SETLKW and their open-file-description forms (fcntl(2) "Advisory record
+// locking"), over the kernel's lock table: POSIX locks belong to the process, OFD locks to the
+// open file description. The key is the file's inode (the open file itself for pipes and
+// sockets, which have none), so every descriptor of one file sees the same locks.
 Result<int64_t> record_lock(const OpenFile& file, uint32_t command, uint64_t user_lock) {
     Flock lock = TRY(read_user<Flock>(user_lock));
     bool open_file_lock = command == kFcntlOfdGetLk || command == kFcntlOfdSetLk || command == kFcntlOfdSetLkWait;
@@ -30,19 +34,50 @@ Result<int64_t> record_lock(const OpenFile& file, uint32_t command, uint64_t use
     case 2: base = static_cast<int64_t>(file.size()); break;
     default: return Errno::EINVAL;
     }
-    // The locked range must start at or after offset 0 (flock_to_posix_lock).
+    // The locked range must start at or after offset 0 (flock_to_posix_lock); a negative
+    // length locks the bytes before the start.
     if (lock.l_start > INT64_MAX - base) return Errno::EOVERFLOW;
     int64_t start = base + lock.l_start;
     if (start < 0) return Errno::EINVAL;
     if (lock.l_len < 0 && start + lock.l_len < 0) return Errno::EINVAL;
+    uint64_t first = static_cast<uint64_t>(lock.l_len < 0 ? start + lock.l_len : start);
+    uint64_t end = lock.l_len == 0 ? ~0ull : lock.l_len < 0 ? static_cast<uint64_t>(start) : first + static_cast<uint64_t>(lock.l_len);
+
+    InodeRef inode = file.inode();
+    const Inode* key = inode ? inode.get() : reinterpret_cast<const Inode*>(&file);
+    Process& process = current_process();
+    const void* owner = open_file_lock ? static_cast<const void*>(&file) : static_cast<const void*>(&process);
+    bool write = lock.l_type == kLockWrite;
+    RecordLockTable& table = record_locks();
     if (command == kFcntlGetLk || command == kFcntlOfdGetLk) {
-        lock.l_type = kLockUnlock;
+        std::optional<RecordLock> held = lock.l_type == kLockUnlock ? std::nullopt : table.conflict(key, owner, write, first, end);
+        if (!held) {
+            lock.l_type = kLockUnlock;
+        } else {
+            lock.l_type = held->write ? kLockWrite : kLockRead;
+            lock.l_whence = 0;
+            lock.l_start = static_cast<int64_t>(held->start);
+            lock.l_len = held->end == ~0ull ? 0 : static_cast<int64_t>(held->end - held->start);
+            lock.l_pid = held->pid;
+        }
         TRY(write_user(user_lock, lock));
         return 0;
     }
     // A read lock needs a readable descriptor, a write lock a writable one.
     if (lock.l_type == kLockRead && !file.can_read()) return Errno::EBADF;
     if (lock.l_type == kLockWrite && !file.can_write()) return Errno::EBADF;
+    int pid = open_file_lock ? -1 : process.pid;
+    if (lock.l_type == kLockUnlock) {
+        table.set(key, owner, pid, false, false, first, end);
+        return 0;
+    }
+    if (table.conflict(key, owner, write, first, end)) {
+        if (command == kFcntlSetLk || command == kFcntlOfdSetLk) return Errno::EAGAIN;
+        // F_SETLKW: until the holders let go (another process or description), or a signal.
+        TRY(wait_until([&table, key, owner, write, first, end] { return !table.conflict(key, owner, write, first, end); },
+                       kNoDeadline, WaitKind::OtherThreads));
+    }
+    table.set(key, owner, pid, true, write, first, end);
     return 0;
 }
 

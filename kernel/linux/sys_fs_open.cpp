@@ -1,6 +1,8 @@
 // open, openat, creat, close, close_range (open(2), close(2), close_range(2)).
 #include <fs/vfs.h>
+#include <fs/record_locks.h>
 #include <linux/sys_fs.h>
+#include <proc/process.h>
 #include <linux/sys_fs_abi.h>
 #include <linux/sys_fs_util.h>
 
@@ -46,8 +48,13 @@ Result<int64_t> sys_creat(const SyscallArgs& args) {
 }
 
 // close(fd)
+// Closing any descriptor of a file releases the process's POSIX locks on it (fcntl(2)).
 Result<int64_t> sys_close(const SyscallArgs& args) {
-    TRY(current_fs().fds.close(int_arg(args.a[0])));
+    int fd = int_arg(args.a[0]);
+    OpenFileRef file = TRY(current_fs().fds.get(fd));
+    InodeRef inode = file->inode();
+    record_locks().release(&current_process(), inode ? inode.get() : reinterpret_cast<const Inode*>(file.get()));
+    TRY(current_fs().fds.close(fd));
     return 0;
 }
 

@@ -1,4 +1,5 @@
 #include <fs/fs_context.h>
+#include <fs/record_locks.h>
 #include <linux/signal_dispatch.h>
 #include <mm/address_space.h>
 #include <proc/process_exit.h>
@@ -29,6 +30,7 @@ bool parent_discards_children(const Process& parent) {
 void process_ended(Process& process, int wait_status) {
     if (&process == &initial_process()) exit_program(shell_status(wait_status));
     if (process.fs) process.fs->fds.close_all();
+    record_locks().release(&process);
     if (!process.shares_parent_space) process.space->release_everything();
     process.vfork_parent_waits = false;
     for_each_process([&process](Process& child) {

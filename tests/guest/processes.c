@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -265,6 +266,45 @@ static void child_with_threads(void) {
     printf("a child with 4 threads exited %d\n", wait_exit_code(pid));
 }
 
+// fcntl record locks between processes: a write lock held by the parent makes the child's
+// F_SETLK fail with EAGAIN, F_GETLK names the parent, and F_SETLKW waits until it unlocks.
+static void record_locks_between_processes(void) {
+    char path[] = "/tmp/locks-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    CHECK(write(fd, "0123456789", 10) == 10);
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 2, .l_len = 4};
+    CHECK(fcntl(fd, F_SETLK, &lock) == 0);
+    CHECK(fcntl(fd, F_SETLK, &lock) == 0);  // a process never conflicts with itself
+    int go[2];
+    CHECK(pipe(go) == 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        int child_fd = open(path, O_RDWR);
+        struct flock mine = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 3};
+        int busy = fcntl(child_fd, F_SETLK, &mine) == -1 && (errno == EAGAIN || errno == EACCES);
+        struct flock probe = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 0};
+        CHECK(fcntl(child_fd, F_GETLK, &probe) == 0);
+        int reported = probe.l_type == F_WRLCK && probe.l_start == 2 && probe.l_len == 4 && probe.l_pid == getppid();
+        struct flock free_range = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 6, .l_len = 4};
+        int outside = fcntl(child_fd, F_SETLK, &free_range) == 0;
+        CHECK(write(go[1], "w", 1) == 1);
+        int waited = fcntl(child_fd, F_SETLKW, &mine) == 0;  // until the parent unlocks
+        _exit(busy && reported && outside && waited ? 0 : 1);
+    }
+    char c;
+    CHECK(read(go[0], &c, 1) == 1);
+    usleep(20000);  // the child is waiting in F_SETLKW by now (or soon: it waits either way)
+    lock.l_type = F_UNLCK;
+    CHECK(fcntl(fd, F_SETLK, &lock) == 0);
+    printf("record locks: child %s\n", wait_exit_code(pid) == 0 ? "saw the conflict, the holder, and got the lock after the unlock" : "FAILED");
+    close(go[0]);
+    close(go[1]);
+    close(fd);
+    unlink(path);
+}
+
 static void* blocks_forever(void* arg) {
     (void)arg;
     for (;;) pause();
@@ -340,6 +380,7 @@ int main(int argc, char** argv) {
     child_with_threads();
     fork_with_threads();
     threads_ended_by_exit_and_exec();
+    record_locks_between_processes();
     printf("done\n");
     return 0;
 }
