@@ -59,7 +59,7 @@ Result<int64_t> sys_close(const SyscallArgs& args) {
 }
 
 // close_range(first, last, flags): CLOSE_RANGE_CLOEXEC marks instead of closing;
-// CLOSE_RANGE_UNSHARE has nothing to unshare in a single process.
+// CLOSE_RANGE_UNSHARE has nothing to unshare: no two processes share a descriptor table here.
 Result<int64_t> sys_close_range(const SyscallArgs& args) {
     uint32_t first = static_cast<uint32_t>(args.a[0]);
     uint32_t last = static_cast<uint32_t>(args.a[1]);

@@ -1,6 +1,6 @@
-// Process identity and lifetime: exit_group, ids, the thread-pointer and libc start-up calls
-// (DESIGN rule 8), resource limits. One process, pid 1, no parent; threads are in
-// sys_thread.cpp.
+// Process identity and lifetime: exit_group, pids, the thread-pointer and libc start-up calls
+// (DESIGN rule 8), resource limits. Threads are in sys_thread.cpp, new processes and waiting
+// in sys_process.cpp, user and group ids in sys_credentials.cpp.
 #include <fs/fs_context.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>

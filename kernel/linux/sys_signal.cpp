@@ -1,5 +1,6 @@
-// Signal system calls (signal(7), rt_sigaction(2), rt_sigprocmask(2), kill(2), tgkill(2)). The
-// only process is the program itself: kill reaches it, tgkill and tkill one of its threads.
+// Signal system calls (signal(7), rt_sigaction(2), rt_sigprocmask(2), kill(2), tgkill(2),
+// pause(2), rt_sigsuspend(2)): kill reaches processes and process groups, tgkill and tkill one
+// thread.
 #include <linux/signal_dispatch.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>

@@ -54,8 +54,9 @@ void stop_process_threads(Process& process);
 void preempt_on_interrupt();
 
 // When the CPU must next be interrupted for the scheduler's sake (the end of the slice while
-// others are runnable, the earliest deadline of a blocked thread or event source), or
-// kNoDeadline when only one thread exists and it runs alone.
+// others are runnable or conditions wait to be re-checked, the earliest deadline of a blocked
+// thread, an interval timer or an event source), or kNoDeadline when one thread runs alone
+// with no timer armed.
 uint64_t preemption_deadline();
 
 // Called first by a newly created thread, on its own stack, before it enters user mode.

@@ -1,5 +1,5 @@
-// A thread of the program: what the kernel keeps per thread (clone(2)). Every thread shares
-// the one Process (address space, files, signal actions); each has its own kernel stack,
+// A thread: what the kernel keeps per thread (clone(2)). The threads of a process share its
+// address space, files and signal actions (proc/process.h); each has its own kernel stack,
 // registers, FPU state, TLS base, signal mask and pending set, and wait state.
 #pragma once
 
