@@ -5,6 +5,7 @@
 #include <arch/x86_64/arch_thread.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/cpu_init.h>
+#include <arch/x86_64/fpu.h>
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/tsc.h>
 #include <arch/x86_64/apic.h>
@@ -25,22 +26,6 @@ namespace {
 
 constexpr size_t kKernelStackSize = 32 * 1024;  // as the boot thread's (linker.ld)
 constexpr size_t kCalleeSavedSlots = 6;         // context_switch.S pushes rbp rbx r12-r15
-
-void save_fpu(uint8_t* area) {
-    uint64_t mask = cpu_features().xcr0;
-    if (cpu_features().xsave)
-        asm volatile("xsave64 (%0)" ::"r"(area), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)) : "memory");
-    else
-        asm volatile("fxsave64 (%0)" ::"r"(area) : "memory");
-}
-
-void restore_fpu(const uint8_t* area) {
-    uint64_t mask = cpu_features().xcr0;
-    if (cpu_features().xsave)
-        asm volatile("xrstor64 (%0)" ::"r"(area), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)) : "memory");
-    else
-        asm volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
-}
 
 uint8_t* allocate_fpu_area() {
     auto* area = static_cast<uint8_t*>(kernel_heap_try_allocate(cpu_features().fpu_state_size, 64));
@@ -80,7 +65,7 @@ Result<void> arch_clone_thread(Thread& child, uint64_t user_stack, bool set_tls,
 
     arch->fs_base = set_tls ? tls : x86::rdmsr(x86::kMsrFsBase);
     arch->gs_base = x86::rdmsr(x86::kMsrKernelGsBase);
-    save_fpu(arch->fpu_state);  // the child starts with the parent's FPU state, as on Linux
+    fpu_save(arch->fpu_state);  // the child starts with the parent's FPU state, as on Linux
     return {};
 }
 
@@ -88,11 +73,11 @@ void arch_switch_threads(Thread& from, Thread& to) {
     ArchThread& a = *from.arch;
     ArchThread& b = *to.arch;
     if (!a.fpu_state) a.fpu_state = allocate_fpu_area();  // the boot thread's, on its first switch
-    if (a.fpu_state) save_fpu(a.fpu_state);
+    if (a.fpu_state) fpu_save(a.fpu_state);
     a.fs_base = x86::rdmsr(x86::kMsrFsBase);
     a.gs_base = x86::rdmsr(x86::kMsrKernelGsBase);
 
-    if (b.fpu_state) restore_fpu(b.fpu_state);
+    if (b.fpu_state) fpu_restore(b.fpu_state);
     if (b.fs_base != a.fs_base) x86::wrmsr(x86::kMsrFsBase, b.fs_base);
     if (b.gs_base != a.gs_base) x86::wrmsr(x86::kMsrKernelGsBase, b.gs_base);
     tss_set_kernel_stack(b.kernel_stack_top);
@@ -113,20 +98,7 @@ void arch_restart_user_thread(uint64_t rip, uint64_t rsp) {
     arch.syscall_frame_replaced = true;  // leave by iretq with every register from the frame
     x86::wrmsr(x86::kMsrFsBase, 0);
     x86::wrmsr(x86::kMsrKernelGsBase, 0);
-    uint32_t mxcsr = 0x1F80;  // psABI §3.2.3 start-up state
-    asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
-    if (cpu_features().xsave) {
-        // Clear the AVX upper halves too: XRSTOR from an area with XSTATE_BV = 0 resets them.
-        alignas(64) static uint8_t clean[4096 + 64];
-        if (cpu_features().fpu_state_size <= 4096) {
-            memset(clean, 0, sizeof(clean));
-            clean[24] = 0x80;  // MXCSR 0x1F80, little-endian
-            clean[25] = 0x1F;
-            uint64_t mask = cpu_features().xcr0;
-            asm volatile("xrstor64 (%0)" ::"r"(clean), "a"(uint32_t(mask)), "d"(uint32_t(mask >> 32)) : "memory");
-            asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
-        }
-    }
+    fpu_reset();
 }
 
 void arch_destroy_thread(ArchThread* arch) {

@@ -3,6 +3,7 @@
 // (__restore_rt: mov $15, %eax; syscall) and rt_sigreturn round-trip the full state.
 #include <arch/x86_64/arch_thread.h>
 #include <arch/x86_64/cpu_init.h>
+#include <arch/x86_64/fpu.h>
 #include <arch/x86_64/signal_delivery.h>
 #include <lib/log.h>
 #include <linux/rt_sigreturn.h>
@@ -56,16 +57,9 @@ constexpr uint64_t kRedZone = 128;
 
 alignas(64) uint8_t fpu_buffer[16384];
 
-void save_fpu() {
-    if (cpu_features().xsave)
-        asm volatile("xsave64 %0" : "=m"(fpu_buffer) : "a"(uint32_t(cpu_features().xcr0)), "d"(uint32_t(cpu_features().xcr0 >> 32)) : "memory");
-    else
-        asm volatile("fxsave64 %0" : "=m"(fpu_buffer)::"memory");
-}
-
 // Restores FPU state from fpu_buffer after making it acceptable to XRSTOR/FXRSTOR, which
 // fault on reserved bits (Intel SDM Vol. 1 §13.8): the program may have scribbled on it.
-void restore_fpu() {
+void restore_sanitized_fpu() {
     uint32_t mxcsr;
     memcpy(&mxcsr, fpu_buffer + 24, 4);
     mxcsr &= 0xFFFF;
@@ -76,15 +70,8 @@ void restore_fpu() {
         header[0] &= cpu_features().xcr0;  // XSTATE_BV
         for (int i = 1; i < 8; ++i) header[i] = 0;  // XCOMP_BV (standard form) and reserved
         memcpy(fpu_buffer + 512, header, sizeof(header));
-        asm volatile("xrstor64 %0" ::"m"(fpu_buffer), "a"(uint32_t(cpu_features().xcr0)), "d"(uint32_t(cpu_features().xcr0 >> 32)) : "memory");
-    } else {
-        asm volatile("fxrstor64 %0" ::"m"(fpu_buffer) : "memory");
     }
-}
-
-void reset_fpu_for_handler() {
-    uint32_t mxcsr = 0x1F80;
-    asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
+    fpu_restore(fpu_buffer);
 }
 
 // Builds the frame for `signal` and points the program at its handler. False when the frame
@@ -107,7 +94,7 @@ bool setup_frame(TrapFrame& frame, int signal, const Siginfo& info) {
     uint64_t fpstate = (sp - fpu_size) & ~63ull;
     uint64_t frame_address = ((fpstate - sizeof(RtSigframe)) & ~15ull) - 8;  // rsp+8 aligned, as after a call
 
-    save_fpu();
+    fpu_save(fpu_buffer);
     RtSigframe sigframe{};
     sigframe.return_address = action.restorer;
     sigframe.uc.stack_sp = state.altstack_sp;
@@ -134,7 +121,7 @@ bool setup_frame(TrapFrame& frame, int signal, const Siginfo& info) {
     frame.rdx = frame_address + offsetof(RtSigframe, uc);
     frame.rax = 0;
     frame.rflags &= ~(0x400ull | 0x100ull);  // DF and TF clear in the handler (psABI)
-    reset_fpu_for_handler();
+    fpu_reset();  // handlers start with a clean FPU state, as on Linux
 
     state.blocked |= action.mask;
     if (!(action.flags & kSaNoDefer)) state.blocked |= signal_bit(signal);
@@ -220,7 +207,7 @@ Result<int64_t> sys_rt_sigreturn(const SyscallArgs&) {
     if (mc.fpstate) {
         if (!copy_from_user(fpu_buffer, mc.fpstate, cpu_features().fpu_state_size).ok())
             terminate_by_signal(kSigSegv, mc.fpstate, frame.rip, true);
-        restore_fpu();
+        restore_sanitized_fpu();
     }
     arch.syscall_frame_replaced = true;
     return static_cast<int64_t>(frame.rax);
