@@ -112,11 +112,11 @@ Result<void> exec_program(std::string_view path, std::span<const std::string_vie
         return Errno::ENOEXEC;
     }
 
-    // Keep what the new program needs in one block the process owns: the file, then its path.
-    std::vector<uint8_t> storage;
-    storage.reserve(bytes.size() + path.size());
-    storage.insert(storage.end(), bytes.begin(), bytes.end());
-    storage.insert(storage.end(), path.begin(), path.end());
+    // The process keeps the file, with its path appended, for as long as it runs it.
+    size_t elf_size = bytes.size();
+    bytes.insert(bytes.end(), path.begin(), path.end());
+    RefPtr<ExecutedProgram> executed = make_ref<ExecutedProgram>();
+    executed->bytes = std::move(bytes);
     Process& process = current_process();
     Thread& thread = current_thread();
     AddressSpace* fresh = TRY(AddressSpace::create_empty());
@@ -134,9 +134,10 @@ Result<void> exec_program(std::string_view path, std::span<const std::string_vie
         old->release_everything();
         if (heap_allocated) delete old;
     }
-    process.exec_storage = std::move(storage);
-    process.program_file = {process.exec_storage.data(), bytes.size()};
-    process.exe_path = {reinterpret_cast<const char*>(process.exec_storage.data()) + bytes.size(), path.size()};
+    process.executed = std::move(executed);
+    const std::vector<uint8_t>& kept = process.executed->bytes;
+    process.program_file = {kept.data(), elf_size};
+    process.exe_path = {reinterpret_cast<const char*>(kept.data()) + elf_size, path.size()};
     thread.clear_child_tid = 0;
     thread.robust_list = 0;
     reset_signal_actions(process, thread);

@@ -25,16 +25,9 @@ Result<Process*> copy_process(Process& parent, const ForkRequest& request) {
     child->groups = parent.groups;
     child->sid = parent.sid;
     for (int s = 0; s <= kSignalCount; ++s) child->signal_actions[s] = parent.signal_actions[s];
-    child->exec_storage = parent.exec_storage;
-    if (!child->exec_storage.empty()) {
-        // The program file and its path sit in exec_storage: point at the child's copy.
-        child->program_file = {child->exec_storage.data(), parent.program_file.size()};
-        child->exe_path = {reinterpret_cast<const char*>(child->exec_storage.data()) + parent.program_file.size(),
-                           parent.exe_path.size()};
-    } else {
-        child->program_file = parent.program_file;
-        child->exe_path = parent.exe_path;
-    }
+    child->executed = parent.executed;  // the same bytes: program_file and exe_path stay valid
+    child->program_file = parent.program_file;
+    child->exe_path = parent.exe_path;
     child->load_bias = parent.load_bias;
     child->fs = new (std::nothrow) FsContext(current_fs());
     if (!child->fs) {

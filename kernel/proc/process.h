@@ -4,6 +4,7 @@
 // off with its status, as a unikernel whose program is done.
 #pragma once
 
+#include <fs/ref_counted.h>
 #include <proc/signals.h>
 
 #include <cstdint>
@@ -15,6 +16,12 @@ namespace ingot {
 
 class AddressSpace;
 struct FsContext;
+
+// The bytes of a program that execve loaded (the ELF, then its path), kept for crash reports
+// and /proc/self/exe for as long as a process runs it.
+struct ExecutedProgram : RefCounted {
+    std::vector<uint8_t> bytes;
+};
 
 inline constexpr int kProgramPid = 1;
 
@@ -32,7 +39,8 @@ struct Process {
     std::span<const uint8_t> program_file;  // the ELF, for naming symbols in crash reports
     uint64_t load_bias = 0;                 // static-pie base; 0 for ET_EXEC
     std::string_view exe_path;
-    std::vector<uint8_t> exec_storage;  // after execve: the program file and its path, owned
+    // After execve: the program file with its path appended, shared with forked children.
+    RefPtr<ExecutedProgram> executed;
 
     // Credentials (credentials(7)): real, effective and saved user and group ids, and the
     // supplementary groups. Everything starts as root. They are reported and changed as on
