@@ -1,7 +1,6 @@
 // Processes (fork(2), vfork(2), execve(2), wait4(2), waitid(2)) and their groups and sessions
 // (setpgid(2), setsid(2)): the thin system-call side of proc/fork.h, proc/exec.h and
 // proc/process_exit.h. clone(2) for processes comes here through sys_thread.cpp.
-#include <fs/fs_limits.h>
 #include <linux/sys_families.h>
 #include <linux/sys_fs_util.h>
 #include <mm/user_memory.h>
@@ -24,8 +23,8 @@ constexpr uint64_t kWaitNoHang = 1, kWaitUntraced = 2, kWaitExited = 4, kWaitCon
 constexpr int kPidTypeAll = 0, kPidTypePid = 1, kPidTypePgid = 2;
 constexpr int kCldExited = 1, kCldKilled = 2;  // si_code for SIGCHLD
 
-constexpr size_t kMaxArgStrings = 0x7FFFFFFF / 8;  // MAX_ARG_STRINGS
-constexpr size_t kMaxArgBytes = 2u << 20;          // what fits below our 8 MiB stack with room
+constexpr size_t kMaxArgString = 32 * 4096;  // MAX_ARG_STRLEN, with its NUL
+constexpr size_t kMaxArgBytes = 2u << 20;    // strings and pointers: a quarter of the 8 MiB stack
 
 // Which children a wait names: pid > 0 that one, 0 the caller's group, -1 any, < -1 group -pid.
 struct ChildSelector {
@@ -79,20 +78,21 @@ void reap(Process& zombie) {
     release_process_if_done(zombie);
 }
 
-// Copies a NULL-terminated array of string pointers (argv, envp) into `storage` and `views`.
+// Copies a NULL-terminated array of string pointers (argv, envp) into `storage` and `spans`.
+// E2BIG past MAX_ARG_STRLEN for one string, or past kMaxArgBytes for all of them with their
+// pointers (so an endless array of empty strings ends too).
 Result<void> copy_string_array(uint64_t user_array, std::vector<char>& storage,
                                std::vector<std::pair<size_t, size_t>>& spans) {
     if (!user_array) return {};  // Linux treats a NULL argv or envp as empty
-    char buffer[kPathMax];
+    std::vector<char> buffer(kMaxArgString);
     for (size_t i = 0;; ++i) {
-        if (i >= kMaxArgStrings) return Errno::E2BIG;
         uint64_t pointer = TRY(read_user<uint64_t>(user_array + i * sizeof(uint64_t)));
         if (!pointer) return {};
-        auto length = copy_string_from_user(buffer, sizeof(buffer), pointer);
+        auto length = copy_string_from_user(buffer.data(), buffer.size(), pointer);
         if (!length.ok()) return length.error() == Errno::ENAMETOOLONG ? Errno::E2BIG : length.error();
-        if (storage.size() + length.value() > kMaxArgBytes) return Errno::E2BIG;
+        if (storage.size() + length.value() + (spans.size() + 1) * sizeof(uint64_t) > kMaxArgBytes) return Errno::E2BIG;
         spans.emplace_back(storage.size(), length.value());
-        storage.insert(storage.end(), buffer, buffer + length.value());
+        storage.insert(storage.end(), buffer.data(), buffer.data() + length.value());
     }
 }
 

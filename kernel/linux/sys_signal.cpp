@@ -120,8 +120,7 @@ Result<int64_t> sys_sigaltstack(const SyscallArgs& a) {
 }
 
 // kill(2): pid > 0 names a process, 0 the caller's process group, -1 every process but pid
-// 1 (the caller included, unlike Linux, which also spares the caller: here pid 1 is the
-// program itself), < -1 the process group -pid.
+// 1 and the caller (as Linux's kill_something_info), < -1 the process group -pid.
 Result<int64_t> sys_kill(const SyscallArgs& a) {
     auto pid = static_cast<int32_t>(a.a[0]);  // pid_t: Linux reads the low 32 bits
     int signal = static_cast<int>(a.a[1]);
@@ -132,7 +131,7 @@ Result<int64_t> sys_kill(const SyscallArgs& a) {
     for_each_process([&](Process& process) {
         if (process.state != ProcessState::Alive) return;
         bool targeted = pid > 0    ? process.pid == pid
-                        : pid == -1 ? process.pid != kProgramPid || &process == &current_process()
+                        : pid == -1 ? process.pid != kProgramPid && &process != &current_process()
                                     : process.pgid == group;
         if (!targeted) return;
         ++reached;

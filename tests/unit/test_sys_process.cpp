@@ -163,6 +163,8 @@ TEST_F(SyscallTest, SigprocmaskNeverBlocksKillOrStop) {
 
 TEST_F(SyscallTest, KillReachesOnlyTheProgramItself) {
     EXPECT_EQ(call(kKill, 2, kSigUsr1), -ESRCH);
+    EXPECT_EQ(call(kKill, static_cast<uint64_t>(-1), kSigUsr1), -ESRCH);  // spares pid 1 and the caller
+    EXPECT_EQ(next_deliverable_signal(), 0);
     EXPECT_EQ(call(kKill, kProgramPid, 0), 0);
     EXPECT_EQ(call(kKill, kProgramPid, 99), -EINVAL);
     EXPECT_EQ(call(kTgkill, kProgramPid, 7, kSigUsr1), -ESRCH);

@@ -9,6 +9,8 @@ echo "a b c" | wc -w
 seq 1 100 | sort -rn | head -3
 (exit 7); echo "subshell status $?"
 sh -c 'exit 3'; echo "child shell status $?"
+long=$(printf '%05000d' 0)
+sh -c 'echo "a child got an argument of ${#1} bytes"' sh "$long$long"
 dir=$(mktemp -d)
 echo "written by a child" > "$dir/file.txt"
 cat "$dir/file.txt"
