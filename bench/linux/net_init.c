@@ -30,23 +30,6 @@ static _Noreturn void fail(const char* what) {
     power_off();
 }
 
-// finit_module(2) on every file that /modules/order names, relative to /modules.
-static void load_modules(void) {
-    FILE* order = fopen("/modules/order", "r");
-    if (!order) return;  // nothing to load: the drivers are built in
-    char name[256];
-    while (fgets(name, sizeof name, order)) {
-        name[strcspn(name, "\n")] = '\0';
-        if (name[0] == '\0') continue;
-        char path[300];
-        snprintf(path, sizeof path, "/modules/%s", name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0) fail(path);
-        close(fd);
-    }
-    fclose(order);
-}
-
 // The first interface that is not loopback; drivers may probe after their module returns,
 // so this waits up to 5 s for one to appear.
 static void find_interface(char name[IF_NAMESIZE]) {
