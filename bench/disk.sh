@@ -36,26 +36,11 @@ gcc -static -O2 -o "$work/sqlite_bench" "$root/bench/disk/sqlite_bench.c" -lsqli
   fail "cannot link bench/disk/sqlite_bench.c against libsqlite3.a (Debian: libsqlite3-dev)"
 disk_size=$((file_mib * 3 + 128))M
 
-# The QEMU options `ingot run` uses for this machine and disk, learnt through a recorder
-# (--qemu) that writes its arguments down instead of starting QEMU; the Linux guest gets them.
-machine_args=()
-learn_machine_args() {
-  local recorder="$work/disk-qemu-recorder" argv_file="$work/disk-ingot-qemu.argv"
-  printf '#!/bin/sh\nprintf "%%s\\0" "$@" >"%s"\n' "$argv_file" >"$recorder"
-  chmod +x "$recorder"
-  rm -f "$argv_file"
-  "$ingot" run --qemu "$recorder" --machine "$machine" --mem "${mem_mib}M" --net none \
-    --volume "$1:/data" "$work/disk_bench" </dev/null >/dev/null 2>&1 || true
-  [[ -s "$argv_file" ]] || fail "could not learn the QEMU command of 'ingot run --machine $machine'"
-  local -a argv
-  mapfile -d '' -t argv <"$argv_file"
-  for ((i = 0; i < ${#argv[@]}; i++)); do
-    case "${argv[i]}" in
-      -M|-machine|-cpu|-accel|-global|-drive) machine_args+=("${argv[i]}" "${argv[i + 1]}"); i=$((i + 1)) ;;
-      -device) [[ "${argv[i + 1]}" == virtio-blk* ]] && machine_args+=(-device "${argv[i + 1]}"); i=$((i + 1)) ;;
-      -enable-kvm) machine_args+=(-enable-kvm) ;;
-    esac
-  done
+# The Linux guest gets exactly the QEMU options of `ingot run` (bench/lib/guests.sh).
+source "$root/bench/lib/guests.sh"
+learn_machine_args() {  # DISK
+  learn_qemu_args "$work" 'virtio-blk*' "$ingot" --machine "$machine" --mem "${mem_mib}M" --net none \
+    --volume "$1:/data" "$work/disk_bench"
 }
 
 fresh_disk() {  # PATH

@@ -75,38 +75,9 @@ if [[ -r /dev/kvm && -w /dev/kvm ]]; then accel_name=KVM; else accel_name=TCG; f
 # and interruption included, stops them and removes the namespaces.
 
 declare -A pid_of=() namespace_of=() url_of=()
-stop_guest() {  # GUEST
-  local pid="${pid_of[$1]-}"
-  if [[ -n "$pid" ]]; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    unset "pid_of[$1]"
-  fi
-  if [[ -n "${namespace_of[$1]-}" ]]; then
-    ip netns del "${namespace_of[$1]}" 2>/dev/null || true
-    unset "namespace_of[$1]"
-  fi
-}
-stop_all() {
-  local guest
-  for guest in "${guests[@]}"; do stop_guest "$guest"; done
-}
+source "$root/bench/lib/guests.sh"
 trap stop_all EXIT
 trap 'exit 130' INT TERM
-
-# A fresh namespace for GUEST, with loopback up and a TAP interface at host_address.
-make_namespace() {  # GUEST
-  local namespace="ingot-http-$$-$1"
-  ip netns add "$namespace"
-  namespace_of[$1]="$namespace"
-  ip netns exec "$namespace" ip link set lo up
-  ip netns exec "$namespace" ip tuntap add dev tap0 mode tap
-  ip netns exec "$namespace" ip addr add "$host_address/$prefix" dev tap0
-  ip netns exec "$namespace" ip link set tap0 up
-}
-in_namespace_of() { local guest="$1"; shift; ip netns exec "${namespace_of[$guest]}" "$@"; }
 
 # --- what is served ------------------------------------------------------------------------------
 
@@ -125,27 +96,10 @@ path=/index.html
 
 # --- the guests ----------------------------------------------------------------------------------
 
-# The QEMU options `ingot run` uses for this machine and network — machine type, accelerator,
-# CPU model, network device — learnt by running it once through a recorder (--qemu) that
-# writes its arguments down instead of starting QEMU; the Linux guest gets exactly these.
-machine_args=()
+# The Linux guest gets exactly the QEMU options of `ingot run` (bench/lib/guests.sh).
 learn_machine_args() {
-  local recorder="$work/http-qemu-recorder" argv_file="$work/http-ingot-qemu.argv"
-  printf '#!/bin/sh\nprintf "%%s\\0" "$@" >"%s"\n' "$argv_file" >"$recorder"
-  chmod +x "$recorder"
-  rm -f "$argv_file"
-  "$ingot" run --qemu "$recorder" --machine "$machine" --mem "${mem_mib}M" \
-    --net tap:tap0 --ip "$guest_address/$prefix" "$server" </dev/null >/dev/null 2>&1 || true
-  [[ -s "$argv_file" ]] || fail "could not learn the QEMU command of 'ingot run --machine $machine'"
-  local -a argv
-  mapfile -d '' -t argv <"$argv_file"
-  for ((i = 0; i < ${#argv[@]}; i++)); do
-    case "${argv[i]}" in
-      -M|-machine|-cpu|-accel|-netdev|-global) machine_args+=("${argv[i]}" "${argv[i + 1]}"); i=$((i + 1)) ;;
-      -device) [[ "${argv[i + 1]}" == virtio-net* ]] && machine_args+=(-device "${argv[i + 1]}"); i=$((i + 1)) ;;
-      -enable-kvm) machine_args+=(-enable-kvm) ;;
-    esac
-  done
+  learn_qemu_args "$work" 'virtio-net*' "$ingot" --machine "$machine" --mem "${mem_mib}M" \
+    --net tap:tap0 --ip "$guest_address/$prefix" "$server"
 }
 
 source "$root/bench/linux/guest.sh"
