@@ -60,6 +60,7 @@ need_app() {  # PACKAGE FILE
 
 # The root file system of both guests for SERVER: what the server reads, as files under $1.
 redis_files() {
+  mkdir -p "$1/tmp"  # the Linux guest's initramfs has no /tmp of its own
   cat >"$1/redis.conf" <<'EOF'
 port 6379
 bind 0.0.0.0
