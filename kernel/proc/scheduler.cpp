@@ -286,6 +286,10 @@ uint64_t preemption_deadline() {
         if (slice_end_ns < deadline) deadline = slice_end_ns;
     }
     if (timer < deadline) deadline = timer;
+    // Event sources (network timers) can end only condition waits; futex waiters are woken by
+    // the program itself, and the running thread meets the sources at its next system call,
+    // as a thread running alone does. Asked after every call, so skipped when nobody needs it.
+    if (condition_waiters == 0) return deadline;
     uint64_t sources = next_event_deadline();
     return sources < deadline ? sources : deadline;
 }

@@ -93,6 +93,21 @@ TEST_F(TcpEstablished, SentDataIsReleasedByItsAcknowledgment) {
     expect_silence();
 }
 
+// The stack keeps its earliest deadline between changes (the scheduler asks after every
+// system call): a deadline read while nothing was armed must not hide the timer a later send
+// arms, nor outlive the ACK that disarms it.
+TEST_F(TcpEstablished, EarliestDeadlineFollowsEveryChangeAfterBeingRead) {
+    TcpHandle c = open_passive();
+    drain();
+    EXPECT_EQ(stack->next_timer_deadline(), kTcpNever);
+    EXPECT_EQ(send_text(c, "abc"), 3u);
+    uint64_t armed = stack->next_timer_deadline();
+    EXPECT_NE(armed, kTcpNever);
+    EXPECT_EQ(stack->next_timer_deadline(), armed);
+    inject(peer(ACK, peer_next, local_next + 3));
+    EXPECT_EQ(stack->next_timer_deadline(), kTcpNever);
+}
+
 TEST_F(TcpEstablished, LargeWritesGoOutInMssSegmentsWithinTheInitialWindow) {
     TcpHandle c = open_passive();
     std::string big = pattern(30000);

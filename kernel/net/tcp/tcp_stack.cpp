@@ -121,6 +121,7 @@ bool TcpStack::deliver_to_half_open(uint32_t slot, const TcpSegment& segment) {
 }
 
 void TcpStack::settle(uint32_t slot) {
+    deadline_stale_ = true;  // the connection's timers may have moved
     Slot& s = slots_[slot];
     TcpConnection* connection = s.connection;
     if (!connection) return;
@@ -166,6 +167,7 @@ std::optional<uint32_t> TcpStack::find_listener(Ipv4Address address, uint16_t po
 }
 
 void TcpStack::poll(uint64_t now) {
+    if (next_timer_deadline() > now) return;
     for (uint32_t slot = 0; slot < slots_.size(); ++slot) {
         TcpConnection* connection = slots_[slot].connection;
         if (!connection || connection->next_deadline() > now) continue;
@@ -176,10 +178,13 @@ void TcpStack::poll(uint64_t now) {
 }
 
 uint64_t TcpStack::next_timer_deadline() const {
+    if (!deadline_stale_) return earliest_deadline_;
     uint64_t earliest = kTcpNever;
     for (const Slot& slot : slots_) {
         if (slot.connection) earliest = std::min(earliest, slot.connection->next_deadline());
     }
+    earliest_deadline_ = earliest;
+    deadline_stale_ = false;
     return earliest;
 }
 

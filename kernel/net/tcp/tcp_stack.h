@@ -56,7 +56,9 @@ public:
                          uint64_t now_ns);
     // Runs every timer due at or before now_ns.
     void poll(uint64_t now_ns);
-    // When poll() next has work; kTcpNever when no timer is armed.
+    // When poll() next has work; kTcpNever when no timer is armed. The scheduler asks after
+    // every system call, so the earliest deadline is kept until a connection changes (every
+    // change ends in settle(), or in connect()) instead of being recomputed over all of them.
     uint64_t next_timer_deadline() const;
     // Where socket events go (nullptr: nowhere).
     void set_event_sink(TcpEventSink* sink) { sink_ = sink; }
@@ -149,6 +151,8 @@ private:
     std::vector<uint32_t> listener_slots_;
     size_t connections_ = 0;
     uint32_t port_counter_ = 0;
+    mutable uint64_t earliest_deadline_ = 0;  // valid while !deadline_stale_
+    mutable bool deadline_stale_ = true;
     TcpEventSink* sink_ = nullptr;
 };
 

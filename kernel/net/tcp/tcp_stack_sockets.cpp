@@ -142,6 +142,7 @@ Result<TcpHandle> TcpStack::connect(Ipv4Endpoint local, Ipv4Endpoint remote, con
     ++connections_;
     table_.insert(connection);
     connection->open_active(now);
+    settle(slot);  // SYN-SENT has its retransmission timer armed
     return TcpHandle{slot, slots_[slot].generation};
 }
 
