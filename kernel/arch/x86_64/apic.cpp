@@ -22,6 +22,7 @@ constexpr uint32_t kLvtTscDeadline = 2u << 17;
 volatile uint32_t* apic = nullptr;
 uint64_t apic_timer_hz = 0;
 uint64_t armed_tsc_deadline = 0;  // 0: nothing armed, or it fired
+bool lvt_in_tsc_deadline_mode = false;  // the LVT timer entry was set to TSC-deadline mode
 
 uint32_t read(uint32_t reg) { return apic[reg / 4]; }
 void write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
@@ -77,7 +78,13 @@ void apic_timer_fired() { armed_tsc_deadline = 0; }
 void apic_timer_fire_at(uint64_t tsc_deadline) {
     armed_tsc_deadline = tsc_deadline;
     if (cpu_features().tsc_deadline) {
-        write(kLvtTimer, kLvtTscDeadline | kVectorTimer);
+        // The LVT stays in TSC-deadline mode once set (Intel SDM Vol. 3A §11.5.4.1): only the
+        // MSR is written per deadline. An LVT write is an exit to the hypervisor's APIC each
+        // time, and this runs after most system calls.
+        if (!lvt_in_tsc_deadline_mode) {
+            write(kLvtTimer, kLvtTscDeadline | kVectorTimer);
+            lvt_in_tsc_deadline_mode = true;
+        }
         x86::wrmsr(x86::kMsrTscDeadline, tsc_deadline);
         return;
     }
