@@ -60,6 +60,7 @@ Result<int64_t> sys_get_robust_list(const SyscallArgs&);
 Result<int64_t> sys_prctl(const SyscallArgs&);
 Result<int64_t> sys_sched_yield(const SyscallArgs&);
 Result<int64_t> sys_sched_getaffinity(const SyscallArgs&);
+Result<int64_t> sys_getcpu(const SyscallArgs&);
 Result<int64_t> sys_sched_setaffinity(const SyscallArgs&);
 
 // sys_mm.cpp

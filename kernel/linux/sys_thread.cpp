@@ -291,6 +291,14 @@ Result<int64_t> sys_sched_getaffinity(const SyscallArgs& a) {
     return sizeof(uint64_t);
 }
 
+// getcpu(cpu, node, cache): the one CPU, on NUMA node 0; the cache argument is unused since
+// Linux 2.6.24. Either pointer may be null.
+Result<int64_t> sys_getcpu(const SyscallArgs& a) {
+    if (a.a[0]) TRY(write_user(a.a[0], uint32_t{0}));
+    if (a.a[1]) TRY(write_user(a.a[1], uint32_t{0}));
+    return 0;
+}
+
 // Every thread may run on every CPU; a mask is accepted when it names at least one of them.
 Result<int64_t> sys_sched_setaffinity(const SyscallArgs& a) {
     uint64_t size = a.a[1];

@@ -330,7 +330,7 @@ constexpr NumberedEntry kEntries[] = {
     {306, "syncfs", nullptr},
     {307, "sendmmsg", nullptr},
     {308, "setns", nullptr},
-    {309, "getcpu", nullptr},
+    {309, "getcpu", sys_getcpu},
     {310, "process_vm_readv", nullptr},
     {311, "process_vm_writev", nullptr},
     {312, "kcmp", nullptr},

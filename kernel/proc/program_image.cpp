@@ -7,6 +7,7 @@
 #include <proc/initial_stack.h>
 #include <proc/process.h>
 #include <proc/program_image.h>
+#include <proc/vdso.h>
 
 #include <vector>
 
@@ -26,6 +27,22 @@ uint64_t random_pages(uint64_t max_pages) {
     return (r % max_pages) * kPageSize;
 }
 
+// Copies the vDSO into the address space, read-only and executable, where the mmap area has
+// room; its address for AT_SYSINFO_EHDR, or 0 when there is no vDSO.
+Result<uint64_t> map_vdso(const char** failed_step) {
+    std::vector<uint8_t> image = vdso_image_for_program();
+    if (image.empty()) return uint64_t{0};
+    AddressSpace& space = current_address_space();
+    uint64_t length = (image.size() + kPageSize - 1) & ~(kPageSize - 1);
+    Result<uint64_t> base = space.find_free(length, 0);
+    if (base.ok() && space.map_anonymous(base.value(), length, kProtRead | kProtExec, VmaKind::FileCopy, "[vdso]").ok() &&
+        space.fill(base.value(), image).ok()) {
+        return base.value();
+    }
+    *failed_step = "no memory for the vDSO";
+    return Errno::ENOMEM;
+}
+
 Result<uint64_t> build_stack(const ProgramImage& image, const LoadedProgram& program, const char** failed_step) {
     AddressSpace& space = current_address_space();
     uint64_t stack_top = space.stack_top();
@@ -37,7 +54,9 @@ Result<uint64_t> build_stack(const ProgramImage& image, const LoadedProgram& pro
         return mapped.error();
     }
 
+    uint64_t vdso = TRY(map_vdso(failed_step));
     AuxEntry auxv[] = {
+        {kAtSysinfoEhdr, vdso},  // dropped below when there is no vDSO
         {kAtPhdr, program.phdr},
         {kAtPhent, 56},
         {kAtPhnum, program.phnum},
@@ -59,7 +78,7 @@ Result<uint64_t> build_stack(const ProgramImage& image, const LoadedProgram& pro
     input.argv = image.argv;
     input.envp = image.envp;
     input.execfn = image.exe_path;
-    input.auxv = auxv;
+    input.auxv = vdso ? std::span<const AuxEntry>(auxv) : std::span<const AuxEntry>(auxv).subspan(1);
     fill_random(input.random_bytes.data(), input.random_bytes.size());
 
     // Room for every string, pointer and auxv pair, plus alignment slack.

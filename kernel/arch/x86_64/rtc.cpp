@@ -1,6 +1,7 @@
 // The wall clock: the CMOS real-time clock (MC146818 registers 0x00-0x09, status A/B) read once,
 // then carried forward by the TSC.
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/rtc.h>
 #include <arch/x86_64/tsc.h>
 #include <lib/clock.h>
 
@@ -42,13 +43,18 @@ uint64_t realtime_coarse_ns() {
     return static_cast<uint64_t>(boot_rtc_seconds) * kNanosPerSecond;
 }
 
-uint64_t realtime_ns() {
+int64_t wall_clock_offset_ns() {
     if (realtime_offset_ns < 0) {
         uint64_t now = monotonic_ns();
         realtime_offset_ns = read_rtc_seconds() * int64_t(kNanosPerSecond) - int64_t(now);
         if (realtime_offset_ns < 0) realtime_offset_ns = 0;
     }
-    return monotonic_ns() + realtime_offset_ns;
+    return realtime_offset_ns;
+}
+
+uint64_t realtime_ns() {
+    int64_t offset = wall_clock_offset_ns();
+    return monotonic_ns() + offset;
 }
 
 }  // namespace ingot

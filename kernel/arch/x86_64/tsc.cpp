@@ -102,6 +102,11 @@ uint64_t ns_to_tsc_ticks(uint64_t ns) {
 
 uint64_t tsc_at_boot() { return boot_tsc; }
 
+uint64_t tsc_ns_per_tick_q32() {
+    if (!tsc_hz) calibrate();
+    return ns_per_tick_q32;
+}
+
 uint64_t monotonic_ns() { return tsc_ticks_to_ns(x86::rdtsc() - boot_tsc); }
 
 }  // namespace ingot

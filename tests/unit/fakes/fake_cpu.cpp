@@ -12,6 +12,7 @@
 #include <proc/process.h>
 #include <proc/thread.h>
 #include <proc/user_registers.h>
+#include <proc/vdso.h>
 
 namespace ingot {
 namespace {
@@ -44,5 +45,12 @@ void reset_signals() {
 uint64_t cpu_hwcap() { return 0x178bfbff; }
 uint64_t cpu_hwcap2() { return 0; }
 uint64_t signal_stack_min_size() { return 3072; }
+
+}  // namespace ingot
+
+namespace ingot {
+
+// Host tests load programs without a vDSO (no AT_SYSINFO_EHDR).
+std::vector<uint8_t> vdso_image_for_program() { return {}; }
 
 }  // namespace ingot
