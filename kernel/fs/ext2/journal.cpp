@@ -111,6 +111,24 @@ Result<void> Journal::check_features() {
     return {};
 }
 
+Result<void> Journal::enable_features(uint32_t incompat) {
+    if (incompat & ~(kIncompat64Bit | kIncompatCsumV3)) return Errno::EINVAL;
+    if (load_be32(superblock_ + kHeaderBlocktype) != kSuperblockV2 || needs_recovery()) return Errno::EINVAL;
+    if ((features_.incompat & incompat) == incompat) return {};
+    features_.incompat |= incompat;
+    if (incompat & kIncompatCsumV3) {
+        // jbd2_journal_set_features: the checksum versions exclude one another.
+        features_.incompat &= ~kIncompatCsumV2;
+        features_.compat &= ~kCompatChecksum;
+        superblock_[kSbChecksumType] = kChecksumTypeCrc32c;
+        csum_seed_ = checksum_seed(superblock_ + kSbUuid);
+    }
+    store_be32(superblock_ + kSbFeatureCompat, features_.compat);
+    store_be32(superblock_ + kSbFeatureIncompat, features_.incompat);
+    TRY(write_superblock(start_, sequence_));
+    return device_.flush();
+}
+
 bool Journal::needs_recovery() const { return start_ != 0; }
 
 uint64_t Journal::device_blocks() const {

@@ -63,6 +63,12 @@ public:
     // needs_recovery() is true until recover() runs). An empty span writes nothing.
     Result<void> commit(std::span<const JournalBlock> blocks);
 
+    // Turns on incompatible features (only kIncompat64Bit and kIncompatCsumV3) in the journal
+    // superblock, as Linux's ext4 does at mount (64BIT on a 64bit file system, CSUM_V3 with
+    // metadata_csum); CSUM_V3 replaces CSUM_V2 and COMPAT_CHECKSUM. Writes and flushes the
+    // superblock. EINVAL for other features, a v1 superblock or while needs_recovery().
+    Result<void> enable_features(uint32_t incompat);
+
     // The most blocks one commit() can carry.
     uint64_t max_transaction_blocks() const;
 
