@@ -43,6 +43,32 @@ TEST_P(JournalRecovery, ReplaysATransactionSpanningSeveralDescriptorBlocks) {
     expect_homes(device.image(), std::vector<bool>(300, true));
 }
 
+TEST_P(JournalRecovery, ReplaysATransactionThatWrapsPastTheEndOfTheLog) {
+    std::vector<uint8_t> crashed = crash_after_commit(4);
+    uint8_t* sb = journal_block_in(crashed, 0);
+    uint32_t first = load_be32(sb + kSbFirst), maxlen = load_be32(sb + kSbMaxlen);
+    // Move the log so it starts two blocks before the end: descriptor and first copy at the
+    // end, the rest (and the commit block) from s_first on, as jbd2's circular log does.
+    std::vector<std::vector<uint8_t>> log;
+    for (uint64_t i = 0; i < log_blocks_; ++i) {
+        uint8_t* block = journal_block_in(crashed, first + i);
+        log.emplace_back(block, block + bs_);
+        std::memset(block, 0, bs_);
+    }
+    uint32_t start = maxlen - 2;
+    for (uint64_t i = 0; i < log_blocks_; ++i) {
+        uint64_t at = start + i < maxlen ? start + i : first + (start + i - maxlen);
+        std::memcpy(journal_block_in(crashed, at), log[i].data(), bs_);
+    }
+    store_be32(sb + kSbStart, start);
+    reseal_superblock(crashed);
+    ImageBlockDevice device(crashed);
+    auto journal = open(device);
+    ASSERT_NE(journal, nullptr);
+    EXPECT_EQ(journal->recover().value(), 1u);
+    expect_homes(device.image(), {true, true, true, true});
+}
+
 TEST_P(JournalRecovery, ATornTransactionIsNotReplayed) {
     std::vector<uint8_t> crashed = crash_after_commit(3);
     // Lose the commit block: as if the power failed before it reached the disk.

@@ -92,7 +92,7 @@ private:
     uint64_t device_blocks() const;
     bool home_in_range(uint64_t fs_block) const;
 
-    // Commit helpers (journal_commit.cpp).
+    // Committing (journal_commit.cpp).
     Result<void> write_transaction(std::span<const JournalBlock> blocks, uint32_t sequence);
     Result<void> write_log(std::span<const JournalBlock> blocks, uint32_t sequence, uint32_t* crc32_sum);
     void fill_descriptor(std::span<const JournalBlock> group, uint32_t sequence);

@@ -1,5 +1,5 @@
 // Small ext4 images made by the host's mke2fs, for tests that check on-disk formats against
-// e2fsprogs: the journal inode's block map (from debugfs), and helpers to run e2fsck/debugfs.
+// e2fsprogs: the journal inode's block map (from debugfs), and ways to run e2fsck/debugfs.
 #pragma once
 
 #include <lib/result.h>
