@@ -28,9 +28,9 @@ Journal::Journal(BlockDevice& device, uint32_t block_size, const uint8_t fs_uuid
 }
 
 Journal::~Journal() {
-    delete[] superblock_;
-    delete[] meta_;
-    delete[] copy_;
+    ::operator delete(superblock_);
+    ::operator delete(meta_);
+    ::operator delete(copy_);
 }
 
 Result<Journal*> Journal::open(BlockDevice& device, uint32_t block_size, uint64_t journal_blocks,
@@ -56,10 +56,12 @@ Result<Journal*> Journal::open(BlockDevice& device, uint32_t block_size, uint64_
     return journal;
 }
 
+// Three block buffers for the journal's life: commits and recovery allocate nothing more (the
+// kernel offers only the non-array nothrow operator new).
 Result<void> Journal::allocate_buffers() {
-    superblock_ = new (std::nothrow) uint8_t[block_size_];
-    meta_ = new (std::nothrow) uint8_t[block_size_];
-    copy_ = new (std::nothrow) uint8_t[block_size_];
+    superblock_ = static_cast<uint8_t*>(::operator new(block_size_, std::nothrow));
+    meta_ = static_cast<uint8_t*>(::operator new(block_size_, std::nothrow));
+    copy_ = static_cast<uint8_t*>(::operator new(block_size_, std::nothrow));
     if (superblock_ == nullptr || meta_ == nullptr || copy_ == nullptr) return Errno::ENOMEM;
     return {};
 }

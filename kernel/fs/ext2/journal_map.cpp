@@ -7,7 +7,7 @@
 
 namespace ingot::ext2 {
 
-JournalMap::~JournalMap() { delete[] runs_; }
+JournalMap::~JournalMap() { ::operator delete(runs_); }
 
 Result<void> JournalMap::build(uint64_t length, uint64_t device_blocks,
                                FunctionRef<Result<uint64_t>(uint64_t)> map_block) {
@@ -36,10 +36,10 @@ Result<void> JournalMap::append(uint64_t logical, uint64_t physical) {
     }
     if (count_ == capacity_) {
         uint64_t capacity = capacity_ == 0 ? 4 : capacity_ * 2;
-        auto* runs = new (std::nothrow) Run[capacity];
+        auto* runs = static_cast<Run*>(::operator new(capacity * sizeof(Run), std::nothrow));
         if (runs == nullptr) return Errno::ENOMEM;
         if (count_ > 0) std::memcpy(runs, runs_, count_ * sizeof(Run));
-        delete[] runs_;
+        ::operator delete(runs_);
         runs_ = runs;
         capacity_ = capacity;
     }

@@ -2,18 +2,21 @@
 
 #include "journal_format.h"
 
+#include <cstring>
 #include <new>
 
 namespace ingot::ext2 {
 
-JournalRevokeTable::~JournalRevokeTable() { delete[] slots_; }
+JournalRevokeTable::~JournalRevokeTable() { ::operator delete(slots_); }
 
 Result<void> JournalRevokeTable::reserve(uint64_t max_records) {
     uint64_t capacity = 16;
     while (capacity < max_records * 2) capacity *= 2;
-    auto* slots = new (std::nothrow) Slot[capacity]();
+    if (capacity > UINT64_MAX / sizeof(Slot)) return Errno::ENOMEM;
+    auto* slots = static_cast<Slot*>(::operator new(capacity * sizeof(Slot), std::nothrow));
     if (slots == nullptr) return Errno::ENOMEM;
-    delete[] slots_;
+    std::memset(slots, 0, capacity * sizeof(Slot));
+    ::operator delete(slots_);
     slots_ = slots;
     mask_ = capacity - 1;
     used_ = 0;
