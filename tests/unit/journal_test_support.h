@@ -45,6 +45,8 @@ inline std::vector<uint8_t> block_of(const std::vector<uint8_t>& image, uint64_t
 class JournalTest : public testing::TestWithParam<JournalLayout> {
 protected:
     void SetUp() override {
+        if (run_command("command -v mke2fs && command -v debugfs && command -v e2fsck").exit_code != 0)
+            GTEST_SKIP() << "e2fsprogs (mke2fs, debugfs, e2fsck) is not installed";
         std::string test = testing::UnitTest::GetInstance()->current_test_info()->name();
         for (char& c : test) if (c == '/') c = '_';
         path_ = testing::TempDir() + "journal-" + test + ".img";
@@ -57,7 +59,9 @@ protected:
         ASSERT_TRUE(journal->enable_features(GetParam().journal_incompat).ok());
         base_ = device.image();
     }
-    void TearDown() override { std::remove(path_.c_str()); }
+    void TearDown() override {
+        if (!path_.empty()) std::remove(path_.c_str());
+    }
 
     // Opens the journal on device; nullptr (with a failure) when open fails.
     std::unique_ptr<ext2::Journal> open(ImageBlockDevice& device) {
