@@ -51,8 +51,8 @@ void BlockCache::grow_table() {
 }
 
 Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
-    auto* data = new (std::nothrow) uint8_t[block_size_];
-    auto* e = new (std::nothrow) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata};
+    auto* data = new (std::nothrow_t{}) uint8_t[block_size_];
+    auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata};
     if (!data || !e) {
         delete[] data;
         delete e;

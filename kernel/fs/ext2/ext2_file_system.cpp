@@ -45,7 +45,7 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool r
         ro = true;
     }
     if (!ro && !(sb.state & kStateValid)) log_info("ext2: mounting a file system that was not cleanly unmounted");
-    RefPtr<Ext2FileSystem> fs(new (std::nothrow) Ext2FileSystem(device, sb, geo, ro));
+    RefPtr<Ext2FileSystem> fs(new (std::nothrow_t{}) Ext2FileSystem(device, sb, geo, ro));
     if (!fs) return Errno::ENOMEM;
     TRY(fs->load_group_descriptors());
     if (!ro) TRY(fs->mark_mounted());
@@ -178,7 +178,7 @@ Result<void> Ext2FileSystem::read_disk_inode(uint32_t ino, DiskInode& out) {
     size_t length = geo_.inode_size < sizeof(out) ? geo_.inode_size : sizeof(out);
     memcpy(&out, data + byte % geo_.block_size, length);
     if (geo_.inode_size > kGoodOldInodeSize) {
-        if (kGoodOldInodeSize + out.extra_isize > geo_.inode_size || out.extra_isize % 4) {
+        if (uint32_t{kGoodOldInodeSize} + out.extra_isize > geo_.inode_size || out.extra_isize % 4) {
             log_error("ext2: inode %u has a bad i_extra_isize", ino);
             return Errno::EIO;
         }
@@ -243,19 +243,19 @@ Result<InodeRef> Ext2FileSystem::make_object(uint32_t ino, const DiskInode& disk
     Ext2Node* node = nullptr;
     switch (disk.mode & kModeTypeMask) {
     case kModeDirectory: {
-        auto* dir = new (std::nothrow) Ext2Directory(*this, ino, disk, parent);
+        auto* dir = new (std::nothrow_t{}) Ext2Directory(*this, ino, disk, parent);
         if (dir) node = &dir->node();
         object = InodeRef(dir);
         break;
     }
     case kModeRegular: {
-        auto* file = new (std::nothrow) Ext2File(*this, ino, disk);
+        auto* file = new (std::nothrow_t{}) Ext2File(*this, ino, disk);
         if (file) node = &file->node();
         object = InodeRef(file);
         break;
     }
     case kModeSymlink: {
-        auto* link = new (std::nothrow) Ext2Symlink(*this, ino, disk);
+        auto* link = new (std::nothrow_t{}) Ext2Symlink(*this, ino, disk);
         if (link) node = &link->node();
         object = InodeRef(link);
         break;

@@ -52,6 +52,8 @@ public:
     bool has_dir_nlink() const { return ro_compat() & kRoCompatDirNlink; }
     // Files over 2 GiB need large_file: set it the first time one appears (as Linux does).
     void note_large_file();
+    // The largest file size in bytes: revision 0 has no large_file feature (2 GiB - 1).
+    uint64_t max_file_bytes() const { return sb_.rev_level ? ~0ull : 0x7fffffffull; }
 
     // The object for inode number ino, loaded if not cached; parent becomes the ".." of a
     // directory loaded here. EIO for a number out of range or an inode that is not in use.

@@ -7,7 +7,7 @@ namespace ingot::ext2 {
 namespace {
 
 bool extra_covers(const DiskInode& disk, uint32_t inode_size, size_t field_end) {
-    return inode_size > kGoodOldInodeSize && kGoodOldInodeSize + disk.extra_isize >= field_end;
+    return inode_size > kGoodOldInodeSize && size_t{kGoodOldInodeSize} + disk.extra_isize >= field_end;
 }
 
 }  // namespace
@@ -112,6 +112,7 @@ Result<size_t> Ext2Node::read(uint64_t offset, IoBuffer& dst) {
 Result<size_t> Ext2Node::write(uint64_t offset, IoBuffer& src) {
     uint32_t bs = block_size();
     uint64_t limit = max_blocks() * bs;
+    if (limit > fs_->max_file_bytes()) limit = fs_->max_file_bytes();
     if (offset >= limit) return Errno::EFBIG;
     size_t want = src.size();
     if (want > limit - offset) want = static_cast<size_t>(limit - offset);
@@ -138,7 +139,7 @@ Result<size_t> Ext2Node::write(uint64_t offset, IoBuffer& src) {
 
 Result<void> Ext2Node::resize(uint64_t length) {
     uint32_t bs = block_size();
-    if (length > max_blocks() * bs) return Errno::EFBIG;
+    if (length > max_blocks() * bs || length > fs_->max_file_bytes()) return Errno::EFBIG;
     if (length < size_) {
         TRY(free_blocks_from((length + bs - 1) / bs));
         // The rest of the last block must read as zeros if the file grows again.
