@@ -113,9 +113,15 @@ Result<uint32_t> Ext2FileSystem::allocate_inode(uint32_t parent_ino, bool direct
         if (group_free_inodes(group(g), wide) == 0) continue;
         uint64_t bitmap = inode_bitmap_of(geo_, group(g));
         uint8_t* map = TRY(cache_.get(bitmap));
-        for (uint32_t bit = 0; bit < geo_.inodes_per_group; ++bit) {
-            if (bit % 8 == 0 && map[bit / 8] == 0xff) {  // a full byte: skip eight at once
-                bit += 7;
+        // Start at the last inode handed out in this group, wrapping: allocation stays O(1)
+        // on average while inodes are created in a row.
+        uint32_t start = next_inode_hint_ > g * geo_.inodes_per_group && (next_inode_hint_ - 1) / geo_.inodes_per_group == g
+                             ? (next_inode_hint_ - 1) % geo_.inodes_per_group / 8 * 8
+                             : 0;
+        for (uint32_t step = 0; step < geo_.inodes_per_group; ++step) {
+            uint32_t bit = (start + step) % geo_.inodes_per_group;
+            if (bit % 8 == 0 && step + 8 <= geo_.inodes_per_group && map[bit / 8] == 0xff) {
+                step += 7;  // a full byte: skip eight at once
                 continue;
             }
             uint32_t ino = g * geo_.inodes_per_group + bit + 1;
@@ -123,6 +129,7 @@ Result<uint32_t> Ext2FileSystem::allocate_inode(uint32_t parent_ino, bool direct
             set_bit(map, bit);
             cache_.mark_dirty(bitmap, BlockKind::Metadata);
             adjust_group_counts(g, 0, -1, directory ? 1 : 0);
+            next_inode_hint_ = ino;
             return ino;
         }
     }

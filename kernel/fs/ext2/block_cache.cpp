@@ -14,7 +14,7 @@ BlockCache::~BlockCache() {
     for (Entry* head : buckets_) {
         while (head) {
             Entry* next = head->hash_next;
-            delete[] head->data;
+            operator delete(head->data);
             delete head;
             head = next;
         }
@@ -51,10 +51,10 @@ void BlockCache::grow_table() {
 }
 
 Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
-    auto* data = new (std::nothrow_t{}) uint8_t[block_size_];
+    auto* data = static_cast<uint8_t*>(operator new(block_size_, std::nothrow_t{}));
     auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata};
     if (!data || !e) {
-        delete[] data;
+        operator delete(data);
         delete e;
         return Errno::ENOMEM;
     }
@@ -76,7 +76,7 @@ void BlockCache::unlink(Entry* e) {
     e->lru_next->lru_prev = e->lru_prev;
     if (e->dirty) --dirty_count_;
     --count_;
-    delete[] e->data;
+    operator delete(e->data);
     delete e;
 }
 
@@ -152,11 +152,15 @@ Result<void> BlockCache::write_back_metadata(FunctionRef<Result<void>(std::span<
 }
 
 void BlockCache::trim() {
-    Entry* e = lru_.lru_prev;
-    while (count_ > max_blocks_ && e != &lru_) {
-        Entry* prev = e->lru_prev;
-        if (!e->dirty) unlink(e);
-        e = prev;
+    // Dirty blocks met at the cold end move to the hot end, so that each trim does work in
+    // proportion to what it evicts rather than walking past the same dirty blocks again.
+    size_t budget = count_;
+    while (count_ > max_blocks_ && count_ > dirty_count_ && budget--) {
+        Entry* e = lru_.lru_prev;
+        if (e->dirty)
+            touch(e);
+        else
+            unlink(e);
     }
 }
 

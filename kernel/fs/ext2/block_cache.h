@@ -40,7 +40,7 @@ public:
 
     size_t dirty_count() const { return dirty_count_; }
     size_t cached_count() const { return count_; }
-    bool over_dirty_limit() const { return dirty_count_ > max_blocks_; }
+    bool over_dirty_limit() const { return dirty_count_ > max_blocks_ / 2; }
 
     // Writes dirty data blocks in place (no flush).
     Result<void> write_back_data();

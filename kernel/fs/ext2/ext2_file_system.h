@@ -103,7 +103,7 @@ private:
     BlockCache cache_;
     std::vector<CachedNode> nodes_;  // sorted by ino
     bool unmounted_ = false;
-    bool journal_flag_set_ = false;
+    uint32_t next_inode_hint_ = 0;
     friend class Ext2Node;
 };
 
