@@ -1,4 +1,7 @@
 #include <fs/directory.h>
+#include <fs/ram_directory.h>
+#include <fs/ram_file.h>
+#include <fs/symlink.h>
 
 #include <utility>
 
@@ -6,6 +9,27 @@ namespace ingot {
 
 Directory::Directory(RefPtr<FileSystem> fs, uint32_t permissions, RefPtr<Directory> parent)
     : Inode(InodeType::Directory, std::move(fs), permissions), parent_(std::move(parent)) {}
+
+Directory::Directory(RefPtr<FileSystem> fs, uint32_t permissions, RefPtr<Directory> parent, uint64_t inode_number)
+    : Inode(InodeType::Directory, std::move(fs), permissions, inode_number), parent_(std::move(parent)) {}
+
+Result<InodeRef> Directory::create_file(std::string_view name, uint32_t permissions) {
+    InodeRef file(new RamFile(RefPtr<FileSystem>(&fs()), permissions));
+    TRY(add_entry(name, file));
+    return file;
+}
+
+Result<InodeRef> Directory::create_directory(std::string_view name, uint32_t permissions) {
+    InodeRef dir(new RamDirectory(RefPtr<FileSystem>(&fs()), permissions, DirectoryRef(this)));
+    TRY(add_entry(name, dir));
+    return dir;
+}
+
+Result<InodeRef> Directory::create_symlink(std::string_view name, std::string_view target) {
+    InodeRef link(new Symlink(RefPtr<FileSystem>(&fs()), target));
+    TRY(add_entry(name, link));
+    return link;
+}
 
 bool Directory::read_entry(uint64_t cookie, DirEntry& out) {
     if (cookie == 0) {

@@ -30,7 +30,8 @@ public:
     // Removed by rmdir or replaced by rename: it stays usable as a cwd but holds nothing
     // and cannot gain entries (ENOENT, as on Linux).
     bool is_removed() const { return removed_; }
-    void mark_removed() { removed_ = true; }
+    // Disk file systems also drop the directory's own links here.
+    virtual void mark_removed() { removed_ = true; }
 
     // The child called name (one component, never "." or ".."); ENOENT when absent.
     virtual Result<InodeRef> lookup(std::string_view name) = 0;
@@ -46,6 +47,14 @@ public:
     // Unlinks name (ENOENT if absent).
     virtual Result<void> remove_entry(std::string_view name);
 
+    // Makes a new inode in this directory's file system and links it here under name, in one
+    // step so that a disk file system never holds an inode without a name. The caller has
+    // checked that name is absent, this directory is not removed and the file system is
+    // writable. The defaults make tmpfs objects (RamFile, RamDirectory, Symlink).
+    virtual Result<InodeRef> create_file(std::string_view name, uint32_t permissions);
+    virtual Result<InodeRef> create_directory(std::string_view name, uint32_t permissions);
+    virtual Result<InodeRef> create_symlink(std::string_view name, std::string_view target);
+
     // Empties this directory and every directory below it, and forgets the parent: a tree
     // being replaced is taken apart so that the parent/child references do not keep it alive.
     virtual void detach_tree() { parent_ = nullptr; }
@@ -55,6 +64,7 @@ public:
 
 protected:
     Directory(RefPtr<FileSystem> fs, uint32_t permissions, RefPtr<Directory> parent);
+    Directory(RefPtr<FileSystem> fs, uint32_t permissions, RefPtr<Directory> parent, uint64_t inode_number);
     // Like read_entry, for children only (cookie >= kFirstChildCookie).
     virtual bool next_child(uint64_t cookie, DirEntry& out) = 0;
 

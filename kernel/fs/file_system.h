@@ -15,6 +15,13 @@ inline constexpr uint64_t kTmpfsMagic = 0x01021994;
 inline constexpr uint64_t kProcMagic = 0x9fa0;
 inline constexpr uint64_t kPipefsMagic = 0x50495045;
 
+// What statfs(2) reports for a file system that counts blocks and inodes itself.
+struct FsUsage {
+    uint64_t block_size = 0;
+    uint64_t blocks = 0, free_blocks = 0, available_blocks = 0;
+    uint64_t files = 0, free_files = 0;
+};
+
 class FileSystem : public RefCounted {
 public:
     // capacity_bytes 0 means unbounded (tmpfs "size=0"), as statfs then reports.
@@ -36,6 +43,12 @@ public:
     void release_bytes(uint64_t bytes);
     uint64_t used_bytes() const { return used_bytes_; }
     uint64_t capacity_bytes() const { return capacity_bytes_; }
+
+    // Disk file systems: fills usage and returns true; memory file systems return false.
+    virtual bool usage(FsUsage&) const { return false; }
+    // Writes everything cached to stable storage (fsync, syncfs, sync). Memory file systems
+    // have nothing to write. EIO when the device fails.
+    virtual Result<void> sync() { return {}; }
 
 private:
     uint64_t magic_;

@@ -11,6 +11,9 @@ Inode::Inode(InodeType type, RefPtr<FileSystem> fs, uint32_t permissions)
     set_all_times(FsTime::now());
 }
 
+Inode::Inode(InodeType type, RefPtr<FileSystem> fs, uint32_t permissions, uint64_t inode_number)
+    : type_(type), fs_(std::move(fs)), inode_number_(inode_number), permissions_(permissions & kModePermissionMask) {}
+
 void Inode::set_permissions(uint32_t permissions) { permissions_ = permissions & kModePermissionMask; }
 
 void Inode::touch_modified() {

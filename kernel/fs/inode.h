@@ -91,6 +91,9 @@ public:
 
 protected:
     Inode(InodeType type, RefPtr<FileSystem> fs, uint32_t permissions);
+    // An inode whose number the file system chose (disk file systems: the on-disk number).
+    Inode(InodeType type, RefPtr<FileSystem> fs, uint32_t permissions, uint64_t inode_number);
+    void set_link_count(uint64_t count) { link_count_ = count; }
 
 private:
     uint32_t type_bits() const;

@@ -50,6 +50,10 @@ public:
     Result<void> add_archive(std::span<const uint8_t> archive);
     // Puts file at path (relative to the root), replacing what was there.
     Result<void> add_file(std::string_view path, InodeRef file);
+    // The directory that holds path's last component (left in last), made if missing.
+    Result<DirectoryRef> make_parents(std::string_view path, std::string_view& last) {
+        return parent_directory(path, last, 0);
+    }
 
 private:
     struct HardLink {
@@ -230,6 +234,23 @@ Result<void> mount_root_filesystem(std::span<const uint8_t> cpio_archive, std::s
     }
     vfs::set_root(std::move(root));
     return {};
+}
+
+Result<void> graft_mount(std::string_view path, FunctionRef<Result<DirectoryRef>(DirectoryRef parent)> make_root) {
+    DirectoryRef root = vfs::root();
+    if (!root || path.empty() || path.front() != '/' || path.size() >= kPathMax) return Errno::EINVAL;
+    std::string_view top = first_component(path);
+    if (top.empty() || top == "tmp" || top == "dev" || top == "proc") return Errno::EINVAL;
+    std::string_view name;
+    RefPtr<FileSystem> fs(&root->fs());
+    TreeBuilder builder(fs, root);
+    DirectoryRef parent = TRY(builder.make_parents(path.substr(1), name));
+    if (name.empty()) return Errno::EINVAL;
+    // Only the root's own tree may hold the mount point: not a disk or tmpfs mounted earlier.
+    if (&parent->fs() != &root->fs()) return Errno::EINVAL;
+    DirectoryRef mounted = TRY(make_root(parent));
+    TRY(remove_if_present(parent, name));
+    return parent->add_entry(name, InodeRef(mounted));
 }
 
 Result<void> put_system_file(std::string_view path, std::vector<uint8_t> contents) {

@@ -9,6 +9,8 @@
 // /tmp, /dev and /proc hide whatever the archive put at those paths, as mounts do.
 #pragma once
 
+#include <fs/directory.h>
+#include <lib/function_ref.h>
 #include <lib/result.h>
 
 #include <cstdint>
@@ -35,5 +37,12 @@ Result<void> mount_root_filesystem(std::span<const uint8_t> cpio_archive, std::s
 // kernel writes itself, such as /etc/resolv.conf; open descriptors keep the old contents.
 // EINVAL before the root is mounted or for a relative path.
 Result<void> put_system_file(std::string_view path, std::vector<uint8_t> contents);
+
+// Puts the root directory of another file system at path (absolute, not "/", outside /tmp,
+// /dev and /proc), hiding what the root had there; missing directories on the way are made
+// in the root's in-memory tree (0755). make_root gets the directory that will hold the mount
+// (the mounted root's "..") and returns the root to graft. EINVAL before the root is mounted
+// or for a bad path, ENOTDIR when a path component is a file.
+Result<void> graft_mount(std::string_view path, FunctionRef<Result<DirectoryRef>(DirectoryRef parent)> make_root);
 
 }  // namespace ingot

@@ -1,16 +1,12 @@
 // Operations that add, remove or move names: mkdir, rmdir, unlink, rename, symlink. Error
 // precedence follows fs/namei.c (the kind of the last component first, then EROFS, then the
 // lookups), so programs that probe with these calls see what they would see on Linux.
-#include <fs/ram_directory.h>
-#include <fs/symlink.h>
 #include <fs/vfs.h>
 
 #include <utility>
 
 namespace ingot::vfs {
 namespace {
-
-RefPtr<FileSystem> fs_of(const DirectoryRef& dir) { return RefPtr<FileSystem>(&dir->fs()); }
 
 // filename_create(): the checks before a new name is made in last.parent.
 Result<void> check_can_create(const ParentAndName& last, bool is_directory) {
@@ -39,8 +35,7 @@ Result<void> make_directory(DirectoryRef start, std::string_view path, uint32_t 
     PathResolver resolver;
     ParentAndName last = TRY(resolver.resolve_parent(std::move(start), path));
     TRY(check_can_create(last, true));
-    InodeRef dir(new RamDirectory(fs_of(last.parent), mode, last.parent));
-    TRY(last.parent->add_entry(last.name.view(), std::move(dir)));
+    TRY(last.parent->create_directory(last.name.view(), mode));
     last.parent->touch_modified();
     return {};
 }
@@ -50,8 +45,7 @@ Result<void> make_symlink(std::string_view target, DirectoryRef start, std::stri
     PathResolver resolver;
     ParentAndName last = TRY(resolver.resolve_parent(std::move(start), path));
     TRY(check_can_create(last, false));
-    InodeRef link(new Symlink(fs_of(last.parent), target));
-    TRY(last.parent->add_entry(last.name.view(), std::move(link)));
+    TRY(last.parent->create_symlink(last.name.view(), target));
     last.parent->touch_modified();
     return {};
 }

@@ -83,8 +83,7 @@ Result<OpenFileRef> open(DirectoryRef start, std::string_view path, uint32_t fla
             if (found.error() != Errno::ENOENT || !create) return found.error();
             if (last.parent->fs().read_only()) return Errno::EROFS;
             if (last.parent->is_removed()) return Errno::ENOENT;
-            InodeRef file(new RamFile(RefPtr<FileSystem>(&last.parent->fs()), create_mode));
-            TRY(last.parent->add_entry(last.name.view(), file));
+            InodeRef file = TRY(last.parent->create_file(last.name.view(), create_mode));
             last.parent->touch_modified();
             // A new file is empty: O_TRUNC has nothing to do, and the creator gets the access it
             // asked for even if create_mode grants none (open(2)).

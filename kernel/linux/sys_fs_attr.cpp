@@ -1,5 +1,6 @@
 // File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
 // chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
+#include <fs/disk_mount.h>
 #include <fs/vfs.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
@@ -54,12 +55,14 @@ FsTime to_fs_time(const Timespec& t, FsTime now) {
     return FsTime{t.tv_sec, static_cast<uint32_t>(t.tv_nsec)};
 }
 
-// Durable storage does not exist: everything is in memory, so syncing has nothing to do. It is
-// refused, as on Linux, where the file has no notion of it (pipes, devices).
+// Writes back the file system the file lives on (disk file systems write their cached data
+// and metadata and flush the disk; memory file systems have nothing to do). It is refused, as
+// on Linux, where the file has no notion of it (pipes, devices).
 Result<int64_t> sync_file(uint64_t raw_fd) {
     OpenFileRef file = TRY(sys_fs::file_arg(raw_fd));
     InodeRef inode = file->inode();
     if (!inode || inode->is_char_device()) return Errno::EINVAL;
+    TRY(inode->fs().sync());
     return 0;
 }
 
@@ -90,8 +93,20 @@ Result<int64_t> sys_fsync(const SyscallArgs& args) { return sync_file(args.a[0])
 // fdatasync(fd)
 Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a[0]); }
 
-// sync(): nothing is buffered on the way to a disk.
-Result<int64_t> sys_sync(const SyscallArgs&) { return 0; }
+// sync(): writes back every mounted disk. It cannot fail (sync(2)); errors are logged.
+Result<int64_t> sys_sync(const SyscallArgs&) {
+    sync_all_disks();
+    return 0;
+}
+
+// syncfs(fd): writes back the file system fd lives on; EBADF for a bad descriptor, EIO
+// when the disk fails.
+Result<int64_t> sys_syncfs(const SyscallArgs& args) {
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0], true));
+    InodeRef inode = file->inode();
+    if (inode) TRY(inode->fs().sync());
+    return 0;
+}
 
 // fadvise64(fd, offset, len, advice): advice only, nothing to act on in memory; arguments
 // are still checked (posix_fadvise(2): EBADF, ESPIPE for pipes, EINVAL).

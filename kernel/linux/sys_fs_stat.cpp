@@ -65,7 +65,16 @@ Statfs to_statfs(const FileSystem& fs) {
     out.f_namelen = kNameMax;
     // Only a size-limited tmpfs has block counts; ramfs, proc and an unlimited tmpfs report 0,
     // as Linux does (simple_statfs, shmem_statfs).
-    if (fs.capacity_bytes() != 0) {
+    FsUsage usage;
+    if (fs.usage(usage)) {
+        out.f_bsize = static_cast<int64_t>(usage.block_size);
+        out.f_frsize = static_cast<int64_t>(usage.block_size);
+        out.f_blocks = usage.blocks;
+        out.f_bfree = usage.free_blocks;
+        out.f_bavail = usage.available_blocks;
+        out.f_files = usage.files;
+        out.f_ffree = usage.free_files;
+    } else if (fs.capacity_bytes() != 0) {
         out.f_blocks = fs.capacity_bytes() / kBlockSize;
         uint64_t used = (fs.used_bytes() + kBlockSize - 1) / kBlockSize;
         out.f_bfree = out.f_blocks > used ? out.f_blocks - used : 0;

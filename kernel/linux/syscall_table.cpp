@@ -327,7 +327,7 @@ constexpr NumberedEntry kEntries[] = {
     {303, "name_to_handle_at", nullptr},
     {304, "open_by_handle_at", nullptr},
     {305, "clock_adjtime", nullptr},
-    {306, "syncfs", nullptr},
+    {306, "syncfs", sys_syncfs},
     {307, "sendmmsg", nullptr},
     {308, "setns", nullptr},
     {309, "getcpu", sys_getcpu},

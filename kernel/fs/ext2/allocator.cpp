@@ -1,0 +1,155 @@
+// Block and inode allocation through the group bitmaps, keeping the free counts in the group
+// descriptors and the superblock in step (Documentation/filesystems/ext4/allocators.rst).
+// Blocks are taken at or after a goal (the file's previous block), inodes in the parent's
+// group when it has room, so related data stays close.
+#include <fs/ext2/ext2_file_system.h>
+#include <lib/log.h>
+
+namespace ingot::ext2 {
+namespace {
+
+bool test_bit(const uint8_t* map, uint32_t bit) { return map[bit / 8] & (1u << (bit % 8)); }
+void set_bit(uint8_t* map, uint32_t bit) { map[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8)); }
+void clear_bit(uint8_t* map, uint32_t bit) { map[bit / 8] &= static_cast<uint8_t>(~(1u << (bit % 8))); }
+
+uint32_t group_free_blocks(const GroupDesc& gd, bool wide) {
+    return gd.free_blocks_count_lo | (wide ? static_cast<uint32_t>(gd.free_blocks_count_hi) << 16 : 0);
+}
+uint32_t group_free_inodes(const GroupDesc& gd, bool wide) {
+    return gd.free_inodes_count_lo | (wide ? static_cast<uint32_t>(gd.free_inodes_count_hi) << 16 : 0);
+}
+
+}  // namespace
+
+uint64_t Ext2FileSystem::free_blocks_count() const {
+    uint64_t n = sb_.free_blocks_count_lo;
+    if (incompat() & kIncompat64Bit) n |= static_cast<uint64_t>(sb_.free_blocks_count_hi) << 32;
+    return n;
+}
+
+void Ext2FileSystem::set_free_blocks_count(uint64_t n) {
+    sb_.free_blocks_count_lo = static_cast<uint32_t>(n);
+    if (incompat() & kIncompat64Bit) sb_.free_blocks_count_hi = static_cast<uint32_t>(n >> 32);
+}
+
+void Ext2FileSystem::adjust_group_counts(uint32_t g, int32_t blocks, int32_t inodes, int32_t dirs) {
+    GroupDesc& gd = group(g);
+    bool wide = geo_.desc_size >= 64;
+    uint32_t fb = group_free_blocks(gd, wide) + blocks;
+    uint32_t fi = group_free_inodes(gd, wide) + inodes;
+    uint32_t ud = gd.used_dirs_count_lo | (wide ? static_cast<uint32_t>(gd.used_dirs_count_hi) << 16 : 0);
+    ud += dirs;
+    gd.free_blocks_count_lo = static_cast<uint16_t>(fb);
+    gd.free_inodes_count_lo = static_cast<uint16_t>(fi);
+    gd.used_dirs_count_lo = static_cast<uint16_t>(ud);
+    if (wide) {
+        gd.free_blocks_count_hi = static_cast<uint16_t>(fb >> 16);
+        gd.free_inodes_count_hi = static_cast<uint16_t>(fi >> 16);
+        gd.used_dirs_count_hi = static_cast<uint16_t>(ud >> 16);
+    }
+    set_free_blocks_count(free_blocks_count() + blocks);
+    sb_.free_inodes_count += inodes;
+}
+
+// The first free block of group g at or after bit start (wrapping), marked used; 0 if none.
+Result<uint64_t> Ext2FileSystem::allocate_in_group(uint32_t g, uint32_t start) {
+    uint32_t count = geo_.blocks_in_group(g);
+    uint64_t bitmap = block_bitmap_of(geo_, group(g));
+    uint8_t* map = TRY(cache_.get(bitmap));
+    for (uint32_t i = 0; i < count; ++i) {
+        uint32_t bit = (start + i) % count;
+        if (test_bit(map, bit)) continue;
+        uint64_t block = geo_.group_first_block(g) + bit;
+        if (!geo_.is_data_block(block)) continue;
+        set_bit(map, bit);
+        cache_.mark_dirty(bitmap, BlockKind::Metadata);
+        adjust_group_counts(g, -1, 0, 0);
+        return block;
+    }
+    return uint64_t{0};
+}
+
+Result<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal) {
+    if (read_only() || unmounted_) return Errno::EROFS;
+    if (!geo_.is_data_block(goal)) goal = geo_.first_data_block;
+    uint32_t first = geo_.group_of_block(goal);
+    uint32_t start = static_cast<uint32_t>((goal - geo_.first_data_block) % geo_.blocks_per_group);
+    bool wide = geo_.desc_size >= 64;
+    for (uint32_t i = 0; i < geo_.group_count; ++i) {
+        uint32_t g = (first + i) % geo_.group_count;
+        if (group_free_blocks(group(g), wide) == 0) continue;
+        uint64_t block = TRY(allocate_in_group(g, i == 0 ? start : 0));
+        if (block) return block;
+    }
+    return Errno::ENOSPC;
+}
+
+void Ext2FileSystem::free_blocks(uint64_t first, uint64_t count) {
+    if (read_only() || unmounted_) return;
+    for (uint64_t block = first; block < first + count; ++block) {
+        cache_.forget(block);
+        if (!geo_.is_data_block(block)) continue;
+        uint32_t g = geo_.group_of_block(block);
+        uint32_t bit = static_cast<uint32_t>((block - geo_.first_data_block) % geo_.blocks_per_group);
+        uint64_t bitmap = block_bitmap_of(geo_, group(g));
+        Result<uint8_t*> map = cache_.get(bitmap);
+        if (!map.ok()) continue;
+        if (!test_bit(map.value(), bit)) {
+            log_error("ext2: freeing block %llu, which is already free", static_cast<unsigned long long>(block));
+            continue;
+        }
+        clear_bit(map.value(), bit);
+        cache_.mark_dirty(bitmap, BlockKind::Metadata);
+        adjust_group_counts(g, 1, 0, 0);
+    }
+}
+
+Result<uint32_t> Ext2FileSystem::allocate_inode(uint32_t parent_ino, bool directory) {
+    if (read_only() || unmounted_) return Errno::EROFS;
+    uint32_t first = parent_ino ? (parent_ino - 1) / geo_.inodes_per_group : 0;
+    bool wide = geo_.desc_size >= 64;
+    for (uint32_t i = 0; i < geo_.group_count; ++i) {
+        uint32_t g = (first + i) % geo_.group_count;
+        if (group_free_inodes(group(g), wide) == 0) continue;
+        uint64_t bitmap = inode_bitmap_of(geo_, group(g));
+        uint8_t* map = TRY(cache_.get(bitmap));
+        // Start at the last inode handed out in this group, wrapping: allocation stays O(1)
+        // on average while inodes are created in a row.
+        uint32_t start = next_inode_hint_ > g * geo_.inodes_per_group && (next_inode_hint_ - 1) / geo_.inodes_per_group == g
+                             ? (next_inode_hint_ - 1) % geo_.inodes_per_group / 8 * 8
+                             : 0;
+        for (uint32_t step = 0; step < geo_.inodes_per_group; ++step) {
+            uint32_t bit = (start + step) % geo_.inodes_per_group;
+            if (bit % 8 == 0 && step + 8 <= geo_.inodes_per_group && map[bit / 8] == 0xff) {
+                step += 7;  // a full byte: skip eight at once
+                continue;
+            }
+            uint32_t ino = g * geo_.inodes_per_group + bit + 1;
+            if (ino < geo_.first_ino || test_bit(map, bit)) continue;
+            set_bit(map, bit);
+            cache_.mark_dirty(bitmap, BlockKind::Metadata);
+            adjust_group_counts(g, 0, -1, directory ? 1 : 0);
+            next_inode_hint_ = ino;
+            return ino;
+        }
+    }
+    return Errno::ENOSPC;
+}
+
+void Ext2FileSystem::free_inode(uint32_t ino, bool directory) {
+    if (read_only() || unmounted_ || ino == 0 || ino > geo_.inodes_count) return;
+    uint32_t g = (ino - 1) / geo_.inodes_per_group;
+    uint32_t bit = (ino - 1) % geo_.inodes_per_group;
+    uint64_t bitmap = inode_bitmap_of(geo_, group(g));
+    Result<uint8_t*> map = cache_.get(bitmap);
+    if (!map.ok()) return;
+    if (!test_bit(map.value(), bit)) {
+        log_error("ext2: freeing inode %u, which is already free", ino);
+        return;
+    }
+    clear_bit(map.value(), bit);
+    cache_.mark_dirty(bitmap, BlockKind::Metadata);
+    adjust_group_counts(g, 0, 1, directory ? -1 : 0);
+}
+
+}  // namespace ingot::ext2

@@ -1,0 +1,78 @@
+// The buffer cache between an ext2 file system and its disk: file-system blocks kept in memory,
+// found by block number, written back later. Dirty blocks are either file data or metadata, so
+// that write-back can follow ordered mode (ext4 data=ordered): data first, a flush, then every
+// metadata block of the consistent point in one batch.
+//
+// Pointers returned by get() stay valid until the next trim(): eviction happens only there, so
+// code working on several blocks at once never sees one vanish.
+#pragma once
+
+#include <block/block_device.h>
+#include <fs/ext2/metadata_write.h>
+#include <lib/function_ref.h>
+#include <lib/result.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ingot::ext2 {
+
+enum class BlockKind : uint8_t { Data, Metadata };
+
+class BlockCache {
+public:
+    // max_clean_blocks: how many blocks trim() keeps; dirty ones are kept until written back.
+    BlockCache(BlockDevice& device, uint32_t block_size, size_t max_blocks);
+    ~BlockCache();
+    BlockCache(const BlockCache&) = delete;
+    BlockCache& operator=(const BlockCache&) = delete;
+
+    uint32_t block_size() const { return block_size_; }
+    // The block's bytes, read from the disk if not cached. EIO when the read fails.
+    Result<uint8_t*> get(uint64_t block);
+    // The block's bytes, zero-filled without reading (a newly allocated block).
+    Result<uint8_t*> get_zeroed(uint64_t block);
+    // Records that the cached block was changed and must be written back.
+    void mark_dirty(uint64_t block, BlockKind kind);
+    // Drops a freed block: its contents need never be written.
+    void forget(uint64_t block);
+
+    size_t dirty_count() const { return dirty_count_; }
+    size_t cached_count() const { return count_; }
+    bool over_dirty_limit() const { return dirty_count_ > max_blocks_ / 2; }
+
+    // Writes dirty data blocks in place (no flush).
+    Result<void> write_back_data();
+    // Hands every dirty metadata block to write_batch at once, then marks them clean.
+    Result<void> write_back_metadata(FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch);
+    // Evicts least recently used clean blocks while more than the limit are cached.
+    void trim();
+
+private:
+    struct Entry {
+        uint64_t block;
+        uint8_t* data;
+        Entry* hash_next;
+        Entry* lru_prev;
+        Entry* lru_next;
+        bool dirty;
+        BlockKind kind;
+    };
+    Entry* find(uint64_t block) const;
+    Result<Entry*> insert(uint64_t block);
+    void unlink(Entry* e);
+    void touch(Entry* e);
+    void grow_table();
+    Result<void> write_entry(Entry* e);
+
+    BlockDevice& device_;
+    uint32_t block_size_;
+    size_t max_blocks_;
+    std::vector<Entry*> buckets_;
+    Entry lru_;  // sentinel: lru_.lru_next is the most recently used
+    size_t count_ = 0;
+    size_t dirty_count_ = 0;
+};
+
+}  // namespace ingot::ext2

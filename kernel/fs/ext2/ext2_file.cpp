@@ -1,0 +1,96 @@
+#include <fs/ext2/ext2_file.h>
+#include <fs/fs_limits.h>
+
+#include <cstring>
+#include <vector>
+
+namespace ingot::ext2 {
+
+void retire_node(Ext2Node& node, const Inode& self, bool unlinked) {
+    Ext2FileSystem& fs = node.fs();
+    if (!fs.unmounted() && !fs.read_only()) {
+        if (unlinked) node.release_on_disk(self.is_directory());
+        else (void)node.store(self);
+    }
+    fs.forget_node(node.ino());
+}
+
+Ext2File::Ext2File(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk)
+    : Inode(InodeType::Regular, RefPtr<FileSystem>(&fs), disk.mode, ino), node_(fs, ino, disk) {
+    set_link_count(disk.links_count);
+    node_.load_into(*this);
+}
+
+Ext2File::~Ext2File() { retire_node(node_, *this, link_count() == 0); }
+
+Result<size_t> Ext2File::read_at(uint64_t offset, IoBuffer& dst) {
+    Result<size_t> done = node_.read(offset, dst);
+    node_.fs().end_operation();
+    return done;
+}
+
+Result<size_t> Ext2File::write_at(uint64_t offset, IoBuffer& src) {
+    Result<size_t> done = node_.write(offset, src);
+    if (done.ok() && done.value()) touch_modified();
+    node_.fs().end_operation();
+    return done;
+}
+
+Result<void> Ext2File::truncate(uint64_t length) {
+    Result<void> done = node_.resize(length);
+    node_.fs().end_operation();
+    return done;
+}
+
+Ext2Symlink::Ext2Symlink(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk)
+    : Inode(InodeType::Symlink, RefPtr<FileSystem>(&fs), disk.mode, ino), node_(fs, ino, disk) {
+    set_link_count(disk.links_count);
+    node_.load_into(*this);
+}
+
+Ext2Symlink::~Ext2Symlink() {
+    // A fast link's i_block holds text, not block numbers: nothing to free there.
+    if (link_count() == 0 && is_fast()) memset(node_.disk().block, 0, sizeof(node_.disk().block));
+    retire_node(node_, *this, link_count() == 0);
+}
+
+bool Ext2Symlink::is_fast() const {
+    // ext4_inode_is_fast_symlink: a target that fits in i_block and no data block (an
+    // extended-attribute block may be counted in i_blocks).
+    uint64_t blocks = node_.allocated_bytes();
+    bool only_xattr = node_.disk().file_acl_lo && blocks == node_.block_size();
+    return node_.size() < sizeof(DiskInode::block) && (blocks == 0 || only_xattr);
+}
+
+Result<OwnedString> Ext2Symlink::read_link() const {
+    uint64_t size = node_.size();
+    if (size == 0 || size >= kPathMax) return Errno::EIO;
+    if (is_fast()) {
+        return OwnedString(std::string_view(reinterpret_cast<const char*>(node_.disk().block), size));
+    }
+    std::vector<uint8_t> buffer(size);
+    IoBuffer dst = IoBuffer::kernel(std::span<uint8_t>(buffer.data(), size));
+    size_t got = TRY(node_.read(0, dst));
+    if (got != size) return Errno::EIO;
+    return OwnedString(std::string_view(reinterpret_cast<const char*>(buffer.data()), size));
+}
+
+Result<void> Ext2Symlink::set_target(std::string_view target) {
+    if (target.size() < sizeof(DiskInode::block)) {
+        node_.disk().flags &= ~kExtentsFlag;
+        memset(node_.disk().block, 0, sizeof(node_.disk().block));
+        memcpy(node_.disk().block, target.data(), target.size());
+        node_.set_size(target.size());
+        return {};
+    }
+    if (node_.fs().has_extents()) {
+        node_.disk().flags |= kExtentsFlag;
+        extent_init_root(node_.disk());
+    }
+    IoBuffer src = IoBuffer::kernel_source(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(target.data()), target.size()));
+    size_t written = TRY(node_.write(0, src));
+    if (written != target.size()) return Errno::ENOSPC;
+    return {};
+}
+
+}  // namespace ingot::ext2

@@ -1,0 +1,307 @@
+#include <fs/ext2/ext2_directory.h>
+#include <fs/ext2/ext2_file.h>
+#include <fs/ext2/ext2_file_system.h>
+#include <fs/ext2/ext2_node.h>
+#include <fs/file_mode.h>
+#include <lib/log.h>
+
+#include <cstring>
+#include <new>
+
+namespace ingot::ext2 {
+namespace {
+
+// Cached blocks kept after an operation: 16 MiB of 4 KiB blocks.
+constexpr size_t kCacheBytes = 16u << 20;
+
+Result<void> read_bytes(BlockDevice& device, uint64_t offset, void* out, size_t length) {
+    uint8_t sectors[2 * BlockDevice::kSectorSize];
+    if (offset % BlockDevice::kSectorSize || length > sizeof(sectors)) return Errno::EINVAL;
+    TRY(device.read(offset / BlockDevice::kSectorSize, std::span<uint8_t>(sectors, sizeof(sectors))));
+    memcpy(out, sectors, length);
+    return {};
+}
+
+}  // namespace
+
+Ext2FileSystem::Ext2FileSystem(BlockDevice& device, const Superblock& sb, const Geometry& geo, bool read_only)
+    : FileSystem(kExt2Magic, read_only), device_(device), sb_(sb), geo_(geo),
+      cache_(device, geo.block_size, kCacheBytes / geo.block_size < 64 ? 64 : kCacheBytes / geo.block_size) {}
+
+Ext2FileSystem::~Ext2FileSystem() = default;
+
+Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool read_only) {
+    Superblock sb;
+    if (device.sector_count() < 4) return Errno::EINVAL;
+    if (!read_bytes(device, kSuperblockOffset, &sb, sizeof(sb)).ok()) return Errno::EIO;
+    Geometry geo = TRY(check_superblock(sb, device.sector_count() * BlockDevice::kSectorSize));
+    if (sb.rev_level && (sb.feature_incompat & kIncompatRecover)) {
+        log_error("ext2: not mounting: journal needs recovery");
+        return Errno::EINVAL;
+    }
+    bool ro = read_only || device.read_only() || !geo.writable;
+    if (!ro && sb.last_orphan) {
+        log_info("ext2: orphan inodes are waiting to be freed: mounting read-only");
+        ro = true;
+    }
+    if (!ro && !(sb.state & kStateValid)) log_info("ext2: mounting a file system that was not cleanly unmounted");
+    RefPtr<Ext2FileSystem> fs(new (std::nothrow_t{}) Ext2FileSystem(device, sb, geo, ro));
+    if (!fs) return Errno::ENOMEM;
+    TRY(fs->load_group_descriptors());
+    if (!ro) TRY(fs->mark_mounted());
+    return fs;
+}
+
+Result<void> Ext2FileSystem::load_group_descriptors() {
+    gdt_.assign(static_cast<size_t>(geo_.group_count) * geo_.desc_size, 0);
+    size_t copied = 0;
+    for (uint32_t i = 0; i < geo_.gdt_blocks && copied < gdt_.size(); ++i) {
+        uint8_t* data = TRY(cache_.get(geo_.gdt_block + i));
+        size_t chunk = gdt_.size() - copied < geo_.block_size ? gdt_.size() - copied : geo_.block_size;
+        memcpy(&gdt_[copied], data, chunk);
+        copied += chunk;
+    }
+    for (uint32_t g = 0; g < geo_.group_count; ++g) TRY(check_group_desc(geo_, group(g), g));
+    return {};
+}
+
+// ext4 marks a file system in use (and a journalled one as needing recovery) before the
+// first change reaches the disk, so a crash leaves a disk e2fsck checks.
+Result<void> Ext2FileSystem::mark_mounted() {
+    sb_.state &= ~kStateValid;
+    sb_.mnt_count++;
+    sb_.mtime = static_cast<uint32_t>(FsTime::now().seconds);
+    if (sb_.feature_compat & kCompatHasJournal) sb_.feature_incompat |= kIncompatRecover;
+    TRY(write_superblock_and_groups());
+    TRY(cache_.write_back_metadata([this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
+    return {};
+}
+
+Result<void> Ext2FileSystem::write_superblock_and_groups() {
+    sb_.wtime = static_cast<uint32_t>(FsTime::now().seconds);
+    uint64_t sb_block = kSuperblockOffset / geo_.block_size;
+    uint8_t* data = TRY(cache_.get(sb_block));
+    memcpy(data + kSuperblockOffset % geo_.block_size, &sb_, sizeof(sb_));
+    cache_.mark_dirty(sb_block, BlockKind::Metadata);
+    size_t copied = 0;
+    for (uint32_t i = 0; i < geo_.gdt_blocks && copied < gdt_.size(); ++i) {
+        uint8_t* gd = TRY(cache_.get(geo_.gdt_block + i));
+        size_t chunk = gdt_.size() - copied < geo_.block_size ? gdt_.size() - copied : geo_.block_size;
+        if (memcmp(gd, &gdt_[copied], chunk) != 0) {
+            memcpy(gd, &gdt_[copied], chunk);
+            cache_.mark_dirty(geo_.gdt_block + i, BlockKind::Metadata);
+        }
+        copied += chunk;
+    }
+    return {};
+}
+
+Result<void> Ext2FileSystem::write_metadata_atomically(std::span<const MetadataWrite> blocks) {
+    // Without a journal, in-place writes followed by a flush; with has_journal this becomes
+    // one jbd2 transaction.
+    uint64_t sectors_per_block = geo_.block_size / BlockDevice::kSectorSize;
+    for (const MetadataWrite& w : blocks) {
+        Result<void> written =
+            device_.write(w.fs_block * sectors_per_block, std::span<const uint8_t>(w.data, geo_.block_size));
+        if (!written.ok()) return Errno::EIO;
+    }
+    if (!device_.flush().ok()) return Errno::EIO;
+    return {};
+}
+
+Result<void> Ext2FileSystem::sync() {
+    if (read_only() || unmounted_) return {};
+    for (const CachedNode& n : nodes_) TRY(n.node->store(*n.inode));
+    TRY(write_superblock_and_groups());
+    // Ordered mode: data blocks are on the disk before the metadata that points at them.
+    TRY(cache_.write_back_data());
+    if (!device_.flush().ok()) return Errno::EIO;
+    TRY(cache_.write_back_metadata([this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
+    return {};
+}
+
+void Ext2FileSystem::end_operation() {
+    if (cache_.over_dirty_limit()) {
+        Result<void> synced = sync();
+        if (!synced.ok()) log_error("ext2: write-back failed (errno %d)", static_cast<int>(synced.error()));
+    }
+    cache_.trim();
+}
+
+Result<void> Ext2FileSystem::unmount() {
+    if (unmounted_) return {};
+    Result<void> result = {};
+    if (!read_only()) {
+        // Files unlinked while open are freed now: the program that held them has ended.
+        std::vector<CachedNode> nodes = nodes_;
+        for (const CachedNode& n : nodes) {
+            bool dir = n.inode->is_directory();
+            if (n.inode->link_count() == 0 || (dir && static_cast<Directory*>(n.inode)->is_removed())) {
+                n.node->release_on_disk(dir);
+                forget_node(n.ino);
+            }
+        }
+        result = sync();
+        if (result.ok()) {
+            sb_.state |= kStateValid;
+            sb_.feature_incompat &= ~kIncompatRecover;
+            result = sync();
+        }
+    }
+    unmounted_ = true;
+    return result;
+}
+
+bool Ext2FileSystem::usage(FsUsage& out) const {
+    out.block_size = geo_.block_size;
+    out.blocks = geo_.blocks_count;
+    out.free_blocks = free_blocks_count();
+    uint64_t reserved = sb_.r_blocks_count_lo | (incompat() & kIncompat64Bit ? static_cast<uint64_t>(sb_.r_blocks_count_hi) << 32 : 0);
+    out.available_blocks = out.free_blocks > reserved ? out.free_blocks - reserved : 0;
+    out.files = geo_.inodes_count;
+    out.free_files = sb_.free_inodes_count;
+    return true;
+}
+
+void Ext2FileSystem::note_large_file() {
+    if (sb_.rev_level == 0 || (sb_.feature_ro_compat & kRoCompatLargeFile)) return;
+    sb_.feature_ro_compat |= kRoCompatLargeFile;
+}
+
+Result<void> Ext2FileSystem::read_disk_inode(uint32_t ino, DiskInode& out) {
+    if (ino == 0 || ino > geo_.inodes_count) return Errno::EIO;
+    uint32_t g = (ino - 1) / geo_.inodes_per_group;
+    uint64_t byte = static_cast<uint64_t>((ino - 1) % geo_.inodes_per_group) * geo_.inode_size;
+    uint64_t block = inode_table_of(geo_, group(g)) + byte / geo_.block_size;
+    uint8_t* data = TRY(cache_.get(block));
+    memset(&out, 0, sizeof(out));
+    size_t length = geo_.inode_size < sizeof(out) ? geo_.inode_size : sizeof(out);
+    memcpy(&out, data + byte % geo_.block_size, length);
+    if (geo_.inode_size > kGoodOldInodeSize) {
+        if (uint32_t{kGoodOldInodeSize} + out.extra_isize > geo_.inode_size || out.extra_isize % 4) {
+            log_error("ext2: inode %u has a bad i_extra_isize", ino);
+            return Errno::EIO;
+        }
+        // Fields past i_extra_isize are not this inode's.
+        size_t valid = kGoodOldInodeSize + out.extra_isize;
+        if (valid < sizeof(out)) memset(reinterpret_cast<uint8_t*>(&out) + valid, 0, sizeof(out) - valid);
+    }
+    return {};
+}
+
+Result<void> Ext2FileSystem::write_disk_inode(uint32_t ino, const DiskInode& in) {
+    if (read_only() || unmounted_) return {};
+    if (ino == 0 || ino > geo_.inodes_count) return Errno::EIO;
+    uint32_t g = (ino - 1) / geo_.inodes_per_group;
+    uint64_t byte = static_cast<uint64_t>((ino - 1) % geo_.inodes_per_group) * geo_.inode_size;
+    uint64_t block = inode_table_of(geo_, group(g)) + byte / geo_.block_size;
+    uint8_t* data = TRY(cache_.get(block));
+    size_t length = kGoodOldInodeSize;
+    if (geo_.inode_size > kGoodOldInodeSize) length += in.extra_isize;
+    if (length > sizeof(in)) length = sizeof(in);
+    uint8_t* slot = data + byte % geo_.block_size;
+    if (memcmp(slot, &in, length) == 0) return {};
+    memcpy(slot, &in, length);
+    cache_.mark_dirty(block, BlockKind::Metadata);
+    return {};
+}
+
+size_t Ext2FileSystem::cache_position(uint32_t ino) const {
+    size_t lo = 0, hi = nodes_.size();
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (nodes_[mid].ino < ino) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+void Ext2FileSystem::forget_node(uint32_t ino) {
+    size_t pos = cache_position(ino);
+    if (pos < nodes_.size() && nodes_[pos].ino == ino) nodes_.erase(nodes_.begin() + pos);
+}
+
+Result<InodeRef> Ext2FileSystem::get_inode(uint32_t ino, const DirectoryRef& parent) {
+    if (unmounted_) return Errno::EIO;
+    size_t pos = cache_position(ino);
+    if (pos < nodes_.size() && nodes_[pos].ino == ino) return InodeRef(nodes_[pos].inode);
+    if (ino < kRootInode || ino > geo_.inodes_count || (ino < geo_.first_ino && ino != kRootInode)) {
+        log_error("ext2: directory entry names reserved or out-of-range inode %u", ino);
+        return Errno::EIO;
+    }
+    DiskInode disk;
+    TRY(read_disk_inode(ino, disk));
+    if (disk.links_count == 0 || disk.mode == 0) {
+        log_error("ext2: directory entry names unused inode %u", ino);
+        return Errno::EIO;
+    }
+    return make_object(ino, disk, parent);
+}
+
+Result<InodeRef> Ext2FileSystem::make_object(uint32_t ino, const DiskInode& disk, const DirectoryRef& parent) {
+    InodeRef object;
+    Ext2Node* node = nullptr;
+    switch (disk.mode & kModeTypeMask) {
+    case kModeDirectory: {
+        auto* dir = new (std::nothrow_t{}) Ext2Directory(*this, ino, disk, parent);
+        if (dir) node = &dir->node();
+        object = InodeRef(dir);
+        break;
+    }
+    case kModeRegular: {
+        auto* file = new (std::nothrow_t{}) Ext2File(*this, ino, disk);
+        if (file) node = &file->node();
+        object = InodeRef(file);
+        break;
+    }
+    case kModeSymlink: {
+        auto* link = new (std::nothrow_t{}) Ext2Symlink(*this, ino, disk);
+        if (link) node = &link->node();
+        object = InodeRef(link);
+        break;
+    }
+    default:
+        log_info("ext2: inode %u is a device, FIFO or socket, which this driver does not open", ino);
+        return Errno::EOPNOTSUPP;
+    }
+    if (!object) return Errno::ENOMEM;
+    nodes_.insert(nodes_.begin() + cache_position(ino), CachedNode{ino, object.get(), node});
+    return object;
+}
+
+Result<InodeRef> Ext2FileSystem::create_inode(uint32_t parent_ino, uint16_t mode, const DirectoryRef& parent) {
+    bool directory = (mode & kModeTypeMask) == kModeDirectory;
+    uint32_t ino = TRY(allocate_inode(parent_ino, directory));
+    // A reused slot may hold a deleted inode's extended attributes past i_extra_isize.
+    uint32_t g = (ino - 1) / geo_.inodes_per_group;
+    uint64_t byte = static_cast<uint64_t>((ino - 1) % geo_.inodes_per_group) * geo_.inode_size;
+    uint64_t table_block = inode_table_of(geo_, group(g)) + byte / geo_.block_size;
+    Result<uint8_t*> table = cache_.get(table_block);
+    if (!table.ok()) {
+        free_inode(ino, directory);
+        return table.error();
+    }
+    memset(table.value() + byte % geo_.block_size, 0, geo_.inode_size);
+    cache_.mark_dirty(table_block, BlockKind::Metadata);
+    DiskInode disk;
+    memset(&disk, 0, sizeof(disk));
+    Ext2Node scratch(*this, ino, disk);
+    bool extents = has_extents() && (mode & kModeTypeMask) != kModeSymlink;
+    scratch.init_new(mode, extents);
+    Result<InodeRef> made = make_object(ino, scratch.disk(), parent);
+    if (!made.ok()) free_inode(ino, directory);
+    return made;
+}
+
+Result<DirectoryRef> Ext2FileSystem::root(DirectoryRef parent) {
+    InodeRef inode = TRY(get_inode(kRootInode, parent));
+    if (!inode->is_directory()) {
+        log_error("ext2: not mounting: the root inode is not a directory");
+        return Errno::EINVAL;
+    }
+    DirectoryRef dir = as_directory(inode);
+    dir->set_parent(std::move(parent));
+    return dir;
+}
+
+}  // namespace ingot::ext2

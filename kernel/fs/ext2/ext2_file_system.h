@@ -1,0 +1,110 @@
+// A mounted ext2/ext3/ext4 file system: the validated geometry, the group descriptors and
+// superblock kept in memory, the block cache, block and inode allocation, and the inode cache
+// that keeps one in-memory object per inode number.
+//
+// Consistency: the kernel runs one system call at a time, so between calls everything cached
+// is a consistent file system; sync() writes such a point out in ordered mode (file data,
+// flush, then every dirty metadata block through write_metadata_atomically, which the journal
+// will make atomic on has_journal file systems).
+#pragma once
+
+#include <block/block_device.h>
+#include <fs/directory.h>
+#include <fs/ext2/block_cache.h>
+#include <fs/ext2/geometry.h>
+#include <fs/file_system.h>
+#include <lib/result.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace ingot::ext2 {
+
+class Ext2Node;
+
+inline constexpr uint64_t kExt2Magic = 0xEF53;  // statfs f_type (EXT2/3/4_SUPER_MAGIC)
+
+class Ext2FileSystem final : public FileSystem {
+public:
+    // Reads and validates the file system on device. read_only mounts it read-only even when
+    // it could be written. EINVAL for an image this driver cannot use, EIO for device errors.
+    static Result<RefPtr<Ext2FileSystem>> mount(BlockDevice& device, bool read_only);
+    ~Ext2FileSystem() override;
+
+    // The root directory, whose ".." is parent (the directory the mount hides).
+    Result<DirectoryRef> root(DirectoryRef parent);
+    // Writes back everything, marks the file system clean and stops using the device; later
+    // calls on its inodes fail with EIO.
+    Result<void> unmount();
+    bool unmounted() const { return unmounted_; }
+
+    bool usage(FsUsage& out) const override;
+    Result<void> sync() override;
+    // Writes back when too much is dirty and trims the cache; called when an operation ends.
+    void end_operation();
+
+    // --- used by the inode classes ---
+    const Geometry& geometry() const { return geo_; }
+    BlockCache& cache() { return cache_; }
+    bool has_extents() const { return incompat() & kIncompatExtents; }
+    bool has_filetype() const { return incompat() & kIncompatFiletype; }
+    bool has_dir_nlink() const { return ro_compat() & kRoCompatDirNlink; }
+    // Files over 2 GiB need large_file: set it the first time one appears (as Linux does).
+    void note_large_file();
+    // The largest file size in bytes: revision 0 has no large_file feature (2 GiB - 1).
+    uint64_t max_file_bytes() const { return sb_.rev_level ? ~0ull : 0x7fffffffull; }
+
+    // The object for inode number ino, loaded if not cached; parent becomes the ".." of a
+    // directory loaded here. EIO for a number out of range or an inode that is not in use.
+    Result<InodeRef> get_inode(uint32_t ino, const DirectoryRef& parent);
+    // Makes a new inode object of mode's type (a fresh on-disk inode) near parent_ino.
+    Result<InodeRef> create_inode(uint32_t parent_ino, uint16_t mode, const DirectoryRef& parent);
+    void forget_node(uint32_t ino);
+
+    Result<void> read_disk_inode(uint32_t ino, DiskInode& out);
+    // Stores the first inode_size bytes of `in`, extra fields limited to in.extra_isize.
+    Result<void> write_disk_inode(uint32_t ino, const DiskInode& in);
+
+    // Allocates a free block, searching from goal; ENOSPC when none is left.
+    Result<uint64_t> allocate_block(uint64_t goal);
+    void free_blocks(uint64_t first, uint64_t count);
+    // Allocates a free inode, preferring parent_ino's group; ENOSPC when none is left.
+    Result<uint32_t> allocate_inode(uint32_t parent_ino, bool directory);
+    void free_inode(uint32_t ino, bool directory);
+
+    // Writes one consistent point's metadata blocks to their home locations and flushes.
+    Result<void> write_metadata_atomically(std::span<const MetadataWrite> blocks);
+
+private:
+    struct CachedNode {
+        uint32_t ino;
+        Inode* inode;
+        Ext2Node* node;
+    };
+    Ext2FileSystem(BlockDevice& device, const Superblock& sb, const Geometry& geo, bool read_only);
+    Result<void> load_group_descriptors();
+    Result<void> write_superblock_and_groups();
+    Result<void> mark_mounted();
+    Result<InodeRef> make_object(uint32_t ino, const DiskInode& disk, const DirectoryRef& parent);
+    size_t cache_position(uint32_t ino) const;
+    GroupDesc& group(uint32_t g) { return *reinterpret_cast<GroupDesc*>(&gdt_[static_cast<size_t>(g) * geo_.desc_size]); }
+    uint32_t incompat() const { return sb_.rev_level ? sb_.feature_incompat : 0; }
+    uint32_t ro_compat() const { return sb_.rev_level ? sb_.feature_ro_compat : 0; }
+    uint64_t free_blocks_count() const;
+    void set_free_blocks_count(uint64_t n);
+    Result<uint64_t> allocate_in_group(uint32_t g, uint32_t start);
+    void adjust_group_counts(uint32_t g, int32_t blocks, int32_t inodes, int32_t dirs);
+
+    BlockDevice& device_;
+    Superblock sb_;
+    Geometry geo_;
+    std::vector<uint8_t> gdt_;
+    BlockCache cache_;
+    std::vector<CachedNode> nodes_;  // sorted by ino
+    bool unmounted_ = false;
+    uint32_t next_inode_hint_ = 0;
+    friend class Ext2Node;
+};
+
+}  // namespace ingot::ext2

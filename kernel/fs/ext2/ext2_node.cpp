@@ -1,0 +1,212 @@
+#include <fs/ext2/ext2_node.h>
+#include <fs/file_mode.h>
+
+#include <cstring>
+
+namespace ingot::ext2 {
+namespace {
+
+bool extra_covers(const DiskInode& disk, uint32_t inode_size, size_t field_end) {
+    return inode_size > kGoodOldInodeSize && size_t{kGoodOldInodeSize} + disk.extra_isize >= field_end;
+}
+
+}  // namespace
+
+FsTime decode_time(uint32_t seconds, uint32_t extra, bool has_extra) {
+    int64_t s = static_cast<int32_t>(seconds);
+    if (!has_extra) return FsTime{s, 0};
+    s += static_cast<int64_t>(extra & 3) << 32;
+    uint32_t ns = extra >> 2;
+    return FsTime{s, ns < 1000000000u ? ns : 0};
+}
+
+void encode_time(FsTime t, uint32_t& seconds, uint32_t& extra) {
+    seconds = static_cast<uint32_t>(t.seconds);
+    uint32_t epoch = static_cast<uint32_t>((t.seconds - static_cast<int32_t>(seconds)) >> 32) & 3;
+    extra = epoch | (t.nanoseconds << 2);
+}
+
+Ext2Node::Ext2Node(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk) : fs_(&fs), ino_(ino), disk_(disk) {
+    size_ = disk_.size_lo;
+    if ((disk_.mode & kModeTypeMask) == kModeRegular) size_ |= static_cast<uint64_t>(disk_.size_high) << 32;
+}
+
+void Ext2Node::set_size(uint64_t size) {
+    size_ = size;
+    disk_.size_lo = static_cast<uint32_t>(size);
+    disk_.size_high = static_cast<uint32_t>(size >> 32);
+    if (size > 0x7fffffffu) fs_->note_large_file();
+}
+
+uint64_t Ext2Node::allocated_bytes() const {
+    uint64_t blocks = disk_.blocks_lo | static_cast<uint64_t>(disk_.blocks_high) << 32;
+    // huge_file: an inode with EXT4_HUGE_FILE_FL counts in file-system blocks.
+    if (disk_.flags & kHugeFileFlag) return blocks * block_size();
+    return blocks * 512;
+}
+
+void Ext2Node::add_blocks(int64_t count) {
+    uint64_t sectors = disk_.blocks_lo | static_cast<uint64_t>(disk_.blocks_high) << 32;
+    if (disk_.flags & kHugeFileFlag) {  // convert to 512-byte units, the form this driver writes
+        sectors *= block_size() / 512;
+        disk_.flags &= ~kHugeFileFlag;
+    }
+    int64_t delta = count * static_cast<int64_t>(block_size() / 512);
+    sectors = delta < 0 && static_cast<uint64_t>(-delta) > sectors ? 0 : sectors + delta;
+    disk_.blocks_lo = static_cast<uint32_t>(sectors);
+    disk_.blocks_high = static_cast<uint16_t>(sectors >> 32);
+}
+
+uint64_t Ext2Node::allocation_goal() const {
+    if (last_block_) return last_block_ + 1;
+    const Geometry& geo = fs_->geometry();
+    uint32_t group = (ino_ - 1) / geo.inodes_per_group;
+    return geo.group_first_block(group);
+}
+
+uint64_t Ext2Node::max_blocks() const {
+    if (uses_extents()) return 1ull << 32;
+    uint64_t p = block_size() / 4;
+    return kDirectBlocks + p + p * p + p * p * p;
+}
+
+Result<BlockMapping> Ext2Node::map(uint64_t lblock, bool allocate) {
+    if (fs_->unmounted()) return Errno::EIO;
+    if (lblock >= max_blocks()) return allocate ? Result<BlockMapping>(Errno::EFBIG) : BlockMapping{};
+    if (disk_.flags & kInlineDataFlag) return Errno::EIO;
+    BlockMapping m = uses_extents() ? TRY(extent_map(*this, lblock, allocate)) : TRY(indirect_map(*this, lblock, allocate));
+    if (m.block) remember_goal(m.block);
+    return m;
+}
+
+Result<void> Ext2Node::free_blocks_from(uint64_t first_lblock) {
+    if (fs_->unmounted()) return Errno::EIO;
+    if (disk_.flags & kInlineDataFlag) return Errno::EIO;
+    last_block_ = 0;
+    return uses_extents() ? extent_free_from(*this, first_lblock) : indirect_free_from(*this, first_lblock);
+}
+
+Result<size_t> Ext2Node::read(uint64_t offset, IoBuffer& dst) {
+    if (offset >= size_) return size_t{0};
+    uint64_t want = dst.size();
+    if (want > size_ - offset) want = size_ - offset;
+    uint32_t bs = block_size();
+    size_t done = 0;
+    while (done < want) {
+        uint64_t pos = offset + done;
+        uint32_t in_block = static_cast<uint32_t>(pos % bs);
+        size_t chunk = bs - in_block;
+        if (chunk > want - done) chunk = want - done;
+        BlockMapping m = TRY(map(pos / bs, false));
+        if (m.block == 0) {
+            TRY(dst.zero_fill(done, chunk));
+        } else {
+            uint8_t* data = TRY(fs_->cache().get(m.block));
+            TRY(dst.copy_to_buffer(done, data + in_block, chunk));
+        }
+        done += chunk;
+    }
+    return done;
+}
+
+Result<size_t> Ext2Node::write(uint64_t offset, IoBuffer& src) {
+    uint32_t bs = block_size();
+    uint64_t limit = max_blocks() * bs;
+    if (limit > fs_->max_file_bytes()) limit = fs_->max_file_bytes();
+    if (offset >= limit) return Errno::EFBIG;
+    size_t want = src.size();
+    if (want > limit - offset) want = static_cast<size_t>(limit - offset);
+    size_t done = 0;
+    while (done < want) {
+        uint64_t pos = offset + done;
+        uint32_t in_block = static_cast<uint32_t>(pos % bs);
+        size_t chunk = bs - in_block;
+        if (chunk > want - done) chunk = want - done;
+        Result<BlockMapping> mapped = map(pos / bs, true);
+        if (!mapped.ok()) {
+            if (done) break;  // a short write reports what was written
+            return mapped.error();
+        }
+        BlockMapping m = mapped.value();
+        uint8_t* data = m.fresh ? TRY(fs_->cache().get_zeroed(m.block)) : TRY(fs_->cache().get(m.block));
+        TRY(src.copy_from_buffer(done, data + in_block, chunk));
+        fs_->cache().mark_dirty(m.block, BlockKind::Data);
+        done += chunk;
+        if (offset + done > size_) set_size(offset + done);
+    }
+    return done;
+}
+
+Result<void> Ext2Node::resize(uint64_t length) {
+    uint32_t bs = block_size();
+    if (length > max_blocks() * bs || length > fs_->max_file_bytes()) return Errno::EFBIG;
+    if (length < size_) {
+        TRY(free_blocks_from((length + bs - 1) / bs));
+        // The rest of the last block must read as zeros if the file grows again.
+        if (length % bs) {
+            BlockMapping m = TRY(map(length / bs, false));
+            if (m.block) {
+                uint8_t* data = TRY(fs_->cache().get(m.block));
+                memset(data + length % bs, 0, bs - length % bs);
+                fs_->cache().mark_dirty(m.block, BlockKind::Data);
+            }
+        }
+    }
+    set_size(length);
+    return {};
+}
+
+void Ext2Node::init_new(uint16_t mode, bool extents) {
+    uint32_t inode_size = fs_->geometry().inode_size;
+    memset(&disk_, 0, sizeof(disk_));
+    disk_.mode = mode;
+    disk_.links_count = 1;
+    if (inode_size >= sizeof(DiskInode)) disk_.extra_isize = kExtraIsize;
+    if (extents) {
+        disk_.flags |= kExtentsFlag;
+        extent_init_root(disk_);
+    }
+    size_ = 0;
+}
+
+void Ext2Node::load_into(Inode& self) const {
+    uint32_t inode_size = fs_->geometry().inode_size;
+    self.set_owner(disk_.uid | static_cast<uint32_t>(disk_.uid_high) << 16,
+                   disk_.gid | static_cast<uint32_t>(disk_.gid_high) << 16);
+    self.set_access_time(decode_time(disk_.atime, disk_.atime_extra, extra_covers(disk_, inode_size, 0x90)));
+    self.set_modify_time(decode_time(disk_.mtime, disk_.mtime_extra, extra_covers(disk_, inode_size, 0x8C)));
+    self.set_change_time(decode_time(disk_.ctime, disk_.ctime_extra, extra_covers(disk_, inode_size, 0x88)));
+}
+
+Result<void> Ext2Node::store(const Inode& self) {
+    InodeStat st = self.stat();
+    uint32_t inode_size = fs_->geometry().inode_size;
+    disk_.mode = static_cast<uint16_t>(st.mode);
+    disk_.uid = static_cast<uint16_t>(st.uid);
+    disk_.uid_high = static_cast<uint16_t>(st.uid >> 16);
+    disk_.gid = static_cast<uint16_t>(st.gid);
+    disk_.gid_high = static_cast<uint16_t>(st.gid >> 16);
+    uint64_t links = st.link_count;
+    disk_.links_count = static_cast<uint16_t>(links > 0xffff ? 1 : links);
+    uint32_t extra = 0;
+    encode_time(st.access_time, disk_.atime, extra);
+    if (extra_covers(disk_, inode_size, 0x90)) disk_.atime_extra = extra;
+    encode_time(st.modify_time, disk_.mtime, extra);
+    if (extra_covers(disk_, inode_size, 0x8C)) disk_.mtime_extra = extra;
+    encode_time(st.change_time, disk_.ctime, extra);
+    if (extra_covers(disk_, inode_size, 0x88)) disk_.ctime_extra = extra;
+    return fs_->write_disk_inode(ino_, disk_);
+}
+
+void Ext2Node::release_on_disk(bool directory) {
+    if (fs_->unmounted() || fs_->read_only()) return;
+    (void)free_blocks_from(0);
+    disk_.links_count = 0;
+    set_size(0);
+    uint32_t now = static_cast<uint32_t>(FsTime::now().seconds);
+    disk_.dtime = now ? now : 1;  // e2fsck expects deleted inodes to carry a deletion time
+    (void)fs_->write_disk_inode(ino_, disk_);
+    fs_->free_inode(ino_, directory);
+}
+
+}  // namespace ingot::ext2

@@ -1,0 +1,80 @@
+// The ext2 side of one in-memory inode (file, directory or symlink): its on-disk inode, the
+// mapping from file blocks to disk blocks (ext2 indirect blocks or ext4 extents), byte reads
+// and writes through the block cache, and the write-back of the VFS's view of the inode
+// (mode, owner, times, links, size) into the inode table.
+#pragma once
+
+#include <fs/ext2/ext2_file_system.h>
+#include <fs/inode.h>
+#include <fs/io_buffer.h>
+
+#include <cstdint>
+
+namespace ingot::ext2 {
+
+// Where a file block lives: block 0 is a hole. fresh: just allocated (its old contents are
+// garbage, so a partial write must zero the rest).
+struct BlockMapping {
+    uint64_t block = 0;
+    bool fresh = false;
+};
+
+class Ext2Node {
+public:
+    Ext2Node(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk);
+
+    Ext2FileSystem& fs() const { return *fs_; }
+    uint32_t ino() const { return ino_; }
+    DiskInode& disk() { return disk_; }
+    uint64_t size() const { return size_; }
+    void set_size(uint64_t size);
+    uint64_t allocated_bytes() const;
+    uint32_t block_size() const { return fs_->geometry().block_size; }
+    bool uses_extents() const { return disk_.flags & kExtentsFlag; }
+
+    // The disk block behind file block lblock; allocate: make one for a hole.
+    Result<BlockMapping> map(uint64_t lblock, bool allocate);
+    // Frees every file block from first_lblock on.
+    Result<void> free_blocks_from(uint64_t first_lblock);
+    // i_blocks bookkeeping for blocks allocated or freed for this inode (data or tree).
+    void add_blocks(int64_t count);
+    // A block near this file's data to start the search for a new one.
+    uint64_t allocation_goal() const;
+    void remember_goal(uint64_t block) { last_block_ = block; }
+    // The largest file block this inode's mapping scheme can address, plus one.
+    uint64_t max_blocks() const;
+
+    Result<size_t> read(uint64_t offset, IoBuffer& dst);
+    Result<size_t> write(uint64_t offset, IoBuffer& src);
+    // Sets the length: frees blocks past it and zeroes the rest of its last block.
+    Result<void> resize(uint64_t length);
+
+    // Fills a fresh inode: type bits, an empty extent tree on extent file systems.
+    void init_new(uint16_t mode, bool extents);
+    // Reads type-independent VFS fields (owner, times) from the disk inode into self.
+    void load_into(Inode& self) const;
+    // Writes self's metadata back into the inode table (through the block cache).
+    Result<void> store(const Inode& self);
+    // Frees the inode and all its blocks (link count reached 0 and no one holds it).
+    void release_on_disk(bool directory);
+
+private:
+    Ext2FileSystem* fs_;
+    uint32_t ino_;
+    DiskInode disk_;
+    uint64_t size_;
+    uint64_t last_block_ = 0;
+};
+
+// The extra-time-field encoding (Documentation/filesystems/ext4/inodes.rst, "Inode Timestamps").
+FsTime decode_time(uint32_t seconds, uint32_t extra, bool has_extra);
+void encode_time(FsTime t, uint32_t& seconds, uint32_t& extra);
+
+// Block mapping schemes, for Ext2Node.
+Result<BlockMapping> indirect_map(Ext2Node& node, uint64_t lblock, bool allocate);
+Result<void> indirect_free_from(Ext2Node& node, uint64_t first_lblock);
+Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate);
+Result<void> extent_free_from(Ext2Node& node, uint64_t first_lblock);
+void extent_init_root(DiskInode& disk);
+
+}  // namespace ingot::ext2

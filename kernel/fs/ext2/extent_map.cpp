@@ -1,0 +1,271 @@
+// ext4 extent trees (Documentation/filesystems/ext4/ifork.rst): a header and up to four
+// entries in i_block, index nodes pointing at child blocks, leaves of (logical block, length,
+// physical block) runs. Reading follows trees of any depth; writing extends or inserts into
+// trees of depth 0 and 1, growing a full in-inode leaf into one level of leaf blocks.
+// Unwritten (preallocated) extents read as zeros; writing into one is refused with EIO.
+#include <fs/ext2/ext2_node.h>
+#include <lib/log.h>
+
+#include <cstring>
+
+namespace ingot::ext2 {
+namespace {
+
+constexpr uint16_t kRootEntries = 4;  // (60 - 12) / 12
+
+ExtentHeader* root_of(Ext2Node& node) { return reinterpret_cast<ExtentHeader*>(node.disk().block); }
+Extent* extents_of(ExtentHeader* h) { return reinterpret_cast<Extent*>(h + 1); }
+ExtentIndex* indexes_of(ExtentHeader* h) { return reinterpret_cast<ExtentIndex*>(h + 1); }
+uint64_t start_of(const Extent& e) { return e.start_lo | static_cast<uint64_t>(e.start_hi) << 32; }
+uint64_t child_of(const ExtentIndex& i) { return i.leaf_lo | static_cast<uint64_t>(i.leaf_hi) << 32; }
+uint32_t length_of(const Extent& e) { return e.len > kExtentInitMaxLen ? e.len - kExtentInitMaxLen : e.len; }
+bool unwritten(const Extent& e) { return e.len > kExtentInitMaxLen; }
+void set_start(Extent& e, uint64_t b) { e.start_lo = static_cast<uint32_t>(b), e.start_hi = static_cast<uint16_t>(b >> 32); }
+void set_child(ExtentIndex& i, uint64_t b) { i.leaf_lo = static_cast<uint32_t>(b), i.leaf_hi = static_cast<uint16_t>(b >> 32); }
+
+Result<void> corrupt(Ext2Node& node, const char* what) {
+    log_error("ext2: inode %u: bad extent tree (%s)", node.ino(), what);
+    return Errno::EIO;
+}
+
+// Checks a node header found in `bytes` bytes of space at the expected depth.
+Result<void> check_header(Ext2Node& node, const ExtentHeader* h, size_t bytes, int expected_depth) {
+    if (h->magic != kExtentMagic) return corrupt(node, "magic");
+    if (h->max == 0 || h->max > (bytes - sizeof(ExtentHeader)) / 12 || h->entries > h->max)
+        return corrupt(node, "entry counts");
+    if (h->depth > kExtentMaxDepth || (expected_depth >= 0 && h->depth != expected_depth))
+        return corrupt(node, "depth");
+    return {};
+}
+
+// Reads and checks the child block of an index entry.
+Result<ExtentHeader*> load_child(Ext2Node& node, const ExtentIndex& index, uint16_t depth) {
+    uint64_t block = child_of(index);
+    if (!node.fs().geometry().is_data_block(block)) return corrupt(node, "child outside the disk").error();
+    uint8_t* data = TRY(node.fs().cache().get(block));
+    auto* h = reinterpret_cast<ExtentHeader*>(data);
+    TRY(check_header(node, h, node.block_size(), depth));
+    return h;
+}
+
+// The last index entry starting at or before lblock (the first one when none does).
+int find_index(ExtentHeader* h, uint64_t lblock) {
+    ExtentIndex* idx = indexes_of(h);
+    int found = 0;
+    for (int i = 1; i < h->entries; ++i)
+        if (idx[i].block <= lblock) found = i;
+    return found;
+}
+
+}  // namespace
+
+void extent_init_root(DiskInode& disk) {
+    auto* h = reinterpret_cast<ExtentHeader*>(disk.block);
+    memset(disk.block, 0, sizeof(disk.block));
+    h->magic = kExtentMagic;
+    h->max = kRootEntries;
+}
+
+Result<BlockMapping> extent_lookup(Ext2Node& node, uint64_t lblock) {
+    ExtentHeader* h = root_of(node);
+    TRY(check_header(node, h, sizeof(node.disk().block), -1));
+    while (h->depth > 0) {
+        if (h->entries == 0) return BlockMapping{};
+        int i = find_index(h, lblock);
+        if (indexes_of(h)[i].block > lblock) return BlockMapping{};
+        h = TRY(load_child(node, indexes_of(h)[i], h->depth - 1));
+    }
+    Extent* ext = extents_of(h);
+    for (int i = 0; i < h->entries; ++i) {
+        uint64_t first = ext[i].block;
+        if (lblock < first || lblock >= first + length_of(ext[i])) continue;
+        if (unwritten(ext[i])) return BlockMapping{};
+        uint64_t block = start_of(ext[i]) + (lblock - first);
+        if (!node.fs().geometry().is_data_block(block)) return corrupt(node, "extent outside the disk").error();
+        return BlockMapping{block, false};
+    }
+    return BlockMapping{};
+}
+
+namespace {
+
+// True when an unwritten extent covers lblock (writes there are not supported).
+bool in_unwritten(ExtentHeader* leaf, uint64_t lblock) {
+    Extent* ext = extents_of(leaf);
+    for (int i = 0; i < leaf->entries; ++i)
+        if (unwritten(ext[i]) && lblock >= ext[i].block && lblock < ext[i].block + length_of(ext[i])) return true;
+    return false;
+}
+
+// Adds the mapping lblock -> block to a leaf with room (or extends a run that ends just before).
+void leaf_insert(ExtentHeader* leaf, uint64_t lblock, uint64_t block) {
+    Extent* ext = extents_of(leaf);
+    int pos = 0;
+    while (pos < leaf->entries && ext[pos].block < lblock) ++pos;
+    if (pos > 0) {
+        Extent& prev = ext[pos - 1];
+        if (!unwritten(prev) && prev.block + prev.len == lblock && start_of(prev) + prev.len == block &&
+            prev.len < kExtentInitMaxLen) {
+            ++prev.len;
+            return;
+        }
+    }
+    memmove(&ext[pos + 1], &ext[pos], (leaf->entries - pos) * sizeof(Extent));
+    ext[pos] = Extent{static_cast<uint32_t>(lblock), 1, 0, 0};
+    set_start(ext[pos], block);
+    ++leaf->entries;
+}
+
+bool leaf_can_extend(ExtentHeader* leaf, uint64_t lblock, uint64_t block) {
+    Extent* ext = extents_of(leaf);
+    for (int i = 0; i < leaf->entries; ++i)
+        if (!unwritten(ext[i]) && ext[i].block + ext[i].len == lblock && start_of(ext[i]) + ext[i].len == block &&
+            ext[i].len < kExtentInitMaxLen)
+            return true;
+    return false;
+}
+
+// A new, empty tree block (a leaf at depth 0); ENOSPC when the disk is full.
+Result<ExtentHeader*> new_tree_block(Ext2Node& node, uint16_t depth, uint64_t& block) {
+    Ext2FileSystem& fs = node.fs();
+    block = TRY(fs.allocate_block(node.allocation_goal()));
+    node.add_blocks(1);
+    uint8_t* data = TRY(fs.cache().get_zeroed(block));
+    fs.cache().mark_dirty(block, BlockKind::Metadata);
+    auto* h = reinterpret_cast<ExtentHeader*>(data);
+    h->magic = kExtentMagic;
+    h->max = static_cast<uint16_t>((node.block_size() - sizeof(ExtentHeader)) / 12);
+    h->depth = depth;
+    return h;
+}
+
+// Moves the in-inode leaf into a leaf block; the root becomes a one-entry index.
+Result<void> grow_root(Ext2Node& node) {
+    ExtentHeader* root = root_of(node);
+    uint64_t block = 0;
+    ExtentHeader* leaf = TRY(new_tree_block(node, 0, block));
+    memcpy(extents_of(leaf), extents_of(root), root->entries * sizeof(Extent));
+    leaf->entries = root->entries;
+    ExtentIndex& index = indexes_of(root)[0];
+    index = ExtentIndex{leaf->entries ? extents_of(leaf)[0].block : 0, 0, 0, 0};
+    set_child(index, block);
+    root->entries = 1;
+    root->depth = 1;
+    return {};
+}
+
+// Splits the full leaf under root index i in two; the upper half goes to a new block.
+Result<void> split_leaf(Ext2Node& node, int i, ExtentHeader* leaf, uint64_t leaf_block) {
+    ExtentHeader* root = root_of(node);
+    uint64_t block = 0;
+    ExtentHeader* upper = TRY(new_tree_block(node, 0, block));
+    uint16_t keep = leaf->entries / 2;
+    upper->entries = leaf->entries - keep;
+    memcpy(extents_of(upper), extents_of(leaf) + keep, upper->entries * sizeof(Extent));
+    leaf->entries = keep;
+    node.fs().cache().mark_dirty(leaf_block, BlockKind::Metadata);
+    ExtentIndex* idx = indexes_of(root);
+    memmove(&idx[i + 2], &idx[i + 1], (root->entries - i - 1) * sizeof(ExtentIndex));
+    idx[i + 1] = ExtentIndex{extents_of(upper)[0].block, 0, 0, 0};
+    set_child(idx[i + 1], block);
+    ++root->entries;
+    return {};
+}
+
+}  // namespace
+
+Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) {
+    BlockMapping found = TRY(extent_lookup(node, lblock));
+    if (found.block || !allocate) return found;
+    ExtentHeader* root = root_of(node);
+    if (root->depth > 1) return corrupt(node, "writing to trees deeper than one level is not supported").error();
+    Ext2FileSystem& fs = node.fs();
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        ExtentHeader* leaf = root;
+        uint64_t leaf_block = 0;
+        int index = 0;
+        if (root->depth == 1) {
+            if (root->entries == 0) return corrupt(node, "empty index").error();
+            index = find_index(root, lblock);
+            leaf_block = child_of(indexes_of(root)[index]);
+            leaf = TRY(load_child(node, indexes_of(root)[index], 0));
+        }
+        if (in_unwritten(leaf, lblock)) return corrupt(node, "write into an unwritten extent").error();
+        uint64_t goal = node.allocation_goal();
+        if (leaf->entries < leaf->max || leaf_can_extend(leaf, lblock, goal)) {
+            uint64_t block = TRY(fs.allocate_block(goal));
+            if (leaf->entries == leaf->max && !leaf_can_extend(leaf, lblock, block)) {
+                fs.free_blocks(block, 1);  // the goal was taken: make room first
+            } else {
+                node.add_blocks(1);
+                leaf_insert(leaf, lblock, block);
+                if (leaf_block) fs.cache().mark_dirty(leaf_block, BlockKind::Metadata);
+                if (root->depth == 1 && indexes_of(root)[index].block > lblock)
+                    indexes_of(root)[index].block = static_cast<uint32_t>(lblock);
+                return BlockMapping{block, true};
+            }
+        }
+        if (root->depth == 0) {
+            TRY(grow_root(node));
+        } else if (root->entries < root->max) {
+            TRY(split_leaf(node, index, leaf, leaf_block));
+        } else {
+            return Errno::EFBIG;  // would need a second index level
+        }
+    }
+    return Errno::EIO;
+}
+
+namespace {
+
+void free_run(Ext2Node& node, uint64_t start, uint64_t count) {
+    if (!node.fs().geometry().is_data_block(start) || start + count > node.fs().geometry().blocks_count) return;
+    node.fs().free_blocks(start, count);
+    node.add_blocks(-static_cast<int64_t>(count));
+}
+
+// Frees file blocks >= first below h; true when h is left with no entries.
+Result<bool> free_below(Ext2Node& node, ExtentHeader* h, uint64_t first) {
+    if (h->depth == 0) {
+        Extent* ext = extents_of(h);
+        for (int i = h->entries - 1; i >= 0; --i) {
+            uint32_t len = length_of(ext[i]);
+            if (ext[i].block >= first) {
+                free_run(node, start_of(ext[i]), len);
+                memmove(&ext[i], &ext[i + 1], (h->entries - i - 1) * sizeof(Extent));
+                --h->entries;
+            } else if (ext[i].block + len > first) {
+                uint32_t keep = static_cast<uint32_t>(first - ext[i].block);
+                free_run(node, start_of(ext[i]) + keep, len - keep);
+                ext[i].len = static_cast<uint16_t>(unwritten(ext[i]) ? keep + kExtentInitMaxLen : keep);
+            }
+        }
+        return h->entries == 0;
+    }
+    ExtentIndex* idx = indexes_of(h);
+    for (int i = h->entries - 1; i >= 0; --i) {
+        if (i + 1 < h->entries && idx[i + 1].block <= first) break;
+        ExtentHeader* child = TRY(load_child(node, idx[i], h->depth - 1));
+        uint64_t child_block = child_of(idx[i]);
+        bool empty = TRY(free_below(node, child, first));
+        node.fs().cache().mark_dirty(child_block, BlockKind::Metadata);
+        if (empty) {
+            free_run(node, child_block, 1);
+            memmove(&idx[i], &idx[i + 1], (h->entries - i - 1) * sizeof(ExtentIndex));
+            --h->entries;
+        }
+    }
+    return h->entries == 0;
+}
+
+}  // namespace
+
+Result<void> extent_free_from(Ext2Node& node, uint64_t first_lblock) {
+    ExtentHeader* root = root_of(node);
+    TRY(check_header(node, root, sizeof(node.disk().block), -1));
+    bool empty = TRY(free_below(node, root, first_lblock));
+    if (empty) extent_init_root(node.disk());
+    return {};
+}
+
+}  // namespace ingot::ext2

@@ -1,0 +1,14 @@
+// The ext2 image fuzzer's harness: mounts an arbitrary byte string as an ext2/ext4 disk,
+// walks and reads everything reachable, makes a few changes, syncs and unmounts. Any crash,
+// sanitizer report or hang is a bug in the driver. Shared by the libFuzzer target and the
+// unit test that replays the corpus.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace ingot::fuzz {
+
+void run_ext2_image(std::span<const uint8_t> image);
+
+}  // namespace ingot::fuzz

@@ -1,0 +1,209 @@
+// Hostile ext2/ext4 images: corrupt superblocks, group descriptors, inodes, extent trees and
+// directory entries must make the mount fail or the operation return an error (EINVAL, EIO),
+// never crash or hang.
+#include <fs/disk_mount.h>
+#include <fs/ext2/ext2_format.h>
+#include <fs/open_flags.h>
+
+#include "ext2_test_fixture.h"
+
+#include <cstring>
+
+namespace ingot::ext2_test {
+namespace {
+
+using ext2::DiskInode;
+using ext2::GroupDesc;
+using ext2::Superblock;
+
+class Ext2HostileTest : public Ext2Test {
+protected:
+    void make(const std::string& type, const std::string& options) {
+        scratch_.write("fill/file", std::string(5000, 'f'));
+        scratch_.write("fill/dir/inner", "inner\n");
+        image_ = make_image(image_path(), type, options, 4096, fill_dir());
+        ASSERT_FALSE(image_.empty());
+    }
+    Superblock& sb() { return *reinterpret_cast<Superblock*>(&image_[1024]); }
+    uint32_t block_size() { return 1024u << sb().log_block_size; }
+    GroupDesc& gd(uint32_t g) {
+        uint32_t desc = (sb().feature_incompat & ext2::kIncompat64Bit) ? sb().desc_size : 32;
+        return *reinterpret_cast<GroupDesc*>(&image_[(sb().first_data_block + 1) * block_size() + g * desc]);
+    }
+    DiskInode& inode(uint32_t ino) {
+        uint32_t g = (ino - 1) / sb().inodes_per_group;
+        uint64_t offset = uint64_t{gd(g).inode_table_lo} * block_size() +
+                          uint64_t{(ino - 1) % sb().inodes_per_group} * sb().inode_size;
+        return *reinterpret_cast<DiskInode*>(&image_[offset]);
+    }
+    uint32_t ino_of(const std::string& name) {
+        // The root directory's first block, searched for name.
+        DiskInode& root = inode(ext2::kRootInode);
+        uint64_t block = root.block[0];
+        if (root.flags & ext2::kExtentsFlag) block = root.block[5];  // first extent's start_lo
+        for (uint32_t off = 0; off < block_size();) {
+            auto* e = reinterpret_cast<ext2::DirEntryHeader*>(&image_[block * block_size() + off]);
+            if (std::string(reinterpret_cast<char*>(e + 1), e->name_len) == name) return e->inode;
+            if (e->rec_len == 0) break;
+            off += e->rec_len;
+        }
+        return 0;
+    }
+    uint8_t* root_dir_block() {
+        DiskInode& root = inode(ext2::kRootInode);
+        uint64_t block = (root.flags & ext2::kExtentsFlag) ? root.block[5] : root.block[0];
+        return &image_[block * block_size()];
+    }
+    Result<void> mount_image(bool read_only = false) {
+        device_ = std::make_unique<MemoryBlockDevice>(image_);
+        return mount_device(read_only);
+    }
+    std::vector<uint8_t> image_;
+};
+
+TEST_F(Ext2HostileTest, CorruptSuperblocksAreRefused) {
+    make("ext2", "");
+    std::vector<uint8_t> good = image_;
+    auto expect_refused = [&](const char* what, auto corrupt) {
+        image_ = good;
+        corrupt(sb());
+        EXPECT_EQ(mount_image().error(), Errno{EINVAL}) << what;
+    };
+    expect_refused("magic", [](Superblock& s) { s.magic = 0; });
+    expect_refused("block size", [](Superblock& s) { s.log_block_size = 20; });
+    expect_refused("block count", [](Superblock& s) { s.blocks_count_lo = 0xfffffff0; });
+    expect_refused("blocks per group", [](Superblock& s) { s.blocks_per_group = 0; });
+    expect_refused("inodes per group", [](Superblock& s) { s.inodes_per_group = 0; });
+    expect_refused("inode count", [](Superblock& s) { s.inodes_count += 7; });
+    expect_refused("inode size", [](Superblock& s) { s.inode_size = 100; });
+    expect_refused("first inode", [](Superblock& s) { s.first_ino = 1; });
+    expect_refused("first data block", [](Superblock& s) { s.first_data_block = 5; });
+    expect_refused("revision", [](Superblock& s) { s.rev_level = 7; });
+    expect_refused("inline_data", [](Superblock& s) { s.feature_incompat |= ext2::kIncompatInlineData; });
+    expect_refused("meta_bg", [](Superblock& s) { s.feature_incompat |= ext2::kIncompatMetaBg; });
+    expect_refused("unknown incompat", [](Superblock& s) { s.feature_incompat |= 0x80000000u; });
+    expect_refused("journal recovery", [](Superblock& s) {
+        s.feature_compat |= ext2::kCompatHasJournal;
+        s.feature_incompat |= ext2::kIncompatRecover;
+    });
+    image_ = good;
+    image_.resize(image_.size() / 2);  // a device smaller than the file system
+    EXPECT_EQ(mount_image().error(), Errno{EINVAL});
+    image_.resize(1024);
+    EXPECT_EQ(mount_image().error(), Errno{EINVAL});
+}
+
+TEST_F(Ext2HostileTest, UnknownReadOnlyFeatureMountsReadOnly) {
+    make("ext2", "");
+    sb().feature_ro_compat |= 0x40000000u;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_TRUE(inode_at("/mnt")->fs().read_only());
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");
+}
+
+TEST_F(Ext2HostileTest, GroupDescriptorsOutsideTheDiskAreRefused) {
+    make("ext4", "-O ^metadata_csum");
+    gd(0).inode_table_lo = 0xfffff000u;
+    EXPECT_EQ(mount_image().error(), Errno{EINVAL});
+    make("ext2", "");
+    gd(0).block_bitmap_lo = 0;
+    EXPECT_EQ(mount_image().error(), Errno{EINVAL});
+}
+
+TEST_F(Ext2HostileTest, BogusBlockPointersGiveEio) {
+    make("ext2", "");
+    uint32_t ino = ino_of("file");
+    ASSERT_NE(ino, 0u);
+    inode(ino).block[1] = 0xfffffff0u;
+    inode(ino).block[12] = 0x7ffffff0u;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    // Truncating and writing over bad pointers fails cleanly too, and unmount still works.
+    (void)inode_at("/mnt/file")->truncate(0);
+    (void)write_text("/mnt/file", "x", 20000, false);
+}
+
+TEST_F(Ext2HostileTest, CorruptExtentTreesGiveEio) {
+    make("ext4", "-O ^metadata_csum");
+    uint32_t ino = ino_of("file");
+    ASSERT_NE(ino, 0u);
+    std::vector<uint8_t> good = image_;
+    auto* header = reinterpret_cast<ext2::ExtentHeader*>(inode(ino).block);
+    header->magic = 0x1234;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    EXPECT_FALSE(write_text("/mnt/file", "y", 0, false).ok());
+    unmount_all_disks();
+
+    image_ = good;
+    header = reinterpret_cast<ext2::ExtentHeader*>(inode(ino).block);
+    header->entries = 9;  // more than fit in i_block
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    unmount_all_disks();
+
+    image_ = good;
+    header = reinterpret_cast<ext2::ExtentHeader*>(inode(ino).block);
+    header->depth = 3;  // an index pointing at a data block
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    unmount_all_disks();
+
+    image_ = good;
+    auto* extent = reinterpret_cast<ext2::Extent*>(header + 1);
+    extent->start_lo = 0xfffffff0u;
+    extent->start_hi = 0x7fff;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+}
+
+TEST_F(Ext2HostileTest, BadDirectoryEntriesGiveEio) {
+    make("ext2", "");
+    std::vector<uint8_t> good = image_;
+    auto* second = reinterpret_cast<ext2::DirEntryHeader*>(root_dir_block() + 12);
+    second->rec_len = 3;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(vfs::lookup(vfs::root(), "/mnt/file", true).error(), Errno{EIO});
+    DirEntry entry;
+    DirectoryRef root = as_directory(inode_at("/mnt"));
+    uint64_t listed = 0;
+    for (uint64_t cookie = 0; root->read_entry(cookie, entry); cookie = entry.cookie + 1) ++listed;
+    EXPECT_LE(listed, 2u);
+    EXPECT_FALSE(root->is_empty());
+    unmount_all_disks();
+
+    image_ = good;
+    second = reinterpret_cast<ext2::DirEntryHeader*>(root_dir_block() + 12);
+    second->name_len = 250;  // longer than its record
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(vfs::lookup(vfs::root(), "/mnt/file", true).error(), Errno{EIO});
+    unmount_all_disks();
+
+    image_ = good;
+    uint32_t ino = ino_of("file");
+    ASSERT_NE(ino, 0u);
+    inode(ino).links_count = 0;  // a name for an inode that is not in use
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(vfs::lookup(vfs::root(), "/mnt/file", true).error(), Errno{EIO});
+    unmount_all_disks();
+
+    image_ = good;
+    for (uint32_t off = 0; off < block_size();) {
+        auto* e = reinterpret_cast<ext2::DirEntryHeader*>(root_dir_block() + off);
+        if (std::string(reinterpret_cast<char*>(e + 1), e->name_len) == "file") e->inode = 0x7fffffff;
+        off += e->rec_len;
+    }
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(vfs::lookup(vfs::root(), "/mnt/file", true).error(), Errno{EIO});
+}
+
+TEST_F(Ext2HostileTest, DeviceErrorsGiveEio) {
+    make("ext2", "");
+    ASSERT_TRUE(mount_image().ok());
+    device_->set_failing(true);
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    EXPECT_EQ(inode_at("/mnt")->fs().sync().error(), Errno{EIO});
+}
+
+}  // namespace
+}  // namespace ingot::ext2_test

@@ -1,0 +1,147 @@
+// Writing ext2 and ext4 file systems through the VFS, then checking the saved image with the
+// host's e2fsck -fn (must report it clean) and reading it back with debugfs.
+#include <fs/disk_mount.h>
+#include <fs/open_flags.h>
+
+#include "ext2_test_fixture.h"
+
+namespace ingot::ext2_test {
+namespace {
+
+std::string pattern(size_t size, unsigned seed) {
+    std::string text(size, '\0');
+    for (size_t i = 0; i < size; ++i) text[i] = static_cast<char>('A' + (i * 13 + seed + i / 777) % 26);
+    return text;
+}
+
+struct Layout {
+    const char* type;
+    const char* options;
+};
+
+class Ext2WriteTest : public Ext2Test, public ::testing::WithParamInterface<Layout> {
+protected:
+    void SetUp() override {
+        Ext2Test::SetUp();
+        scratch_.write("fill/keep.txt", "kept\n");
+        scratch_.write("fill/old/inner.txt", "inner\n");
+        ASSERT_TRUE(make_and_mount(GetParam().type, GetParam().options, 16384, fill_dir()));
+    }
+    std::string host_cat(const std::string& path) { return debugfs(image_path(), "cat " + path).output; }
+};
+
+TEST_P(Ext2WriteTest, CreateWriteAndReadBackAfterRemount) {
+    ASSERT_TRUE(write_text("/mnt/small.txt", "small file\n").ok());
+    ASSERT_TRUE(write_text("/mnt/large.bin", pattern(700000, 5)).ok());
+    ASSERT_TRUE(write_text("/mnt/large.bin", "PATCH", 123456, false).ok());
+    std::string expected = pattern(700000, 5);
+    expected.replace(123456, 5, "PATCH");
+    EXPECT_TRUE(read_text("/mnt/large.bin") == expected);
+    expect_fsck_clean();
+    EXPECT_EQ(host_cat("/small.txt"), "small file\n");
+    EXPECT_TRUE(host_cat("/large.bin") == expected);
+    ASSERT_TRUE(mount_device().ok());
+    EXPECT_TRUE(read_text("/mnt/large.bin") == expected);
+    EXPECT_EQ(read_text("/mnt/keep.txt"), "kept\n");
+}
+
+TEST_P(Ext2WriteTest, NamespaceOperationsKeepTheDiskConsistent) {
+    ASSERT_TRUE(vfs::make_directory(vfs::root(), "/mnt/a", 0755).ok());
+    ASSERT_TRUE(vfs::make_directory(vfs::root(), "/mnt/a/b", 0700).ok());
+    ASSERT_TRUE(write_text("/mnt/a/b/f", "moved file\n").ok());
+    ASSERT_TRUE(vfs::rename(vfs::root(), "/mnt/a/b", vfs::root(), "/mnt/b2", false).ok());
+    EXPECT_EQ(read_text("/mnt/b2/f"), "moved file\n");
+    EXPECT_EQ(read_text("/mnt/b2/../keep.txt"), "kept\n");
+    ASSERT_TRUE(vfs::rename(vfs::root(), "/mnt/keep.txt", vfs::root(), "/mnt/a/kept-here", false).ok());
+    ASSERT_TRUE(write_text("/mnt/victim", "replaced\n").ok());
+    ASSERT_TRUE(write_text("/mnt/winner", "winner\n").ok());
+    ASSERT_TRUE(vfs::rename(vfs::root(), "/mnt/winner", vfs::root(), "/mnt/victim", false).ok());
+    ASSERT_TRUE(vfs::make_symlink("a/kept-here", vfs::root(), "/mnt/short").ok());
+    std::string long_target = std::string(200, 'L') + "/x";
+    ASSERT_TRUE(vfs::make_symlink(long_target, vfs::root(), "/mnt/long").ok());
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/old/inner.txt").ok());
+    ASSERT_TRUE(vfs::remove_directory(vfs::root(), "/mnt/old").ok());
+    ASSERT_TRUE(vfs::make_directory(vfs::root(), "/mnt/gone", 0755).ok());
+    ASSERT_TRUE(vfs::remove_directory(vfs::root(), "/mnt/gone").ok());
+    EXPECT_EQ(vfs::remove_directory(vfs::root(), "/mnt/a").error(), Errno{ENOTEMPTY});
+    ASSERT_TRUE(write_text("/mnt/trunc", pattern(50000, 1)).ok());
+    ASSERT_TRUE(vfs::truncate(*inode_at("/mnt/trunc"), 1000).ok());
+    ASSERT_TRUE(vfs::truncate(*inode_at("/mnt/trunc"), 3000).ok());
+    EXPECT_EQ(read_text("/mnt/trunc"), pattern(1000, 1) + std::string(2000, '\0'));
+    EXPECT_EQ(inode_at("/mnt")->link_count(), 5u);  // ".", "..", a, b2, lost+found
+    expect_fsck_clean();
+    EXPECT_EQ(host_cat("/a/kept-here"), "kept\n");
+    EXPECT_EQ(host_cat("/victim"), "winner\n");
+    EXPECT_EQ(host_cat("/b2/f"), "moved file\n");
+    EXPECT_NE(debugfs(image_path(), "stat /long").output.find("Size: 202"), std::string::npos);
+    ASSERT_TRUE(mount_device().ok());
+    EXPECT_EQ(read_text("/mnt/short"), "kept\n");
+    InodeRef link = vfs::lookup(vfs::root(), "/mnt/long", false).value().inode;
+    EXPECT_EQ(link->read_link().value().view(), long_target);
+    EXPECT_EQ(inode_at("/mnt/old"), nullptr);
+}
+
+TEST_P(Ext2WriteTest, UnlinkedOpenFileLivesUntilClosed) {
+    ASSERT_TRUE(write_text("/mnt/tmp", pattern(20000, 9)).ok());
+    InodeRef held = inode_at("/mnt/tmp");
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/tmp").ok());
+    std::string buffer(20000, '\0');
+    IoBuffer dst = IoBuffer::kernel(std::span<uint8_t>(reinterpret_cast<uint8_t*>(buffer.data()), buffer.size()));
+    ASSERT_EQ(held->read_at(0, dst).value(), 20000u);
+    EXPECT_EQ(buffer, pattern(20000, 9));
+    FsUsage before, after;
+    held->fs().usage(before);
+    held = nullptr;
+    inode_at("/mnt")->fs().usage(after);
+    EXPECT_GT(after.free_blocks, before.free_blocks);
+    EXPECT_EQ(after.free_files, before.free_files + 1);
+    expect_fsck_clean();
+}
+
+TEST_P(Ext2WriteTest, SparseFileBeyondFourGib) {
+    ASSERT_TRUE(write_text("/mnt/sparse", "head").ok());
+    if (std::string(GetParam().options) == "-r 0") {
+        // Revision 0 has no large_file feature: 2 GiB - 1 is the limit.
+        EXPECT_EQ(write_text("/mnt/sparse", "tail", (6ull << 30) + 5, false).error(), Errno{EFBIG});
+        expect_fsck_clean();
+        return;
+    }
+    ASSERT_TRUE(write_text("/mnt/sparse", "tail", (6ull << 30) + 5, false).ok());
+    EXPECT_EQ(inode_at("/mnt/sparse")->size(), (6ull << 30) + 9);
+    expect_fsck_clean();
+    std::string stat = debugfs(image_path(), "stat /sparse").output;
+    EXPECT_NE(stat.find("Size: 6442450953"), std::string::npos) << stat;
+    ASSERT_TRUE(mount_device().ok());
+    std::string buffer(16, 'x');
+    IoBuffer dst = IoBuffer::kernel(std::span<uint8_t>(reinterpret_cast<uint8_t*>(buffer.data()), buffer.size()));
+    ASSERT_EQ(inode_at("/mnt/sparse")->read_at((6ull << 30) - 7, dst).value(), 16u);
+    EXPECT_EQ(buffer, std::string(12, '\0') + "tail");
+}
+
+TEST_P(Ext2WriteTest, FsyncWritesDataAndMetadataToTheDevice) {
+    ASSERT_TRUE(write_text("/mnt/synced", "durable\n").ok());
+    uint64_t flushes = device_->flushes();
+    ASSERT_TRUE(inode_at("/mnt/synced")->fs().sync().ok());
+    EXPECT_GT(device_->flushes(), flushes);
+    // The image as the device holds it now, before any unmount.
+    ASSERT_TRUE(device_->save(image_path()));
+    EXPECT_EQ(host_cat("/synced"), "durable\n");
+}
+
+TEST_P(Ext2WriteTest, FullDiskGivesEnospcAndStaysConsistent) {
+    Result<void> wrote = write_text("/mnt/huge", pattern(40u << 20, 2));
+    EXPECT_FALSE(wrote.ok());
+    EXPECT_EQ(wrote.error(), Errno{EIO});  // short write: the helper reports a partial write
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/huge").ok());
+    expect_fsck_clean();
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, Ext2WriteTest,
+                         ::testing::Values(Layout{"ext2", ""}, Layout{"ext2", "-b 4096"}, Layout{"ext2", "-r 0"},
+                                           Layout{"ext4", "-O ^metadata_csum"},
+                                           Layout{"ext4", "-O ^metadata_csum,^has_journal -b 1024"},
+                                           Layout{"ext4", "-O ^metadata_csum,^64bit,^flex_bg -I 128"}),
+                         [](const auto& info) { return std::string(info.param.type) + "_" + std::to_string(info.index); });
+
+}  // namespace
+}  // namespace ingot::ext2_test
