@@ -1,5 +1,7 @@
 // File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
 // chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
+#include <block/disk_registry.h>
+#include <fs/block_device_file.h>
 #include <fs/vfs.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
@@ -54,12 +56,13 @@ FsTime to_fs_time(const Timespec& t, FsTime now) {
     return FsTime{t.tv_sec, static_cast<uint32_t>(t.tv_nsec)};
 }
 
-// Durable storage does not exist: everything is in memory, so syncing has nothing to do. It is
-// refused, as on Linux, where the file has no notion of it (pipes, devices).
+// Files in memory have nothing to sync; a disk's write cache is flushed (blkdev_fsync). It is
+// refused, as on Linux, where the file has no notion of it (pipes, character devices).
 Result<int64_t> sync_file(uint64_t raw_fd) {
     OpenFileRef file = TRY(sys_fs::file_arg(raw_fd));
     InodeRef inode = file->inode();
     if (!inode || inode->is_char_device()) return Errno::EINVAL;
+    if (inode->is_block_device()) TRY(static_cast<BlockDeviceFile&>(*inode).device().flush());
     return 0;
 }
 
@@ -90,8 +93,11 @@ Result<int64_t> sys_fsync(const SyscallArgs& args) { return sync_file(args.a[0])
 // fdatasync(fd)
 Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a[0]); }
 
-// sync(): nothing is buffered on the way to a disk.
-Result<int64_t> sys_sync(const SyscallArgs&) { return 0; }
+// sync(): every disk's write cache is flushed; sync(2) reports no errors.
+Result<int64_t> sys_sync(const SyscallArgs&) {
+    for (BlockDevice* disk : registered_disks()) (void)disk->flush();
+    return 0;
+}
 
 // fadvise64(fd, offset, len, advice): advice only, nothing to act on in memory; arguments
 // are still checked (posix_fadvise(2): EBADF, ESPIPE for pipes, EINVAL).
