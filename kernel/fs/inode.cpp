@@ -27,6 +27,7 @@ uint32_t Inode::type_bits() const {
     case InodeType::Regular: return kModeRegular;
     case InodeType::Symlink: return kModeSymlink;
     case InodeType::CharDevice: return kModeCharDevice;
+    case InodeType::BlockDevice: return kModeBlockDevice;
     case InodeType::Fifo: return kModeFifo;
     }
     return 0;

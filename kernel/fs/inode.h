@@ -15,7 +15,7 @@
 
 namespace ingot {
 
-enum class InodeType : uint8_t { Directory, Regular, Symlink, CharDevice, Fifo };
+enum class InodeType : uint8_t { Directory, Regular, Symlink, CharDevice, BlockDevice, Fifo };
 
 // What stat(2)/statx(2) report about a file, before it is laid out in either ABI structure.
 struct InodeStat {
@@ -25,7 +25,7 @@ struct InodeStat {
     uint64_t link_count = 0;
     uint32_t mode = 0;  // type and permission bits
     uint32_t uid = 0, gid = 0;
-    uint32_t rdev_major = 0, rdev_minor = 0;  // character devices only
+    uint32_t rdev_major = 0, rdev_minor = 0;  // character and block devices only
     uint64_t size = 0;
     uint64_t blocks = 0;  // 512-byte units, as st_blocks counts them
     uint32_t block_size = 0;
@@ -41,6 +41,7 @@ public:
     bool is_regular() const { return type_ == InodeType::Regular; }
     bool is_symlink() const { return type_ == InodeType::Symlink; }
     bool is_char_device() const { return type_ == InodeType::CharDevice; }
+    bool is_block_device() const { return type_ == InodeType::BlockDevice; }
 
     FileSystem& fs() const { return *fs_; }
     uint64_t inode_number() const { return inode_number_; }
@@ -85,7 +86,7 @@ public:
     virtual uint64_t next_hole(uint64_t) const { return size(); }
     // The target of a symbolic link; EINVAL for anything else (readlink(2)).
     virtual Result<OwnedString> read_link() const;
-    // Device numbers of a character device.
+    // Device numbers of a character or block device.
     virtual uint32_t rdev_major() const { return 0; }
     virtual uint32_t rdev_minor() const { return 0; }
 

@@ -4,7 +4,7 @@
 //            are created (0755)
 //   <program_path>  the program itself, a read-only regular file (0755)
 //   /tmp     a writable tmpfs (1777)
-//   /dev     null, zero, full, random, urandom
+//   /dev     null, zero, full, random, urandom, and vda, vdb... for the registered disks
 //   /proc    self/exe (a link to program_path), self/cwd, self/fd/N
 // /tmp, /dev and /proc hide whatever the archive put at those paths, as mounts do.
 #pragma once

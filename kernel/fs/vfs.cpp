@@ -42,7 +42,9 @@ Result<ResolvedPath> lookup(DirectoryRef start, std::string_view path, bool foll
     return resolver.resolve(std::move(start), path, follow);
 }
 
-bool contents_writable(const Inode& inode) { return inode.is_char_device() || !inode.fs().read_only(); }
+bool contents_writable(const Inode& inode) {
+    return inode.is_char_device() || inode.is_block_device() || !inode.fs().read_only();
+}
 
 Result<void> truncate(Inode& inode, uint64_t length) {
     if (inode.is_directory()) return Errno::EISDIR;

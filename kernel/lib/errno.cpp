@@ -22,4 +22,22 @@ const char* errno_name(Errno e) {
     return "E?";
 }
 
+const char* errno_description(Errno e) {
+    switch (e) {
+    case Errno::EPERM: return "Operation not permitted";
+    case Errno::ENOENT: return "No such file or directory";
+    case Errno::EIO: return "Input/output error";
+    case Errno::ENOMEM: return "Cannot allocate memory";
+    case Errno::EBUSY: return "Device or resource busy";
+    case Errno::ENODEV: return "No such device";
+    case Errno::ENOTDIR: return "Not a directory";
+    case Errno::EINVAL: return "Invalid argument";
+    case Errno::ENOSPC: return "No space left on device";
+    case Errno::EROFS: return "Read-only file system";
+    case Errno::ENAMETOOLONG: return "File name too long";
+    case Errno::EOPNOTSUPP: return "Operation not supported";
+    default: return errno_name(e);
+    }
+}
+
 }  // namespace ingot

@@ -223,5 +223,8 @@ namespace ingot {
 
 // Short symbolic name ("ENOENT"), for log lines; "E?" for values not listed above.
 const char* errno_name(Errno e);
+// The message strerror(3) gives for the errors a user meets at boot ("No such device"); the
+// symbolic name for the rest.
+const char* errno_description(Errno e);
 
 }  // namespace ingot

@@ -1,6 +1,8 @@
 // File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
 // chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
 #include <fs/disk_mount.h>
+#include <block/disk_registry.h>
+#include <fs/block_device_file.h>
 #include <fs/vfs.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
@@ -56,13 +58,15 @@ FsTime to_fs_time(const Timespec& t, FsTime now) {
 }
 
 // Writes back the file system the file lives on (disk file systems write their cached data
-// and metadata and flush the disk; memory file systems have nothing to do). It is refused, as
-// on Linux, where the file has no notion of it (pipes, devices).
+// and metadata and flush the disk), or flushes a disk's write cache for its block device
+// (blkdev_fsync). It is refused, as on Linux, where the file has no notion of it (pipes,
+// character devices).
 Result<int64_t> sync_file(uint64_t raw_fd) {
     OpenFileRef file = TRY(sys_fs::file_arg(raw_fd));
     InodeRef inode = file->inode();
     if (!inode || inode->is_char_device()) return Errno::EINVAL;
-    TRY(inode->fs().sync());
+    if (inode->is_block_device()) TRY(static_cast<BlockDeviceFile&>(*inode).device().flush());
+    else TRY(inode->fs().sync());
     return 0;
 }
 
@@ -93,9 +97,11 @@ Result<int64_t> sys_fsync(const SyscallArgs& args) { return sync_file(args.a[0])
 // fdatasync(fd)
 Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a[0]); }
 
-// sync(): writes back every mounted disk. It cannot fail (sync(2)); errors are logged.
+// sync(): writes back every mounted disk, then flushes every disk's write cache. It cannot
+// fail (sync(2)); errors are logged.
 Result<int64_t> sys_sync(const SyscallArgs&) {
     sync_all_disks();
+    for (BlockDevice* disk : registered_disks()) (void)disk->flush();
     return 0;
 }
 

@@ -1,4 +1,5 @@
 // ioctl and fcntl on descriptors (ioctl(2), ioctl_tty(2), fcntl(2)).
+#include <block/block_device.h>
 #include <fs/pipe.h>
 #include <fs/record_locks.h>
 #include <linux/sys_fs.h>
@@ -105,6 +106,14 @@ Result<int64_t> sys_ioctl(const SyscallArgs& args) {
     case kFionread: {
         int available = TRY(file->bytes_readable());
         TRY(write_user(argp, available));
+        return 0;
+    }
+    case kBlkGetSize64:
+    case kBlkSectorSizeGet: {
+        InodeRef inode = file->inode();
+        if (!inode || !inode->is_block_device()) return Errno::ENOTTY;
+        if (request == kBlkGetSize64) TRY(write_user(argp, uint64_t{inode->size()}));
+        else TRY(write_user(argp, int{BlockDevice::kSectorSize}));
         return 0;
     }
     default: return Errno::ENOTTY;

@@ -1,3 +1,6 @@
+#include <block/disk_mount_requests.h>
+#include <drivers/pci/pci_config_space.h>
+#include <drivers/virtio/block_device_discovery.h>
 #include <elf/elf_check.h>
 #include <fs/console_file.h>
 #include <fs/fs_context.h>
@@ -54,12 +57,17 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
     log_debug("boot: %lu MiB of RAM, program %.*s", ram_bytes >> 20, static_cast<int>(image.program_path.size()),
               image.program_path.data());
 
+    // Disks are found first so that /dev lists them.
+    virtio::register_block_devices({.pci = &pci::platform_pci_config_space(), .command_line = command_line});
     // tmpfs may hold up to half of RAM, Linux's default for tmpfs.
     auto mounted = mount_root_filesystem(image.files, image.program_path, image.program,
                                          MountOptions{.tmpfs_capacity_bytes = ram_bytes / 2});
     if (!mounted.ok()) bad_image("cannot mount the image's files", mounted.error());
     auto streams = open_standard_streams(current_fs().fds);
     if (!streams.ok()) bad_image("cannot open the standard streams", streams.error());
+    // A disk that cannot be mounted ends the boot as bad input (`ingot run` status 1); the ones
+    // already mounted are unmounted cleanly by exit_program.
+    if (!mount_requested_disks(config)) exit_program(1);
     net::start_networking(command_line, config);
 
     elf::ElfCheck check = elf::check_elf(image.program);

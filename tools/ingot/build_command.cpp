@@ -26,14 +26,15 @@ void check_program(std::span<const uint8_t> program, const std::string& path) {
 std::vector<uint8_t> build_image_bytes(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
                                        const std::string& program_path, std::span<const uint8_t> files,
                                        const std::vector<std::string>& args,
-                                       const std::vector<std::string>& environment, uint64_t mem_bytes) {
+                                       const std::vector<std::string>& environment, uint64_t mem_bytes,
+                                       const std::vector<std::string>& kernel_options) {
     PayloadContents contents;
     contents.program = program;
     contents.files = files;
     contents.program_path = guest_program_path(program_path);
     std::vector<std::string> argv = {contents.program_path};
     argv.insert(argv.end(), args.begin(), args.end());
-    contents.records = make_config_records(argv, environment, {});
+    contents.records = make_config_records(argv, environment, kernel_options);
     contents.mem_bytes = mem_bytes;
     return write_image(kernel, build_payload(contents));
 }
@@ -45,7 +46,8 @@ void run_build(const BuildOptions& options, std::span<const uint8_t> embedded_ke
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
     std::vector<uint8_t> kernel = load_kernel(embedded_kernel);
     std::vector<uint8_t> image = build_image_bytes(kernel, program, options.program, files, options.args,
-                                                   options.environment, options.mem_bytes.value_or(0));
+                                                   options.environment, options.mem_bytes.value_or(0),
+                                                   options.mount_options);
     write_file_atomically(options.output, image);
 }
 

@@ -15,11 +15,13 @@ namespace ingot::tool {
 // input_error "PATH: <problem>" otherwise.
 void check_program(std::span<const uint8_t> program, const std::string& path);
 
-// Builds the image bytes for a program read from `program_path`: argv = {guest path} + args.
+// Builds the image bytes for a program read from `program_path`: argv = {guest path} + args,
+// and the kernel options to store ("mount.0=rw:/data").
 std::vector<uint8_t> build_image_bytes(std::span<const uint8_t> kernel, std::span<const uint8_t> program,
                                        const std::string& program_path, std::span<const uint8_t> files,
                                        const std::vector<std::string>& args,
-                                       const std::vector<std::string>& environment, uint64_t mem_bytes);
+                                       const std::vector<std::string>& environment, uint64_t mem_bytes,
+                                       const std::vector<std::string>& kernel_options = {});
 
 // Runs `ingot build`; writes options.output atomically. Throws ToolError on any failure.
 void run_build(const BuildOptions& options, std::span<const uint8_t> embedded_kernel);

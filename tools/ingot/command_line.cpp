@@ -14,6 +14,8 @@ namespace {
 
 constexpr const char* kLogLevels[] = {"error", "warn", "info", "debug"};
 constexpr const char* kMachines[] = {"microvm", "pc", "q35"};
+// mke2fs needs some room for its metadata and journal; smaller images are refused up front.
+constexpr uint64_t kMinDiskBytes = 1024 * 1024;
 
 uint64_t parse_memory_option(const std::string& text) {
     std::optional<uint64_t> bytes = parse_size(text);
@@ -76,6 +78,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     build->add_option("--files", parsed.build.files_dir, "Directory packed as the guest's root file system")->type_name("DIR");
     build->add_option("--env", parsed.build.environment, "Environment entry NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
     build->add_option("--mem", build_mem, "Default guest memory, e.g. 64M, 1G")->type_name("SIZE");
+    std::vector<std::string> build_volumes, run_disks, run_volumes;
+    build->add_option("--volume", build_volumes, "Mount the next disk given at run time with --disk at /PATH (repeatable)")->type_name("/PATH[:ro]");
     std::string build_cpus, run_cpus;
     build->add_option("--cpus", build_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
     build->footer("Arguments after -- are stored as the program's argv[1..].");
@@ -97,8 +101,20 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_option("--gateway", gateway, "Gateway for a static address (--net user: 10.0.2.2)")->type_name("A.B.C.D");
     run->add_option("-p,--publish", publish, "Forward a host port to the guest (--net user; repeatable)")->type_name("HOST:GUEST[/udp]");
     run->add_option("--qemu", parsed.run.qemu, "QEMU binary (default: $INGOT_QEMU, else qemu-system-x86_64)")->type_name("PATH");
+    run->add_option("--disk", run_disks, "Attach a raw disk image as /dev/vda, /dev/vdb... (repeatable)")->type_name("FILE[:ro]");
+    run->add_option("--volume", run_volumes, "Attach a disk image and mount its file system at /PATH (repeatable)")->type_name("FILE:/PATH[:ro]");
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
     run->footer("Arguments after -- replace the program's arguments (argv[0] stays).");
+
+    CLI::App* disk = app.add_subcommand("disk", "Make disk images for --disk and --volume");
+    disk->require_subcommand(1);
+    CLI::App* create = disk->add_subcommand("create", "Make FILE an empty (or --from DIR) ext4 or ext2 file system");
+    std::string disk_size;
+    create->add_option("FILE", parsed.disk_create.file, "Image file to create")->required()->type_name("FILE");
+    create->add_option("--size", disk_size, "Image size, e.g. 64M, 1G")->required()->type_name("SIZE");
+    create->add_option("--type", parsed.disk_create.type, "File system: ext4 (default) or ext2")->type_name("TYPE");
+    create->add_option("--from", parsed.disk_create.from_dir, "Directory whose contents fill the file system")->type_name("DIR");
+    create->add_flag("--force", parsed.disk_create.force, "Overwrite FILE if it exists");
 
     std::vector<std::string> reversed(tool_args.rbegin(), tool_args.rend());
     if (!reversed.empty()) reversed.pop_back();  // CLI11 wants the arguments without argv[0]
@@ -121,6 +137,18 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         if (build->count("--cpus")) check_cpus_option(build_cpus);
         for (const std::string& e : parsed.build.environment) validate_environment_entry(e);
         if (parsed.build.output.empty()) throw usage_error("-o: the image path is empty");
+        parsed.build.mount_options = parse_build_volumes(build_volumes);
+        return parsed;
+    }
+    if (create->parsed()) {
+        parsed.action = ParsedCommandLine::Action::DiskCreate;
+        if (!guest_args.empty()) throw usage_error("disk create: unexpected arguments after --");
+        std::optional<uint64_t> bytes = parse_size(disk_size);
+        if (!bytes) throw usage_error("--size: invalid size '" + disk_size + "' (expected e.g. 64M or 1G)");
+        if (*bytes < kMinDiskBytes) throw usage_error("--size: " + disk_size + " is too small (at least 1M)");
+        parsed.disk_create.size_bytes = *bytes;
+        if (parsed.disk_create.type != "ext4" && parsed.disk_create.type != "ext2")
+            throw usage_error("--type: unknown file system '" + parsed.disk_create.type + "' (use ext4 or ext2)");
         return parsed;
     }
     parsed.action = ParsedCommandLine::Action::Run;
@@ -135,6 +163,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     if (parsed.run.timeout_seconds && !(*parsed.run.timeout_seconds > 0 && *parsed.run.timeout_seconds < 1e9))
         throw usage_error("--timeout: expected a positive number of seconds");
     parsed.run.network = parse_network_options(net, ip, gateway, publish);
+    parsed.run.disks = parse_disk_options(run_disks, run_volumes);
     return parsed;
 }
 

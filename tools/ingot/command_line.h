@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ingot/disk_options.h>
 #include <ingot/network_options.h>
 
 #include <optional>
@@ -17,6 +18,7 @@ struct BuildOptions {
     std::optional<std::string> files_dir;   // --files DIR: the guest's root file system
     std::vector<std::string> environment;   // --env K=V, validated
     std::optional<uint64_t> mem_bytes;      // --mem SIZE
+    std::vector<std::string> mount_options; // --volume /PATH[:ro]: kernel options (disk_options.h)
     std::vector<std::string> args;          // after "--": argv[1..]
 };
 
@@ -31,14 +33,25 @@ struct RunOptions {
     std::optional<std::string> qemu;        // --qemu PATH
     bool dry_run = false;
     NetworkOptions network;                 // --net, --ip, --gateway, -p
+    DiskOptions disks;                      // --disk, --volume
     std::vector<std::string> args;
 };
 
+// `ingot disk create FILE --size SIZE [--type ext4|ext2] [--from DIR] [--force]`.
+struct DiskCreateOptions {
+    std::string file;
+    uint64_t size_bytes = 0;
+    std::string type = "ext4";
+    std::optional<std::string> from_dir;
+    bool force = false;
+};
+
 struct ParsedCommandLine {
-    enum class Action { Build, Run, ShowText };
+    enum class Action { Build, Run, DiskCreate, ShowText };
     Action action = Action::ShowText;
     BuildOptions build;
     RunOptions run;
+    DiskCreateOptions disk_create;
     std::string text;  // for ShowText: help or version, printed to stdout, exit status 0
 };
 

@@ -2,6 +2,7 @@
 
 #include <ingot/build_command.h>
 #include <ingot/command_line.h>
+#include <ingot/disk_create.h>
 #include <ingot/run_command.h>
 #include <ingot/tool_error.h>
 
@@ -25,6 +26,9 @@ int ingot_main(int argc, char** argv, std::span<const uint8_t> embedded_kernel) 
                 return 0;
             case ParsedCommandLine::Action::Run:
                 return run_run(parsed.run, embedded_kernel);
+            case ParsedCommandLine::Action::DiskCreate:
+                run_disk_create(parsed.disk_create);
+                return 0;
         }
     } catch (const ToolError& e) {
         std::fflush(stdout);

@@ -45,6 +45,7 @@ std::vector<std::string> qemu_arguments(const QemuInvocation& inv) {
                              "-display", "none", "-no-reboot", "-kernel", inv.image_path});
     if (!inv.kernel_command_line.empty()) args.insert(args.end(), {"-append", inv.kernel_command_line});
     args.insert(args.end(), inv.network_arguments.begin(), inv.network_arguments.end());
+    args.insert(args.end(), inv.disk_arguments.begin(), inv.disk_arguments.end());
     args.insert(args.end(), {
         "-chardev", fd_chardev("out", kStdoutChannelFd),
         "-chardev", fd_chardev("err", kStderrChannelFd),

@@ -22,6 +22,7 @@ struct QemuInvocation {
     bool use_kvm = false;
     std::string kernel_command_line;  // -append; omitted when empty
     std::vector<std::string> network_arguments;  // -netdev/-device, from qemu_network_arguments()
+    std::vector<std::string> disk_arguments;     // -drive/-device, from qemu_disk_arguments()
 };
 
 // The full argv (QEMU binary first).

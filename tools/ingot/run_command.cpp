@@ -2,6 +2,7 @@
 
 #include <ingot/build_command.h>
 #include <ingot/cpio_writer.h>
+#include <ingot/disk_options.h>
 #include <ingot/file_io.h>
 #include <ingot/network_options.h>
 #include <ingot/image_reader.h>
@@ -115,9 +116,13 @@ int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel)
     invocation.mem_bytes = options.mem_bytes ? *options.mem_bytes
                            : prepared.mem_bytes ? prepared.mem_bytes
                                                 : kDefaultMemBytes;
+    check_disk_files(options.disks.disks);
+    std::vector<std::string> kernel_options = network_kernel_options(options.network);
+    kernel_options.insert(kernel_options.end(), options.disks.kernel_options.begin(), options.disks.kernel_options.end());
     invocation.kernel_command_line = boot_command_line(prepared.argv0, options.args, options.environment,
-                                                       options.log_level, network_kernel_options(options.network));
+                                                       options.log_level, kernel_options);
     invocation.network_arguments = qemu_network_arguments(options.network, options.machine);
+    invocation.disk_arguments = qemu_disk_arguments(options.disks.disks, options.machine);
 
     if (options.dry_run) {
         // The temporary image exists only while a run lasts; name it by what it would hold.

@@ -8,6 +8,7 @@
 #include <arch/x86_64/trap_frame.h>
 #include <lib/random.h>
 #include <linux/syscall.h>
+#include <fs/disk_mount.h>
 #include <fs/fs_context.h>
 #include <lib/clock.h>
 #include <net/network_stack.h>
@@ -46,6 +47,8 @@ uint64_t user_gs_base() { return x86::rdmsr(x86::kMsrKernelGsBase); }
         current_fs().fds.close_all();
         net::drain_network(2 * kNanosPerSecond);
     }
+    // Disk file systems are written back and marked clean before the host sees the status.
+    unmount_all_disks();
     host_exit(shell_status);
 }
 
