@@ -1,11 +1,12 @@
 // The system-call table: every x86-64 Linux system call by number and name (numbers from
 // Linux's arch/x86/entry/syscalls/syscall_64.tbl). An entry without a handler is known by name
-// only, so a program that calls it gets ENOSYS and the log names what it wanted.
+// only, so a program that calls it gets ENOSYS and the log names what it wanted. The socket
+// family goes through features/feature_hooks.h, as each kernel variant serves it.
+#include <features/feature_hooks.h>
 #include <linux/rt_sigreturn.h>
 #include <linux/sys_families.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_poll.h>
-#include <linux/sys_socket.h>
 #include <linux/syscall.h>
 
 #include <array>
@@ -62,21 +63,21 @@ constexpr NumberedEntry kEntries[] = {
     {38, "setitimer", sys_setitimer},
     {39, "getpid", sys_getpid},
     {40, "sendfile", sys_sendfile},
-    {41, "socket", sys_socket},
-    {42, "connect", sys_connect},
-    {43, "accept", sys_accept},
-    {44, "sendto", sys_sendto},
-    {45, "recvfrom", sys_recvfrom},
-    {46, "sendmsg", sys_sendmsg},
-    {47, "recvmsg", sys_recvmsg},
-    {48, "shutdown", sys_shutdown},
-    {49, "bind", sys_bind},
-    {50, "listen", sys_listen},
-    {51, "getsockname", sys_getsockname},
-    {52, "getpeername", sys_getpeername},
-    {53, "socketpair", sys_socketpair},
-    {54, "setsockopt", sys_setsockopt},
-    {55, "getsockopt", sys_getsockopt},
+    {41, "socket", image_sys_socket},
+    {42, "connect", image_sys_connect},
+    {43, "accept", image_sys_accept},
+    {44, "sendto", image_sys_sendto},
+    {45, "recvfrom", image_sys_recvfrom},
+    {46, "sendmsg", image_sys_sendmsg},
+    {47, "recvmsg", image_sys_recvmsg},
+    {48, "shutdown", image_sys_shutdown},
+    {49, "bind", image_sys_bind},
+    {50, "listen", image_sys_listen},
+    {51, "getsockname", image_sys_getsockname},
+    {52, "getpeername", image_sys_getpeername},
+    {53, "socketpair", image_sys_socketpair},
+    {54, "setsockopt", image_sys_setsockopt},
+    {55, "getsockopt", image_sys_getsockopt},
     {56, "clone", sys_clone},
     {57, "fork", sys_fork},
     {58, "vfork", sys_vfork},
@@ -309,7 +310,7 @@ constexpr NumberedEntry kEntries[] = {
     {285, "fallocate", nullptr},
     {286, "timerfd_settime", nullptr},
     {287, "timerfd_gettime", nullptr},
-    {288, "accept4", sys_accept4},
+    {288, "accept4", image_sys_accept4},
     {289, "signalfd4", nullptr},
     {290, "eventfd2", sys_eventfd2},
     {291, "epoll_create1", sys_epoll_create1},

@@ -1,4 +1,5 @@
 #include <elf/elf_check.h>
+#include <features/feature_hooks.h>
 #include <fs/console_file.h>
 #include <fs/fs_context.h>
 #include <fs/root_filesystem.h>
@@ -12,7 +13,6 @@
 #include <mm/address_space.h>
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
-#include <net/network_setup.h>
 #include <proc/cpu_info.h>
 #include <proc/elf_loader.h>
 #include <proc/initial_stack.h>
@@ -60,7 +60,7 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
     if (!mounted.ok()) bad_image("cannot mount the image's files", mounted.error());
     auto streams = open_standard_streams(current_fs().fds);
     if (!streams.ok()) bad_image("cannot open the standard streams", streams.error());
-    net::start_networking(command_line, config);
+    start_image_networking(command_line, config);
 
     elf::ElfCheck check = elf::check_elf(image.program);
     if (!check.ok()) panic("cannot start the program: %s", elf::describe(check.problem()));
