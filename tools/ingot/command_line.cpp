@@ -78,7 +78,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     build->add_option("--mem", build_mem, "Default guest memory, e.g. 64M, 1G")->type_name("SIZE");
     std::string build_cpus, run_cpus;
     build->add_option("--cpus", build_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
-    build->footer("Arguments after -- are stored as the program's argv[1..].");
+    std::vector<std::string> build_with, build_without, run_with, run_without;
+    std::string build_net;
+    build->add_option("--with", build_with, "Kernel feature to include whatever the program looks like: net")->type_name("FEATURE");
+    build->add_option("--without", build_without, "Kernel feature to leave out: net")->type_name("FEATURE");
+    build->add_option("--net", build_net, "none: the image will run without a network card (loopback only)")->type_name("MODE");
+    build->add_flag("-v,--verbose", parsed.build.verbose, "Print the kernel variant chosen and the size of each part");
+    build->footer("Arguments after -- are stored as the program's argv[1..]. The kernel gets the network stack\n"
+                  "only when the program defines socket functions (or is stripped); see --with/--without.");
 
     CLI::App* run = app.add_subcommand("run", "Boot an image (or a static program) with QEMU");
     run->add_option("IMAGE", parsed.run.target, "Image from `ingot build`, or a static x86_64 ELF")->required()->type_name("IMAGE|PROGRAM");
@@ -98,6 +105,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_option("-p,--publish", publish, "Forward a host port to the guest (--net user; repeatable)")->type_name("HOST:GUEST[/udp]");
     run->add_option("--qemu", parsed.run.qemu, "QEMU binary (default: $INGOT_QEMU, else qemu-system-x86_64)")->type_name("PATH");
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
+    run->add_option("--with", run_with, "For a plain PROGRAM: kernel feature to include (net)")->type_name("FEATURE");
+    run->add_option("--without", run_without, "For a plain PROGRAM: kernel feature to leave out (net)")->type_name("FEATURE");
     run->footer("Arguments after -- replace the program's arguments (argv[0] stays).");
 
     std::vector<std::string> reversed(tool_args.rbegin(), tool_args.rend());
@@ -121,6 +130,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         if (build->count("--cpus")) check_cpus_option(build_cpus);
         for (const std::string& e : parsed.build.environment) validate_environment_entry(e);
         if (parsed.build.output.empty()) throw usage_error("-o: the image path is empty");
+        parsed.build.features = parse_feature_options(build_with, build_without);
+        if (build->count("--net")) {
+            NetworkOptions network = parse_network_options(build_net, std::nullopt, std::nullopt, {});
+            parsed.build.features.no_card = network.mode == NetworkOptions::Mode::None;
+        }
         return parsed;
     }
     parsed.action = ParsedCommandLine::Action::Run;
@@ -135,6 +149,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     if (parsed.run.timeout_seconds && !(*parsed.run.timeout_seconds > 0 && *parsed.run.timeout_seconds < 1e9))
         throw usage_error("--timeout: expected a positive number of seconds");
     parsed.run.network = parse_network_options(net, ip, gateway, publish);
+    parsed.run.features = parse_feature_options(run_with, run_without);
+    parsed.run.features.no_card = parsed.run.network.mode == NetworkOptions::Mode::None;
+    parsed.run.network_asked = run->count("--net") || ip || gateway || !publish.empty();
     return parsed;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ingot/kernel_choice.h>
 #include <ingot/network_options.h>
 
 #include <optional>
@@ -17,6 +18,8 @@ struct BuildOptions {
     std::optional<std::string> files_dir;   // --files DIR: the guest's root file system
     std::vector<std::string> environment;   // --env K=V, validated
     std::optional<uint64_t> mem_bytes;      // --mem SIZE
+    FeatureRequest features;                // --with, --without, --net none
+    bool verbose = false;                   // --verbose: the kernel variant and the size of each part
     std::vector<std::string> args;          // after "--": argv[1..]
 };
 
@@ -31,6 +34,8 @@ struct RunOptions {
     std::optional<std::string> qemu;        // --qemu PATH
     bool dry_run = false;
     NetworkOptions network;                 // --net, --ip, --gateway, -p
+    FeatureRequest features;                // --with, --without (and --net none) for a plain program
+    bool network_asked = false;             // --net, --ip, --gateway or -p given explicitly
     std::vector<std::string> args;
 };
 
