@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <string_view>
 
 namespace ingot {
 namespace {
@@ -386,21 +387,48 @@ constexpr NumberedEntry kEntries[] = {
     {450, "set_mempolicy_home_node", nullptr},
 };
 
-constexpr size_t kTableSize = 512;
+// The table is packed, as it is in every image: handlers by number, and the names in one
+// block of NUL-terminated strings with a 16-bit offset per number (a table of {name pointer,
+// handler} pairs for 512 numbers took 8 KiB).
+constexpr size_t kTableSize = [] {
+    uint64_t highest = 0;
+    for (const NumberedEntry& e : kEntries) highest = e.nr > highest ? e.nr : highest;
+    return highest + 1;
+}();
+constexpr size_t kNamesSize = [] {
+    size_t size = 0;
+    for (const NumberedEntry& e : kEntries) size += std::string_view(e.name).size() + 1;
+    return size;
+}();
+constexpr uint16_t kNoName = 0xFFFF;
+static_assert(kNamesSize < kNoName, "name offsets are 16 bits");
 
-constexpr std::array<SyscallEntry, kTableSize> build_table() {
-    std::array<SyscallEntry, kTableSize> table{};
-    for (const NumberedEntry& e : kEntries) table[e.nr] = {e.name, e.handler};
+struct PackedTable {
+    std::array<SyscallHandler, kTableSize> handlers{};
+    std::array<uint16_t, kTableSize> name_offsets{};
+    std::array<char, kNamesSize> names{};
+};
+
+constexpr PackedTable build_table() {
+    PackedTable table{};
+    for (uint16_t& offset : table.name_offsets) offset = kNoName;
+    size_t at = 0;
+    for (const NumberedEntry& e : kEntries) {
+        table.handlers[e.nr] = e.handler;
+        table.name_offsets[e.nr] = static_cast<uint16_t>(at);
+        for (char c : std::string_view(e.name)) table.names[at++] = c;
+        table.names[at++] = '\0';
+    }
     return table;
 }
 
-constexpr std::array<SyscallEntry, kTableSize> kTable = build_table();
+constexpr PackedTable kTable = build_table();
 
 }  // namespace
 
-const SyscallEntry* syscall_entry(uint64_t nr) {
-    if (nr >= kTableSize || !kTable[nr].name) return nullptr;
-    return &kTable[nr];
+SyscallEntry syscall_entry(uint64_t nr) {
+    if (nr >= kTableSize || kTable.name_offsets[nr] == kNoName) return {};
+    return {&kTable.names[kTable.name_offsets[nr]], kTable.handlers[nr]};
 }
 
 }  // namespace ingot

@@ -75,11 +75,12 @@ void start_image_networking(std::string_view, const image::BootConfig& config) {
 
 void finish_image_networking() {}
 
-#define INGOT_DEFINE_IMAGE_SYSCALL(name)                                                 \
-    Result<int64_t> image_sys_##name(const SyscallArgs& args) {                          \
-        constexpr std::string_view kName = #name;                                        \
-        return kName == "socket" || kName == "socketpair" ? refuse_socket_creation(args) \
-                                                          : refuse_socket_descriptor(args); \
+consteval bool creates_socket(std::string_view name) { return name == "socket" || name == "socketpair"; }
+
+#define INGOT_DEFINE_IMAGE_SYSCALL(name)                                                            \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) {                                     \
+        if constexpr (creates_socket(#name)) return refuse_socket_creation(args);                   \
+        else return refuse_socket_descriptor(args);                                                 \
     }
 
 #endif
