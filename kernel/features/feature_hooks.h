@@ -1,7 +1,7 @@
 // The few places where the kernel reaches an optional part (image/kernel_features.h). Each is
 // defined once per kernel variant in features/variant/feature_table.cpp: to the part itself
 // when the variant has it, else to a stand-in, so that nothing else refers to the part and the
-// linker leaves it out.
+// linker leaves it out. The boot hooks exist in kernel builds only (INGOT_KERNEL).
 #pragma once
 
 #include <image/boot_config.h>

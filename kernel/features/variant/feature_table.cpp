@@ -45,6 +45,9 @@ static_assert(sizeof(image::kFeatureNoteName) == 6);
 
 uint32_t kernel_features() { return kFeatures; }
 
+// The boot hooks exist in the kernel only: the host library (unit tests, the ingot tool) boots
+// nothing, and the card's discovery needs the kernel's interrupt and PCI code.
+#ifdef INGOT_KERNEL
 #if INGOT_FEATURE_NET
 
 void start_image_networking(std::string_view command_line, const image::BootConfig& config) {
@@ -64,9 +67,6 @@ void finish_image_networking() {
     net::drain_network(2 * kNanosPerSecond);
 }
 
-#define INGOT_DEFINE_IMAGE_SYSCALL(name) \
-    Result<int64_t> image_sys_##name(const SyscallArgs& args) { return sys_##name(args); }
-
 #else  // !INGOT_FEATURE_NET
 
 void start_image_networking(std::string_view, const image::BootConfig& config) {
@@ -74,6 +74,16 @@ void start_image_networking(std::string_view, const image::BootConfig& config) {
 }
 
 void finish_image_networking() {}
+
+#endif
+#endif  // INGOT_KERNEL
+
+#if INGOT_FEATURE_NET
+
+#define INGOT_DEFINE_IMAGE_SYSCALL(name) \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) { return sys_##name(args); }
+
+#else
 
 consteval bool creates_socket(std::string_view name) { return name == "socket" || name == "socketpair"; }
 
