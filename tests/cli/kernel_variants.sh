@@ -27,7 +27,7 @@ expect_variant() {
         return
     fi
     grep -q "^ingot: kernel variant $variant: " "$work/report" || fail "build $*: not the $variant variant: $(head -1 "$work/report")"
-    grep -Eq "$pattern" "$work/report" || fail "build $*: report does not match '$pattern'"
+    grep -Eq -- "$pattern" "$work/report" || fail "build $*: report does not match '$pattern'"
 }
 
 expect_variant base "no socket function" "$program"
