@@ -33,16 +33,18 @@ bool symbol_contains(const Elf64_Sym& sym, uint64_t addr) {
 
 }  // namespace
 
-bool find_function_symbol(std::span<const uint8_t> file, uint64_t addr, std::string_view& name,
-                          uint64_t& offset) {
+SymbolScan scan_symbols(std::span<const uint8_t> file, FunctionRef<bool(const Elf64_Sym&, std::string_view)> visit) {
     Elf64_Ehdr eh{};
-    if (!read_struct(file, 0, eh)) return false;
+    if (!read_struct(file, 0, eh)) return SymbolScan::NoSymbolTable;
     for (size_t i = 0; i < 4; ++i)
-        if (eh.e_ident[i] != kMagic[i]) return false;
-    if (eh.e_ident[kIdentClass] != kClass64 || eh.e_ident[kIdentData] != kDataLittleEndian) return false;
-    if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr)) return false;
-    if (!range_within(eh.e_shoff, uint64_t{eh.e_shnum} * sizeof(Elf64_Shdr), file.size())) return false;
+        if (eh.e_ident[i] != kMagic[i]) return SymbolScan::NoSymbolTable;
+    if (eh.e_ident[kIdentClass] != kClass64 || eh.e_ident[kIdentData] != kDataLittleEndian)
+        return SymbolScan::NoSymbolTable;
+    if (eh.e_shoff == 0 || eh.e_shentsize != sizeof(Elf64_Shdr)) return SymbolScan::NoSymbolTable;
+    if (!range_within(eh.e_shoff, uint64_t{eh.e_shnum} * sizeof(Elf64_Shdr), file.size()))
+        return SymbolScan::NoSymbolTable;
 
+    SymbolScan result = SymbolScan::NoSymbolTable;
     for (uint64_t s = 0; s < eh.e_shnum; ++s) {
         Elf64_Shdr symtab{}, strtab{};
         if (!section_header(file, eh, s, symtab) || symtab.sh_type != kShtSymtab) continue;
@@ -51,20 +53,29 @@ bool find_function_symbol(std::span<const uint8_t> file, uint64_t addr, std::str
         if (!section_header(file, eh, symtab.sh_link, strtab) || strtab.sh_type != kShtStrtab) continue;
         if (!range_within(strtab.sh_offset, strtab.sh_size, file.size())) continue;
         std::span<const uint8_t> strings = file.subspan(strtab.sh_offset, strtab.sh_size);
+        result = SymbolScan::Finished;
 
         uint64_t count = symtab.sh_size / sizeof(Elf64_Sym);
         for (uint64_t i = 0; i < count; ++i) {
             Elf64_Sym sym{};
             read_struct(file, symtab.sh_offset + i * sizeof(Elf64_Sym), sym);  // range checked above
-            if (!symbol_contains(sym, addr)) continue;
-            std::string_view candidate;
-            if (!string_at(strings, sym.st_name, candidate) || candidate.empty()) continue;
-            name = candidate;
-            offset = addr - sym.st_value;
-            return true;
+            std::string_view name;
+            if (!string_at(strings, sym.st_name, name) || name.empty()) continue;
+            if (visit(sym, name)) return SymbolScan::Stopped;
         }
     }
-    return false;
+    return result;
+}
+
+bool find_function_symbol(std::span<const uint8_t> file, uint64_t addr, std::string_view& name,
+                          uint64_t& offset) {
+    SymbolScan scan = scan_symbols(file, [&](const Elf64_Sym& sym, std::string_view candidate) {
+        if (!symbol_contains(sym, addr)) return false;
+        name = candidate;
+        offset = addr - sym.st_value;
+        return true;
+    });
+    return scan == SymbolScan::Stopped;
 }
 
 }  // namespace ingot::elf

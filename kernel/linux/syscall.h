@@ -17,14 +17,14 @@ struct SyscallArgs {
 using SyscallHandler = Result<int64_t> (*)(const SyscallArgs&);
 
 struct SyscallEntry {
-    const char* name;
-    SyscallHandler handler;  // nullptr: known by name, not implemented (-ENOSYS, logged once)
+    const char* name = nullptr;        // nullptr: an unknown number
+    SyscallHandler handler = nullptr;  // nullptr: known by name, not implemented (-ENOSYS, logged once)
 };
 
 // Runs system call args.nr and returns what the program sees in rax.
 int64_t dispatch_syscall(const SyscallArgs& args);
 
-// The table, indexed by syscall number; entries beyond its size are unknown.
-const SyscallEntry* syscall_entry(uint64_t nr);
+// The table's entry for syscall number nr; an unknown number gives an entry without a name.
+SyscallEntry syscall_entry(uint64_t nr);
 
 }  // namespace ingot

@@ -32,16 +32,16 @@ bool raises_sigpipe(uint64_t nr) {
 }  // namespace
 
 int64_t dispatch_syscall(const SyscallArgs& args) {
-    const SyscallEntry* entry = syscall_entry(args.nr);
-    if (!entry || !entry->handler) {
-        log_unsupported_once(args.nr, entry ? entry->name : nullptr);
+    SyscallEntry entry = syscall_entry(args.nr);
+    if (!entry.handler) {
+        log_unsupported_once(args.nr, entry.name);
         return -static_cast<int64_t>(Errno::ENOSYS);
     }
-    Result<int64_t> result = entry->handler(args);
+    Result<int64_t> result = entry.handler(args);
     if (!result.ok()) {
         if (result.error() == Errno::EPIPE && raises_sigpipe(args.nr)) raise_signal(kSigPipe);
         if (log_enabled(LogLevel::Debug))
-            log_debug("%s -> %s", entry->name, errno_name(result.error()));
+            log_debug("%s -> %s", entry.name, errno_name(result.error()));
         return -static_cast<int64_t>(result.error());
     }
     return result.value();

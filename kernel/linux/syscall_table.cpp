@@ -1,15 +1,17 @@
 // The system-call table: every x86-64 Linux system call by number and name (numbers from
 // Linux's arch/x86/entry/syscalls/syscall_64.tbl). An entry without a handler is known by name
-// only, so a program that calls it gets ENOSYS and the log names what it wanted.
+// only, so a program that calls it gets ENOSYS and the log names what it wanted. The socket
+// family goes through features/feature_hooks.h, as each kernel variant serves it.
+#include <features/feature_hooks.h>
 #include <linux/rt_sigreturn.h>
 #include <linux/sys_families.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_poll.h>
-#include <linux/sys_socket.h>
 #include <linux/syscall.h>
 
 #include <array>
 #include <cstddef>
+#include <string_view>
 
 namespace ingot {
 namespace {
@@ -62,21 +64,21 @@ constexpr NumberedEntry kEntries[] = {
     {38, "setitimer", sys_setitimer},
     {39, "getpid", sys_getpid},
     {40, "sendfile", sys_sendfile},
-    {41, "socket", sys_socket},
-    {42, "connect", sys_connect},
-    {43, "accept", sys_accept},
-    {44, "sendto", sys_sendto},
-    {45, "recvfrom", sys_recvfrom},
-    {46, "sendmsg", sys_sendmsg},
-    {47, "recvmsg", sys_recvmsg},
-    {48, "shutdown", sys_shutdown},
-    {49, "bind", sys_bind},
-    {50, "listen", sys_listen},
-    {51, "getsockname", sys_getsockname},
-    {52, "getpeername", sys_getpeername},
-    {53, "socketpair", sys_socketpair},
-    {54, "setsockopt", sys_setsockopt},
-    {55, "getsockopt", sys_getsockopt},
+    {41, "socket", image_sys_socket},
+    {42, "connect", image_sys_connect},
+    {43, "accept", image_sys_accept},
+    {44, "sendto", image_sys_sendto},
+    {45, "recvfrom", image_sys_recvfrom},
+    {46, "sendmsg", image_sys_sendmsg},
+    {47, "recvmsg", image_sys_recvmsg},
+    {48, "shutdown", image_sys_shutdown},
+    {49, "bind", image_sys_bind},
+    {50, "listen", image_sys_listen},
+    {51, "getsockname", image_sys_getsockname},
+    {52, "getpeername", image_sys_getpeername},
+    {53, "socketpair", image_sys_socketpair},
+    {54, "setsockopt", image_sys_setsockopt},
+    {55, "getsockopt", image_sys_getsockopt},
     {56, "clone", sys_clone},
     {57, "fork", sys_fork},
     {58, "vfork", sys_vfork},
@@ -309,7 +311,7 @@ constexpr NumberedEntry kEntries[] = {
     {285, "fallocate", nullptr},
     {286, "timerfd_settime", nullptr},
     {287, "timerfd_gettime", nullptr},
-    {288, "accept4", sys_accept4},
+    {288, "accept4", image_sys_accept4},
     {289, "signalfd4", nullptr},
     {290, "eventfd2", sys_eventfd2},
     {291, "epoll_create1", sys_epoll_create1},
@@ -385,21 +387,48 @@ constexpr NumberedEntry kEntries[] = {
     {450, "set_mempolicy_home_node", nullptr},
 };
 
-constexpr size_t kTableSize = 512;
+// The table is packed, as it is in every image: handlers by number, and the names in one
+// block of NUL-terminated strings with a 16-bit offset per number (a table of {name pointer,
+// handler} pairs for 512 numbers took 8 KiB).
+constexpr size_t kTableSize = [] {
+    uint64_t highest = 0;
+    for (const NumberedEntry& e : kEntries) highest = e.nr > highest ? e.nr : highest;
+    return highest + 1;
+}();
+constexpr size_t kNamesSize = [] {
+    size_t size = 0;
+    for (const NumberedEntry& e : kEntries) size += std::string_view(e.name).size() + 1;
+    return size;
+}();
+constexpr uint16_t kNoName = 0xFFFF;
+static_assert(kNamesSize < kNoName, "name offsets are 16 bits");
 
-constexpr std::array<SyscallEntry, kTableSize> build_table() {
-    std::array<SyscallEntry, kTableSize> table{};
-    for (const NumberedEntry& e : kEntries) table[e.nr] = {e.name, e.handler};
+struct PackedTable {
+    std::array<SyscallHandler, kTableSize> handlers{};
+    std::array<uint16_t, kTableSize> name_offsets{};
+    std::array<char, kNamesSize> names{};
+};
+
+constexpr PackedTable build_table() {
+    PackedTable table{};
+    for (uint16_t& offset : table.name_offsets) offset = kNoName;
+    size_t at = 0;
+    for (const NumberedEntry& e : kEntries) {
+        table.handlers[e.nr] = e.handler;
+        table.name_offsets[e.nr] = static_cast<uint16_t>(at);
+        for (char c : std::string_view(e.name)) table.names[at++] = c;
+        table.names[at++] = '\0';
+    }
     return table;
 }
 
-constexpr std::array<SyscallEntry, kTableSize> kTable = build_table();
+constexpr PackedTable kTable = build_table();
 
 }  // namespace
 
-const SyscallEntry* syscall_entry(uint64_t nr) {
-    if (nr >= kTableSize || !kTable[nr].name) return nullptr;
-    return &kTable[nr];
+SyscallEntry syscall_entry(uint64_t nr) {
+    if (nr >= kTableSize || kTable.name_offsets[nr] == kNoName) return {};
+    return {&kTable.names[kTable.name_offsets[nr]], kTable.handlers[nr]};
 }
 
 }  // namespace ingot

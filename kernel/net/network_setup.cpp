@@ -147,19 +147,19 @@ NetworkStack& install_stack(NetworkDevice& device, const InterfaceConfig& config
     return *stack;
 }
 
+}  // namespace
+
 // Without a card the stack still runs, for loopback alone, and /etc/hosts names localhost.
-void start_loopback_only() {
+void start_loopback_networking() {
     static LoopbackOnlyDevice device;
     install_stack(device, InterfaceConfig{});
     ResolverFiles().update(Ipv4Address::any(), {}, {});
 }
 
-}  // namespace
-
 void start_networking(std::string_view command_line, const image::BootConfig& config) {
     std::string_view ip = config.option("ip");
     if (ip.empty()) {
-        start_loopback_only();
+        start_loopback_networking();
         return;
     }
     bool use_dhcp = ip == "dhcp";
@@ -169,14 +169,14 @@ void start_networking(std::string_view command_line, const image::BootConfig& co
         if (!setting) {
             log_error("net: malformed ip=, gateway= or dns= option (ip=%.*s); only loopback works",
                       static_cast<int>(ip.size()), ip.data());
-            start_loopback_only();
+            start_loopback_networking();
             return;
         }
     }
     auto found = virtio::find_network_device({.pci = &pci::platform_pci_config_space(), .command_line = command_line});
     if (!found.ok()) {
         log_error("net: no usable network card (%s); only loopback works", errno_name(found.error()));
-        start_loopback_only();
+        start_loopback_networking();
         return;
     }
     NetworkDevice& device = *found.value().net;

@@ -17,4 +17,8 @@ namespace ingot::net {
 // or a malformed option is reported; the program still starts, with loopback only.
 void start_networking(std::string_view command_line, const image::BootConfig& config);
 
+// Starts the stack for loopback (127.0.0.0/8) alone, with /etc/hosts naming localhost; what a
+// kernel without network card support does at boot.
+void start_loopback_networking();
+
 }  // namespace ingot::net

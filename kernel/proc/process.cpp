@@ -6,6 +6,8 @@
 #include <proc/process_exit.h>
 #include <proc/thread.h>
 
+#include <new>
+
 namespace ingot {
 namespace {
 
@@ -14,11 +16,14 @@ Process* all_processes = nullptr;
 }  // namespace
 
 Process& initial_process() {
+    // Built in zeroed storage at the first call rather than as a constant-initialised static:
+    // that would put a whole Process's initial bytes (2 KiB) into every kernel file.
     static Process* init = [] {
-        static Process first;
-        first.space = &current_address_space();  // the boot address space: nothing runs yet
-        all_processes = &first;
-        return &first;
+        alignas(Process) static unsigned char storage[sizeof(Process)];
+        Process* first = new (storage) Process;
+        first->space = &current_address_space();  // the boot address space: nothing runs yet
+        all_processes = first;
+        return first;
     }();
     return *init;
 }

@@ -2,6 +2,7 @@
 #include <drivers/pci/pci_config_space.h>
 #include <drivers/virtio/block_device_discovery.h>
 #include <elf/elf_check.h>
+#include <features/feature_hooks.h>
 #include <fs/console_file.h>
 #include <fs/fs_context.h>
 #include <fs/root_filesystem.h>
@@ -15,7 +16,6 @@
 #include <mm/address_space.h>
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
-#include <net/network_setup.h>
 #include <proc/cpu_info.h>
 #include <proc/elf_loader.h>
 #include <proc/initial_stack.h>
@@ -68,7 +68,7 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
     // A disk that cannot be mounted ends the boot as bad input (`ingot run` status 1); the ones
     // already mounted are unmounted cleanly by exit_program.
     if (!mount_requested_disks(config)) exit_program(1);
-    net::start_networking(command_line, config);
+    start_image_networking(command_line, config);
 
     elf::ElfCheck check = elf::check_elf(image.program);
     if (!check.ok()) panic("cannot start the program: %s", elf::describe(check.problem()));

@@ -4,6 +4,8 @@
 
 #include <elf/elf64.h>
 
+#include "symbol_file_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -18,70 +20,9 @@ namespace {
 namespace elf = ingot::elf;
 using elf::find_function_symbol;
 
-constexpr uint64_t kSymtabOffset = 0x100;
-constexpr uint64_t kStrtabOffset = 0x400;
-constexpr uint64_t kShdrOffset = 0x600;
-
-// An ELF file with sections [null, .symtab, .strtab] and the symbols given.
-struct SymbolFile {
-    struct Symbol {
-        std::string name;
-        uint64_t value, size;
-        uint8_t type = elf::kSttFunc;
-        uint16_t shndx = 1;
-    };
-
-    std::vector<uint8_t> build() const {
-        std::vector<uint8_t> file(kShdrOffset + 3 * sizeof(elf::Elf64_Shdr), 0);
-        elf::Elf64_Ehdr eh{};
-        std::memcpy(eh.e_ident, elf::kMagic, 4);
-        eh.e_ident[elf::kIdentClass] = elf::kClass64;
-        eh.e_ident[elf::kIdentData] = elf::kDataLittleEndian;
-        eh.e_ident[elf::kIdentVersion] = 1;
-        eh.e_type = elf::kTypeExecutable;
-        eh.e_machine = elf::kMachineX86_64;
-        eh.e_shoff = kShdrOffset;
-        eh.e_shentsize = sizeof(elf::Elf64_Shdr);
-        eh.e_shnum = 3;
-        std::memcpy(file.data(), &eh, sizeof eh);
-
-        std::string strings(1, '\0');
-        std::vector<elf::Elf64_Sym> syms(1);  // index 0 is the null symbol
-        for (const Symbol& s : symbols) {
-            elf::Elf64_Sym sym{};
-            sym.st_name = static_cast<uint32_t>(strings.size());
-            sym.st_info = s.type;
-            sym.st_shndx = s.shndx;
-            sym.st_value = s.value;
-            sym.st_size = s.size;
-            syms.push_back(sym);
-            strings += s.name;
-            strings.push_back('\0');
-        }
-        std::memcpy(file.data() + kSymtabOffset, syms.data(), syms.size() * sizeof(elf::Elf64_Sym));
-        std::memcpy(file.data() + kStrtabOffset, strings.data(), strings.size());
-
-        elf::Elf64_Shdr sh[3] = {};
-        sh[1].sh_type = elf::kShtSymtab;
-        sh[1].sh_offset = kSymtabOffset;
-        sh[1].sh_size = syms.size() * sizeof(elf::Elf64_Sym);
-        sh[1].sh_entsize = sizeof(elf::Elf64_Sym);
-        sh[1].sh_link = 2;
-        sh[2].sh_type = elf::kShtStrtab;
-        sh[2].sh_offset = kStrtabOffset;
-        sh[2].sh_size = strings.size();
-        std::memcpy(file.data() + kShdrOffset, sh, sizeof sh);
-        return file;
-    }
-
-    std::vector<Symbol> symbols = {
-        {"main", 0x401000, 0x40},
-        {"parse_args", 0x401040, 0x20},
-        {"data_object", 0x401070, 0x100, 1 /* STT_OBJECT */},
-        {"undefined_import", 0x401080, 0x10, elf::kSttFunc, elf::kShnUndef},
-        {"asm_entry", 0x402000, 0},
-    };
-};
+using ingot::testing::kShdrOffset;
+using ingot::testing::kSymtabOffset;
+using ingot::testing::SymbolFile;
 
 elf::Elf64_Shdr& section(std::vector<uint8_t>& file, int index) {
     return *reinterpret_cast<elf::Elf64_Shdr*>(file.data() + kShdrOffset + index * sizeof(elf::Elf64_Shdr));

@@ -1,5 +1,6 @@
 #include <ingot/build_command.h>
 
+#include <ingot/build_report.h>
 #include <ingot/cpio_writer.h>
 #include <ingot/file_io.h>
 #include <ingot/image_writer.h>
@@ -8,6 +9,8 @@
 #include <ingot/tool_error.h>
 
 #include <elf/elf_check.h>
+
+#include <cstdio>
 
 namespace ingot::tool {
 
@@ -39,16 +42,21 @@ std::vector<uint8_t> build_image_bytes(std::span<const uint8_t> kernel, std::spa
     return write_image(kernel, build_payload(contents));
 }
 
-void run_build(const BuildOptions& options, std::span<const uint8_t> embedded_kernel) {
+void run_build(const BuildOptions& options, const EmbeddedKernels& embedded_kernels) {
     std::vector<uint8_t> program = read_file(options.program);
     check_program(program, options.program);
     std::vector<uint8_t> files;
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
-    std::vector<uint8_t> kernel = load_kernel(embedded_kernel);
-    std::vector<uint8_t> image = build_image_bytes(kernel, program, options.program, files, options.args,
+    KernelChoice choice = choose_kernel(program, options.features);
+    LoadedKernel kernel = load_kernel(embedded_kernels, choice.variant);
+    std::vector<uint8_t> image = build_image_bytes(kernel.bytes, program, options.program, files, options.args,
                                                    options.environment, options.mem_bytes.value_or(0),
                                                    options.mount_options);
     write_file_atomically(options.output, image);
+    if (options.verbose) {
+        std::string report = describe_build(choice, kernel, embedded_kernels, image);
+        std::fwrite(report.data(), 1, report.size(), stdout);
+    }
 }
 
 }  // namespace ingot::tool

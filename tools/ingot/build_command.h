@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <ingot/command_line.h>
+#include <ingot/kernel_source.h>
 
 namespace ingot::tool {
 
@@ -23,7 +24,8 @@ std::vector<uint8_t> build_image_bytes(std::span<const uint8_t> kernel, std::spa
                                        const std::vector<std::string>& environment, uint64_t mem_bytes,
                                        const std::vector<std::string>& kernel_options = {});
 
-// Runs `ingot build`; writes options.output atomically. Throws ToolError on any failure.
-void run_build(const BuildOptions& options, std::span<const uint8_t> embedded_kernel);
+// Runs `ingot build` with the kernel variant the program needs (kernel_choice.h); writes
+// options.output atomically. Throws ToolError on any failure.
+void run_build(const BuildOptions& options, const EmbeddedKernels& embedded_kernels);
 
 }  // namespace ingot::tool

@@ -82,7 +82,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     build->add_option("--volume", build_volumes, "Mount the next disk given at run time with --disk at /PATH (repeatable)")->type_name("/PATH[:ro]");
     std::string build_cpus, run_cpus;
     build->add_option("--cpus", build_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
-    build->footer("Arguments after -- are stored as the program's argv[1..].");
+    std::vector<std::string> build_with, build_without, run_with, run_without;
+    std::string build_net;
+    build->add_option("--with", build_with, "Kernel feature to include whatever the program looks like: net")->type_name("FEATURE");
+    build->add_option("--without", build_without, "Kernel feature to leave out: net")->type_name("FEATURE");
+    build->add_option("--net", build_net, "none: the image will run without a network card (loopback only)")->type_name("MODE");
+    build->add_flag("-v,--verbose", parsed.build.verbose, "Print the kernel variant chosen and the size of each part");
+    build->footer("Arguments after -- are stored as the program's argv[1..]. The kernel gets the network stack\n"
+                  "only when the program defines socket functions (or is stripped); see --with/--without.");
 
     CLI::App* run = app.add_subcommand("run", "Boot an image (or a static program) with QEMU");
     run->add_option("IMAGE", parsed.run.target, "Image from `ingot build`, or a static x86_64 ELF")->required()->type_name("IMAGE|PROGRAM");
@@ -104,6 +111,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_option("--disk", run_disks, "Attach a raw disk image as /dev/vda, /dev/vdb... (repeatable)")->type_name("FILE[:ro]");
     run->add_option("--volume", run_volumes, "Attach a disk image and mount its file system at /PATH (repeatable)")->type_name("FILE:/PATH[:ro]");
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
+    run->add_option("--with", run_with, "For a plain PROGRAM: kernel feature to include (net)")->type_name("FEATURE");
+    run->add_option("--without", run_without, "For a plain PROGRAM: kernel feature to leave out (net)")->type_name("FEATURE");
     run->footer("Arguments after -- replace the program's arguments (argv[0] stays).");
 
     CLI::App* disk = app.add_subcommand("disk", "Make disk images for --disk and --volume");
@@ -137,6 +146,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         if (build->count("--cpus")) check_cpus_option(build_cpus);
         for (const std::string& e : parsed.build.environment) validate_environment_entry(e);
         if (parsed.build.output.empty()) throw usage_error("-o: the image path is empty");
+        parsed.build.features = parse_feature_options(build_with, build_without);
+        if (build->count("--net")) {
+            NetworkOptions network = parse_network_options(build_net, std::nullopt, std::nullopt, {});
+            parsed.build.features.no_card = network.mode == NetworkOptions::Mode::None;
+        }
         parsed.build.mount_options = parse_build_volumes(build_volumes);
         return parsed;
     }
@@ -164,6 +178,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         throw usage_error("--timeout: expected a positive number of seconds");
     parsed.run.network = parse_network_options(net, ip, gateway, publish);
     parsed.run.disks = parse_disk_options(run_disks, run_volumes);
+    parsed.run.features = parse_feature_options(run_with, run_without);
+    parsed.run.features.no_card = parsed.run.network.mode == NetworkOptions::Mode::None;
+    parsed.run.network_asked = run->count("--net") || ip || gateway || !publish.empty();
     return parsed;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <ingot/disk_options.h>
+#include <ingot/kernel_choice.h>
 #include <ingot/network_options.h>
 
 #include <optional>
@@ -19,6 +20,8 @@ struct BuildOptions {
     std::vector<std::string> environment;   // --env K=V, validated
     std::optional<uint64_t> mem_bytes;      // --mem SIZE
     std::vector<std::string> mount_options; // --volume /PATH[:ro]: kernel options (disk_options.h)
+    FeatureRequest features;                // --with, --without, --net none
+    bool verbose = false;                   // --verbose: the kernel variant and the size of each part
     std::vector<std::string> args;          // after "--": argv[1..]
 };
 
@@ -34,6 +37,8 @@ struct RunOptions {
     bool dry_run = false;
     NetworkOptions network;                 // --net, --ip, --gateway, -p
     DiskOptions disks;                      // --disk, --volume
+    FeatureRequest features;                // --with, --without (and --net none) for a plain program
+    bool network_asked = false;             // --net, --ip, --gateway or -p given explicitly
     std::vector<std::string> args;
 };
 

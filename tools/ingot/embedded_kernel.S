@@ -1,13 +1,32 @@
-// The kernel ELF, linked into the ingot binary as read-only data so that `ingot build` needs no
-// other file. INGOT_KERNEL_ELF is the (stripped) kernel's path; without it the blob is empty.
+// The kernel variants (kernel/CMakeLists.txt), linked into the ingot binary as read-only data so
+// that `ingot build` needs no other file. INGOT_KERNEL_<VARIANT>_ELF is each (stripped) kernel's
+// path; without it that blob is empty.
+    .macro EMBED_KERNEL name, path
     .section .rodata.ingot_kernel, "a"
     .balign 16
-    .globl ingot_embedded_kernel_start
-ingot_embedded_kernel_start:
-#ifdef INGOT_KERNEL_ELF
-    .incbin INGOT_KERNEL_ELF
+    .globl ingot_embedded_kernel_\name\()_start
+ingot_embedded_kernel_\name\()_start:
+    .incbin "\path"
+    .globl ingot_embedded_kernel_\name\()_end
+ingot_embedded_kernel_\name\()_end:
+    .endm
+
+    .macro EMBED_NOTHING name
+    .section .rodata.ingot_kernel, "a"
+    .globl ingot_embedded_kernel_\name\()_start
+ingot_embedded_kernel_\name\()_start:
+    .globl ingot_embedded_kernel_\name\()_end
+ingot_embedded_kernel_\name\()_end:
+    .endm
+
+#ifdef INGOT_KERNEL_BASE_ELF
+    EMBED_KERNEL base, INGOT_KERNEL_BASE_ELF
+    EMBED_KERNEL loopback, INGOT_KERNEL_LOOPBACK_ELF
+    EMBED_KERNEL net, INGOT_KERNEL_NET_ELF
+#else
+    EMBED_NOTHING base
+    EMBED_NOTHING loopback
+    EMBED_NOTHING net
 #endif
-    .globl ingot_embedded_kernel_end
-ingot_embedded_kernel_end:
 
     .section .note.GNU-stack, "", @progbits

@@ -14,7 +14,7 @@
 
 namespace ingot::tool {
 
-int ingot_main(int argc, char** argv, std::span<const uint8_t> embedded_kernel) {
+int ingot_main(int argc, char** argv, const EmbeddedKernels& embedded_kernels) {
     try {
         ParsedCommandLine parsed = parse_command_line(std::vector<std::string>(argv, argv + argc));
         switch (parsed.action) {
@@ -22,10 +22,10 @@ int ingot_main(int argc, char** argv, std::span<const uint8_t> embedded_kernel) 
                 fmt::print("{}", parsed.text);
                 return 0;
             case ParsedCommandLine::Action::Build:
-                run_build(parsed.build, embedded_kernel);
+                run_build(parsed.build, embedded_kernels);
                 return 0;
             case ParsedCommandLine::Action::Run:
-                return run_run(parsed.run, embedded_kernel);
+                return run_run(parsed.run, embedded_kernels);
             case ParsedCommandLine::Action::DiskCreate:
                 run_disk_create(parsed.disk_create);
                 return 0;

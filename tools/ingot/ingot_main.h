@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <ingot/kernel_source.h>
+
 #include <span>
 
 namespace ingot::tool {
 
-// The whole program; `embedded_kernel` is the kernel ELF linked into the binary (may be empty).
-int ingot_main(int argc, char** argv, std::span<const uint8_t> embedded_kernel);
+// The whole program; `embedded_kernels` are the kernel variants linked into the binary (may be empty).
+int ingot_main(int argc, char** argv, const EmbeddedKernels& embedded_kernels);
 
 }  // namespace ingot::tool

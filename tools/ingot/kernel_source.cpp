@@ -7,18 +7,29 @@
 
 namespace ingot::tool {
 
-std::vector<uint8_t> load_kernel(std::span<const uint8_t> embedded) {
+std::span<const uint8_t> EmbeddedKernels::of(KernelVariant variant) const {
+    switch (variant) {
+        case KernelVariant::Base: return base;
+        case KernelVariant::Loopback: return loopback;
+        case KernelVariant::Net: return net;
+    }
+    return {};
+}
+
+LoadedKernel load_kernel(const EmbeddedKernels& embedded, KernelVariant variant) {
     const char* override_path = std::getenv("INGOT_KERNEL");
     if (override_path && *override_path) {
         try {
-            return read_file(override_path);
+            return {read_file(override_path), std::string("INGOT_KERNEL=") + override_path};
         } catch (const ToolError& e) {
             throw input_error(std::string("INGOT_KERNEL=") + e.what());
         }
     }
-    if (embedded.empty())
-        throw input_error("this ingot was built without a kernel; set INGOT_KERNEL to a kernel ELF");
-    return {embedded.begin(), embedded.end()};
+    std::span<const uint8_t> bytes = embedded.of(variant);
+    if (bytes.empty())
+        throw input_error(std::string("this ingot was built without the ") + variant_name(variant) +
+                          " kernel; set INGOT_KERNEL to a kernel ELF");
+    return {{bytes.begin(), bytes.end()}, "embedded"};
 }
 
 }  // namespace ingot::tool

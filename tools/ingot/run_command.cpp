@@ -7,6 +7,7 @@
 #include <ingot/network_options.h>
 #include <ingot/image_reader.h>
 #include <ingot/image_writer.h>
+#include <ingot/kernel_choice.h>
 #include <ingot/kernel_source.h>
 #include <ingot/listen_backlog.h>
 #include <ingot/payload_builder.h>
@@ -15,6 +16,7 @@
 #include <ingot/tool_error.h>
 
 #include <image/host_channels.h>
+#include <image/kernel_features.h>
 
 #include <fmt/core.h>
 
@@ -34,15 +36,32 @@ struct PreparedImage {
     bool temporary = false;
     uint64_t mem_bytes = 0;      // the image's default, 0 if none
     std::string argv0;
+    uint32_t kernel_features = ~0u;  // image::KernelFeature bits; all when the kernel does not say
+    std::string kernel_description;  // for a note: "IMAGE's kernel" or "the base kernel chosen for PROGRAM"
 };
 
-PreparedImage prepare_image(const RunOptions& options, std::span<const uint8_t> embedded_kernel) {
+// The network the run gives the guest. Without a network card driver in the kernel a card would
+// only slow the boot down: the run gets none, and says so when the command line asked for one.
+NetworkOptions usable_network(const RunOptions& options, const PreparedImage& prepared) {
+    if (prepared.kernel_features & image::kFeatureNetCard) return options.network;
+    if (options.network.mode == NetworkOptions::Mode::None) return options.network;
+    if (options.network_asked) {
+        bool loopback = prepared.kernel_features & image::kFeatureNet;
+        fmt::print(stderr, "ingot: note: {} has {}; running without a network card (build with --with net for one)\n",
+                   prepared.kernel_description, loopback ? "loopback networking only" : "no network stack");
+    }
+    return NetworkOptions{};  // Mode::None
+}
+
+PreparedImage prepare_image(const RunOptions& options, const EmbeddedKernels& embedded_kernels) {
     std::vector<uint8_t> target = read_file(options.target);
     PreparedImage prepared;
     std::optional<ImagePayload> payload = find_payload(target);
     if (payload) {
         prepared.mem_bytes = payload->header.mem_bytes;
         prepared.argv0 = payload_argv0(*payload);
+        prepared.kernel_features = read_kernel_features(target).value_or(~0u);
+        prepared.kernel_description = options.target + "'s kernel";
         if (options.files_dir) {
             // Same kernel, program and configuration; only the root file system changes.
             std::vector<uint8_t> files = pack_directory_tree(*options.files_dir);
@@ -60,8 +79,12 @@ PreparedImage prepare_image(const RunOptions& options, std::span<const uint8_t> 
     check_program(target, options.target);
     std::vector<uint8_t> files;
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
-    std::vector<uint8_t> kernel = load_kernel(embedded_kernel);
-    prepared.bytes = build_image_bytes(kernel, target, options.target, files, {}, {}, 0);
+    KernelChoice choice = choose_kernel(target, options.features);
+    LoadedKernel kernel = load_kernel(embedded_kernels, choice.variant);
+    prepared.kernel_features = read_kernel_features(kernel.bytes).value_or(~0u);
+    prepared.kernel_description = std::string("the ") + variant_name(choice.variant) + " kernel chosen for " +
+                                  options.target + " (" + choice.reason + ")";
+    prepared.bytes = build_image_bytes(kernel.bytes, target, options.target, files, {}, {}, 0);
     prepared.argv0 = guest_program_path(options.target);
     prepared.temporary = true;
     return prepared;
@@ -106,8 +129,8 @@ StartupStep raise_forward_backlogs(const NetworkOptions& network, bool verbose) 
 
 }  // namespace
 
-int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel) {
-    PreparedImage prepared = prepare_image(options, embedded_kernel);
+int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) {
+    PreparedImage prepared = prepare_image(options, embedded_kernels);
 
     QemuInvocation invocation;
     invocation.qemu_binary = find_qemu(options.qemu);
@@ -117,11 +140,12 @@ int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel)
                            : prepared.mem_bytes ? prepared.mem_bytes
                                                 : kDefaultMemBytes;
     check_disk_files(options.disks.disks);
-    std::vector<std::string> kernel_options = network_kernel_options(options.network);
+    NetworkOptions network = usable_network(options, prepared);
+    std::vector<std::string> kernel_options = network_kernel_options(network);
     kernel_options.insert(kernel_options.end(), options.disks.kernel_options.begin(), options.disks.kernel_options.end());
     invocation.kernel_command_line = boot_command_line(prepared.argv0, options.args, options.environment,
                                                        options.log_level, kernel_options);
-    invocation.network_arguments = qemu_network_arguments(options.network, options.machine);
+    invocation.network_arguments = qemu_network_arguments(network, options.machine);
     invocation.disk_arguments = qemu_disk_arguments(options.disks.disks, options.machine);
 
     if (options.dry_run) {
@@ -143,7 +167,7 @@ int run_run(const RunOptions& options, std::span<const uint8_t> embedded_kernel)
 
     bool verbose = options.log_level && *options.log_level == "debug";
     GuestOutcome result = run_qemu(qemu_arguments(invocation), options.timeout_seconds, verbose,
-                                   raise_forward_backlogs(options.network, verbose));
+                                   raise_forward_backlogs(network, verbose));
     switch (result.end) {
         case GuestOutcome::End::Reported:
             if (result.control == ControlChannel::Outcome::Panic) {

@@ -6,7 +6,8 @@
 
 #include <cstdint>
 
-extern "C" const uint64_t trap_stub_table[256];
+// traps.S: 256 stubs of 16 bytes each, vector 0 first.
+extern "C" const char trap_stubs[];
 
 namespace ingot {
 namespace {
@@ -28,7 +29,7 @@ alignas(16) IdtGate idt[256];
 
 void idt_init() {
     for (int vector = 0; vector < 256; ++vector) {
-        uint64_t handler = trap_stub_table[vector];
+        uint64_t handler = reinterpret_cast<uint64_t>(trap_stubs) + 16 * static_cast<uint64_t>(vector);
         IdtGate& gate = idt[vector];
         gate.offset_low = handler & 0xFFFF;
         gate.selector = kKernelCode;

@@ -6,12 +6,10 @@
 #include <arch/x86_64/host_channels.h>
 #include <arch/x86_64/signal_delivery.h>
 #include <arch/x86_64/trap_frame.h>
+#include <features/feature_hooks.h>
 #include <lib/random.h>
 #include <linux/syscall.h>
 #include <fs/disk_mount.h>
-#include <fs/fs_context.h>
-#include <lib/clock.h>
-#include <net/network_stack.h>
 #include <proc/cpu_info.h>
 #include <proc/process.h>
 #include <proc/scheduler.h>
@@ -43,10 +41,7 @@ uint64_t user_gs_base() { return x86::rdmsr(x86::kMsrKernelGsBase); }
 // wrote before the machine goes away.
 [[noreturn]] void exit_program(int shell_status) {
     stop_other_threads();
-    if (net::machine_network()) {
-        current_fs().fds.close_all();
-        net::drain_network(2 * kNanosPerSecond);
-    }
+    finish_image_networking();
     // Disk file systems are written back and marked clean before the host sees the status.
     unmount_all_disks();
     host_exit(shell_status);

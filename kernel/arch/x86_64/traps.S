@@ -12,6 +12,9 @@ trap_stub_\vector:
     .endif
     push $\vector
     jmp trap_common
+    /* Stubs are found by address, trap_stubs + 16 * vector (idt.cpp), not through a table;
+     * .org pads each to 16 bytes and fails the build should one ever be longer. */
+    .org trap_stub_\vector + 16, 0xcc
     .endm
 
     .text
@@ -34,21 +37,12 @@ trap_return:
     iretq
 
     .altmacro
+    .balign 16
+    .globl trap_stubs
+trap_stubs:
     .set i, 0
     .rept 256
     TRAP_STUB %i
     .set i, i + 1
     .endr
 
-    .section .rodata
-    .balign 8
-    .globl trap_stub_table
-trap_stub_table:
-    .macro STUB_ADDRESS vector
-    .quad trap_stub_\vector
-    .endm
-    .set i, 0
-    .rept 256
-    STUB_ADDRESS %i
-    .set i, i + 1
-    .endr

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Size benchmark: the stripped kernel of each variant `ingot build` chooses from (what lands in
+# an image), what each part of the kernel takes in the base and full variants (summed per
+# source directory from the link maps), and whole images of a few test programs.
+#
+#   bench/sizes.sh            (after building the `ingot` and `guest-programs` targets)
+#
+# Environment: BUILD_DIR (build). Prints a Markdown report on stdout (docs/benchmarks.md).
+set -euo pipefail
+export LC_ALL=C
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$(cd "$root" && realpath -m "${BUILD_DIR:-build}")"
+ingot="$build/bin/ingot"
+kernel_dir="$build/kernel"
+guests="$build/tests/guest"
+[[ -x $ingot ]] || { echo "sizes: $ingot is missing; build the ingot target first" >&2; exit 2; }
+
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
+
+echo "| kernel variant | has | stripped file |"
+echo "|---|---|---:|"
+for variant in base loopback net; do
+  case $variant in
+    base) file=ingot-kernel-base.elf has="no network stack (socket(2): EAFNOSUPPORT)" ;;
+    loopback) file=ingot-kernel-loopback.elf has="sockets, TCP/IP over loopback; no card driver" ;;
+    net) file=ingot-kernel.elf has="everything: virtio-net, PCI, DHCP, sockets, TCP/IP" ;;
+  esac
+  bytes=$(stat -c %s "$kernel_dir/$file")
+  echo "| $variant | $has | $bytes bytes ($(kib "$bytes")) |"
+done
+
+# Sums the .text/.rodata/.data input sections a link map kept, per source directory.
+parts_of() {
+  awk '
+    /^Linker script and memory map/ { on = 1; next }
+    !on { next }
+    /^ \.[^ ]+$/ { pending = $1; next }
+    {
+      if ($1 ~ /^\./ && $2 ~ /^0x/ && $3 ~ /^0x/) { section = $1; size = $3; object = $4 }
+      else if (pending != "" && $1 ~ /^0x/ && $2 ~ /^0x/) { section = pending; size = $2; object = $3 }
+      else { pending = ""; next }
+      pending = ""
+      if (section !~ /^\.(text|rodata|data|init_array|note)/ || object !~ /\.o$/) next
+      sub(/.*\.dir\//, "", object); sub(/\/[^\/]*$/, "", object)
+      total[object] += strtonum_hex(size)
+    }
+    function strtonum_hex(text,   i, digit, value) {
+      value = 0; text = tolower(substr(text, 3))
+      for (i = 1; i <= length(text); i++) value = value * 16 + index("0123456789abcdef", substr(text, i, 1)) - 1
+      return value
+    }
+    END { for (part in total) printf "%d %s\n", total[part], part }' "$1" | sort -rn
+}
+
+echo
+echo "Loaded bytes (text, read-only data, data) per source directory:"
+echo
+echo "| part | base | net |"
+echo "|---|---:|---:|"
+join -1 2 -2 2 -a 2 -e 0 -o 0,1.1,2.1 <(parts_of "$kernel_dir/ingot-kernel-base.map" | sort -k2) \
+  <(parts_of "$kernel_dir/ingot-kernel.map" | sort -k2) | sort -k3 -rn |
+  awk '{ printf "| %s | %d | %d |\n", $1, $2, $3 }'
+
+echo
+echo "| program | kernel variant | image |"
+echo "|---|---|---:|"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for program in hello_musl hello_pie loopback tcp_client; do
+  [[ -f $guests/$program ]] || continue
+  report=$("$ingot" build "$guests/$program" -o "$tmp/image" --verbose)
+  variant=$(sed -n 's/^ingot: kernel variant \([a-z]*\):.*/\1/p' <<<"$report")
+  bytes=$(stat -c %s "$tmp/image")
+  echo "| $program | $variant | $bytes bytes ($(kib "$bytes")) |"
+  if [[ $program == loopback ]]; then
+    "$ingot" build "$guests/$program" -o "$tmp/image" --net none >/dev/null
+    bytes=$(stat -c %s "$tmp/image")
+    echo "| $program --net none | loopback | $bytes bytes ($(kib "$bytes")) |"
+  fi
+done

@@ -1,0 +1,42 @@
+// The few places where the kernel reaches an optional part (image/kernel_features.h). Each is
+// defined once per kernel variant in features/variant/feature_table.cpp: to the part itself
+// when the variant has it, else to a stand-in, so that nothing else refers to the part and the
+// linker leaves it out. The boot hooks exist in kernel builds only (INGOT_KERNEL).
+#pragma once
+
+#include <image/boot_config.h>
+#include <linux/syscall.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace ingot {
+
+// The image::KernelFeature bits this kernel was linked with.
+uint32_t kernel_features();
+
+// Brings up what networking this kernel has, as the boot options ask (net/network_setup.h):
+// all of it, loopback alone, or nothing.
+void start_image_networking(std::string_view command_line, const image::BootConfig& config);
+
+// Before power-off: closes the program's descriptors and gives the network time to send what
+// the program wrote, when this kernel has a network stack; nothing otherwise.
+void finish_image_networking();
+
+// The socket family's system calls (linux/sys_socket.h), as this kernel serves them.
+#define INGOT_SOCKET_SYSCALLS(X)                                                                   \
+    X(socket) X(socketpair) X(bind) X(listen) X(accept) X(accept4) X(connect) X(shutdown)          \
+    X(getsockname) X(getpeername) X(sendto) X(recvfrom) X(sendmsg) X(recvmsg) X(setsockopt)        \
+    X(getsockopt)
+#define INGOT_DECLARE_IMAGE_SYSCALL(name) Result<int64_t> image_sys_##name(const SyscallArgs&);
+INGOT_SOCKET_SYSCALLS(INGOT_DECLARE_IMAGE_SYSCALL)
+#undef INGOT_DECLARE_IMAGE_SYSCALL
+
+// The stand-ins of a kernel without "net" (features/socket_refusal.cpp): socket(2) and
+// socketpair(2) fail with EAFNOSUPPORT, as on a Linux built without the address family; the
+// calls that take a socket descriptor fail with EBADF or ENOTSOCK, since no socket can exist.
+// The first refusal names the missing feature in the log.
+Result<int64_t> refuse_socket_creation(const SyscallArgs& args);
+Result<int64_t> refuse_socket_descriptor(const SyscallArgs& args);
+
+}  // namespace ingot

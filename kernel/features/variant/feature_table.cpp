@@ -1,0 +1,101 @@
+// One kernel variant's answer to features/feature_hooks.h. This file alone is compiled once
+// per variant (kernel/CMakeLists.txt, ingot_kernel_variant), with INGOT_FEATURE_NET and
+// INGOT_FEATURE_NET_CARD set to 0 or 1; everything else is compiled once and shared. What a
+// hook does not name here, --gc-sections leaves out of the variant.
+#include <features/feature_hooks.h>
+#include <image/kernel_features.h>
+#include <lib/log.h>
+
+#if INGOT_FEATURE_NET
+#include <fs/fs_context.h>
+#include <lib/clock.h>
+#include <linux/sys_socket.h>
+#include <net/network_setup.h>
+#include <net/network_stack.h>
+#endif
+
+#if !defined(INGOT_FEATURE_NET) || !defined(INGOT_FEATURE_NET_CARD)
+#error "compile feature_table.cpp with INGOT_FEATURE_NET and INGOT_FEATURE_NET_CARD set to 0 or 1"
+#endif
+#if INGOT_FEATURE_NET_CARD && !INGOT_FEATURE_NET
+#error "INGOT_FEATURE_NET_CARD needs INGOT_FEATURE_NET"
+#endif
+
+namespace ingot {
+namespace {
+
+constexpr uint32_t kFeatures = (INGOT_FEATURE_NET ? image::kFeatureNet : 0u) |
+                               (INGOT_FEATURE_NET_CARD ? image::kFeatureNetCard : 0u);
+
+#ifdef INGOT_KERNEL
+// The ELF note `ingot run` reads to learn what an image's kernel has (image/kernel_features.h);
+// the linker script keeps it.
+struct FeatureNote {
+    uint32_t name_size = sizeof(image::kFeatureNoteName);
+    uint32_t descriptor_size = sizeof(uint32_t);
+    uint32_t type = image::kFeatureNoteType;
+    char name[8] = {'I', 'n', 'g', 'o', 't', 0, 0, 0};  // padded to 4 bytes (gABI "Note Section")
+    uint32_t features = kFeatures;
+};
+static_assert(sizeof(image::kFeatureNoteName) == 6);
+[[gnu::section(".note.ingot"), gnu::used, gnu::aligned(4)]] const FeatureNote kFeatureNote{};
+#endif
+
+}  // namespace
+
+uint32_t kernel_features() { return kFeatures; }
+
+// The boot hooks exist in the kernel only: the host library (unit tests, the ingot tool) boots
+// nothing, and the card's discovery needs the kernel's interrupt and PCI code.
+#ifdef INGOT_KERNEL
+#if INGOT_FEATURE_NET
+
+void start_image_networking(std::string_view command_line, const image::BootConfig& config) {
+#if INGOT_FEATURE_NET_CARD
+    net::start_networking(command_line, config);
+#else
+    (void)command_line;
+    if (!config.option("ip").empty())
+        log_info("net: this image serves loopback only (built with --net none); ignoring ip=");
+    net::start_loopback_networking();
+#endif
+}
+
+void finish_image_networking() {
+    if (!net::machine_network()) return;
+    current_fs().fds.close_all();
+    net::drain_network(2 * kNanosPerSecond);
+}
+
+#else  // !INGOT_FEATURE_NET
+
+void start_image_networking(std::string_view, const image::BootConfig& config) {
+    if (!config.option("ip").empty()) log_info("net: this image has no network stack; ignoring ip=");
+}
+
+void finish_image_networking() {}
+
+#endif
+#endif  // INGOT_KERNEL
+
+#if INGOT_FEATURE_NET
+
+#define INGOT_DEFINE_IMAGE_SYSCALL(name) \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) { return sys_##name(args); }
+
+#else
+
+consteval bool creates_socket(std::string_view name) { return name == "socket" || name == "socketpair"; }
+
+#define INGOT_DEFINE_IMAGE_SYSCALL(name)                                                            \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) {                                     \
+        if constexpr (creates_socket(#name)) return refuse_socket_creation(args);                   \
+        else return refuse_socket_descriptor(args);                                                 \
+    }
+
+#endif
+
+INGOT_SOCKET_SYSCALLS(INGOT_DEFINE_IMAGE_SYSCALL)
+#undef INGOT_DEFINE_IMAGE_SYSCALL
+
+}  // namespace ingot

@@ -1,0 +1,62 @@
+#!/bin/sh
+# `ingot build` picks the kernel variant a program needs and `--verbose` reports it with the size
+# of each part; a stripped program gets the network; --with/--without and --net none decide
+# instead; `ingot run` of an image without a card driver boots without a card and says so.
+# The kernel without optional parts must stay within BASE_BUDGET bytes (stripped).
+# Usage: kernel_variants.sh INGOT STATIC_PROGRAM BASE_BUDGET
+set -u
+ingot=$1 program=$2 budget=$3
+unset INGOT_KERNEL
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+# expect_variant VARIANT PATTERN ARGS...: `ingot build ARGS --verbose` chose VARIANT and its
+# report matches PATTERN (grep -E).
+expect_variant() {
+    variant=$1 pattern=$2
+    shift 2
+    if ! "$ingot" build "$@" -o "$work/out.img" --verbose >"$work/report" 2>"$work/stderr"; then
+        fail "build $*: $(cat "$work/stderr")"
+        return
+    fi
+    grep -q "^ingot: kernel variant $variant: " "$work/report" || fail "build $*: not the $variant variant: $(head -1 "$work/report")"
+    grep -Eq -- "$pattern" "$work/report" || fail "build $*: report does not match '$pattern'"
+}
+
+expect_variant base "no socket function" "$program"
+for part in kernel core net netcard program "root files" config image; do
+    grep -Eq "^ingot: +$part +[0-9]+ bytes" "$work/report" || fail "--verbose lacks the size of '$part'"
+done
+grep -Eq "^ingot: +net .*left out" "$work/report" || fail "--verbose does not mark the network as left out"
+kernel_bytes=$(sed -n 's/^ingot: kernel *\([0-9]*\) bytes.*/\1/p' "$work/report")
+[ "${kernel_bytes:-0}" -gt 0 ] && [ "$kernel_bytes" -le "$budget" ] ||
+    fail "the base kernel is ${kernel_bytes:-?} bytes, over its budget of $budget"
+
+expect_variant net "--with net" "$program" --with net
+expect_variant loopback "no card driver" "$program" --with net --net none
+expect_variant base "--without net" "$program" --without net
+cp "$program" "$work/stripped" && strip "$work/stripped"
+expect_variant net "stripped" "$work/stripped"
+expect_variant base "--without net" "$work/stripped" --without net
+
+# A base image asked for a network: no card on the QEMU command line, and one note.
+"$ingot" build "$program" -o "$work/base.img" >/dev/null 2>&1 || fail "cannot build the base image"
+"$ingot" run "$work/base.img" --dry-run -p 8080:80 >"$work/qemu" 2>"$work/stderr" || fail "run --dry-run failed"
+grep -q -- "-netdev" "$work/qemu" && fail "a base image still gets a network card: $(cat "$work/qemu")"
+grep -q "note: .*base.img's kernel has no network stack; running without a network card" "$work/stderr" ||
+    fail "no note about the missing network: $(cat "$work/stderr")"
+"$ingot" run "$work/base.img" --dry-run >/dev/null 2>"$work/stderr"
+[ -s "$work/stderr" ] && fail "a note without network options: $(cat "$work/stderr")"
+"$ingot" build "$program" -o "$work/net.img" --with net >/dev/null 2>&1
+"$ingot" run "$work/net.img" --dry-run -p 8080:80 2>/dev/null | grep -q -- "-netdev" ||
+    fail "a net image lost its network card"
+
+[ $failures -eq 0 ] && echo "kernel variants: all checks passed"
+exit $((failures > 0))

@@ -1,0 +1,182 @@
+// Which kernel variant `ingot build` casts with a program (tools/ingot/kernel_choice.h): the
+// symbol-table decision, the forcing options, the feature note of a kernel, the --verbose
+// report, and the command line that carries them.
+#include <ingot/build_report.h>
+#include <ingot/command_line.h>
+#include <ingot/kernel_choice.h>
+#include <ingot/tool_error.h>
+
+#include <elf/elf64.h>
+#include <image/kernel_features.h>
+
+#include "symbol_file_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace ingot::tool;
+namespace elf = ingot::elf;
+namespace image = ingot::image;
+using ingot::testing::SymbolFile;
+
+std::vector<uint8_t> program_with(std::vector<std::string> names, uint16_t shndx = 1) {
+    SymbolFile file;
+    file.symbols.clear();
+    uint64_t value = 0x401000;
+    for (const std::string& name : names) file.symbols.push_back({name, value += 0x40, 0x40, elf::kSttFunc, shndx});
+    return file.build();
+}
+
+std::vector<uint8_t> stripped_program() {
+    std::vector<uint8_t> file = program_with({"main"});
+    auto* header = reinterpret_cast<elf::Elf64_Ehdr*>(file.data());
+    header->e_shoff = 0;
+    header->e_shnum = 0;
+    return file;
+}
+
+TEST(KernelChoice, ProgramWithoutSocketFunctionsGetsTheBaseKernel) {
+    KernelChoice choice = choose_kernel(program_with({"main", "printf", "write", "socket_helper"}), {});
+    EXPECT_EQ(choice.variant, KernelVariant::Base);
+    EXPECT_NE(choice.reason.find("no socket function"), std::string::npos) << choice.reason;
+}
+
+TEST(KernelChoice, EachSocketFunctionOfGlibcMuslAndGoSelectsTheNetwork) {
+    for (const char* name : {"socket", "__socket", "socketpair", "connect", "__libc_connect", "bind", "listen",
+                             "accept", "accept4", "__libc_accept", "syscall.socket"}) {
+        KernelChoice choice = choose_kernel(program_with({"main", name}), {});
+        EXPECT_EQ(choice.variant, KernelVariant::Net) << name;
+        EXPECT_NE(choice.reason.find(name), std::string::npos) << choice.reason;
+    }
+}
+
+TEST(KernelChoice, AnUndefinedSocketSymbolIsNoUse) {
+    EXPECT_EQ(choose_kernel(program_with({"main", "socket"}, elf::kShnUndef), {}).variant, KernelVariant::Base);
+}
+
+TEST(KernelChoice, NoNetworkCardMeansLoopbackOnly) {
+    FeatureRequest request;
+    request.no_card = true;
+    EXPECT_EQ(choose_kernel(program_with({"connect"}), request).variant, KernelVariant::Loopback);
+    // A program without sockets needs no stack at all, card or not.
+    EXPECT_EQ(choose_kernel(program_with({"main"}), request).variant, KernelVariant::Base);
+}
+
+TEST(KernelChoice, AStrippedProgramGetsTheNetworkAndTheReasonSaysWhy) {
+    EXPECT_EQ(find_socket_use(stripped_program()).kind, SocketUse::Kind::Unknown);
+    KernelChoice choice = choose_kernel(stripped_program(), {});
+    EXPECT_EQ(choice.variant, KernelVariant::Net);
+    EXPECT_NE(choice.reason.find("stripped"), std::string::npos) << choice.reason;
+}
+
+TEST(KernelChoice, ForcingOptionsWinOverTheSymbolTable) {
+    FeatureRequest with = parse_feature_options({"net"}, {});
+    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, KernelVariant::Net);
+    with.no_card = true;
+    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, KernelVariant::Loopback);
+    FeatureRequest without = parse_feature_options({}, {"net"});
+    EXPECT_EQ(choose_kernel(program_with({"socket"}), without).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(stripped_program(), without).variant, KernelVariant::Base);
+}
+
+TEST(KernelChoice, FeatureOptionsRejectUnknownAndContradictoryNames) {
+    EXPECT_THROW(parse_feature_options({"gpu"}, {}), ToolError);
+    EXPECT_THROW(parse_feature_options({}, {""}), ToolError);
+    EXPECT_THROW(parse_feature_options({"net"}, {"net"}), ToolError);
+    EXPECT_EQ(parse_feature_options({"net,net"}, {}).net, true);
+}
+
+TEST(KernelChoice, HostileSymbolTablesAreNoUseOrUnknownNeverACrash) {
+    std::vector<uint8_t> file = program_with({"socket"});
+    auto* header = reinterpret_cast<elf::Elf64_Ehdr*>(file.data());
+    header->e_shoff = file.size() - 8;  // section table past the end
+    EXPECT_EQ(find_socket_use(file).kind, SocketUse::Kind::Unknown);
+    EXPECT_EQ(find_socket_use(std::vector<uint8_t>(10, 0x7f)).kind, SocketUse::Kind::Unknown);
+}
+
+// A kernel-like ELF with one PT_NOTE holding `notes` (already laid out).
+std::vector<uint8_t> elf_with_notes(const std::vector<uint8_t>& notes) {
+    std::vector<uint8_t> file(0x200 + notes.size(), 0);
+    elf::Elf64_Ehdr eh{};
+    std::memcpy(eh.e_ident, elf::kMagic, 4);
+    eh.e_phoff = sizeof(eh);
+    eh.e_phentsize = sizeof(elf::Elf64_Phdr);
+    eh.e_phnum = 1;
+    std::memcpy(file.data(), &eh, sizeof eh);
+    elf::Elf64_Phdr ph{};
+    ph.p_type = elf::kPtNote;
+    ph.p_offset = 0x200;
+    ph.p_filesz = notes.size();
+    std::memcpy(file.data() + sizeof eh, &ph, sizeof ph);
+    std::memcpy(file.data() + 0x200, notes.data(), notes.size());
+    return file;
+}
+
+void append_note(std::vector<uint8_t>& notes, const char* name, uint32_t type, uint32_t value) {
+    uint32_t header[3] = {static_cast<uint32_t>(std::strlen(name) + 1), 4, type};
+    const auto* bytes = reinterpret_cast<const uint8_t*>(header);
+    notes.insert(notes.end(), bytes, bytes + sizeof header);
+    size_t name_start = notes.size();
+    notes.insert(notes.end(), name, name + std::strlen(name) + 1);
+    notes.resize(name_start + ((std::strlen(name) + 1 + 3) & ~size_t{3}), 0);
+    const auto* desc = reinterpret_cast<const uint8_t*>(&value);
+    notes.insert(notes.end(), desc, desc + 4);
+}
+
+TEST(KernelChoice, FeatureNoteIsFoundAfterOtherNotes) {
+    std::vector<uint8_t> notes;
+    append_note(notes, "Xen", 18, 0x100000);
+    append_note(notes, "Ingot", image::kFeatureNoteType, image::kFeatureNet);
+    EXPECT_EQ(read_kernel_features(elf_with_notes(notes)), image::kFeatureNet);
+}
+
+TEST(KernelChoice, KernelsWithoutTheNoteOrWithABrokenOneSayNothing) {
+    std::vector<uint8_t> notes;
+    append_note(notes, "Xen", 18, 0x100000);
+    EXPECT_EQ(read_kernel_features(elf_with_notes(notes)), std::nullopt);
+    append_note(notes, "Ingot", image::kFeatureNoteType, 3);
+    notes.resize(notes.size() - 2);  // descriptor cut short
+    EXPECT_EQ(read_kernel_features(elf_with_notes(notes)), std::nullopt);
+    EXPECT_EQ(read_kernel_features(std::vector<uint8_t>(64, 0)), std::nullopt);
+}
+
+TEST(KernelChoice, VerboseReportNamesTheVariantAndEachPartsSize) {
+    std::vector<uint8_t> base(1000), loopback(1700), net(2000);
+    EmbeddedKernels embedded{base, loopback, net};
+    LoadedKernel kernel{base, "embedded"};
+    KernelChoice choice{KernelVariant::Base, "the program defines no socket function"};
+    std::string report = describe_build(choice, kernel, embedded, std::vector<uint8_t>(5000));
+    EXPECT_NE(report.find("kernel variant base: the program defines no socket function"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +core +1000 bytes"))) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +net +700 bytes"))) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +netcard +300 bytes"))) << report;
+    EXPECT_NE(report.find("left out"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +image +5000 bytes"))) << report;
+}
+
+TEST(KernelChoice, CommandLineCarriesTheFeatureOptions) {
+    auto parse = [](std::vector<std::string> args) {
+        args.insert(args.begin(), "ingot");
+        return parse_command_line(args);
+    };
+    ParsedCommandLine build = parse({"build", "prog", "-o", "img", "--with", "net", "--net", "none", "--verbose"});
+    EXPECT_EQ(build.build.features.net, true);
+    EXPECT_TRUE(build.build.features.no_card);
+    EXPECT_TRUE(build.build.verbose);
+    ParsedCommandLine run = parse({"run", "prog", "--without", "net"});
+    EXPECT_EQ(run.run.features.net, false);
+    EXPECT_FALSE(run.run.features.no_card);
+    EXPECT_FALSE(run.run.network_asked);
+    ParsedCommandLine run_none = parse({"run", "prog", "--net", "none"});
+    EXPECT_TRUE(run_none.run.features.no_card);
+    EXPECT_TRUE(run_none.run.network_asked);
+    EXPECT_THROW(parse({"build", "prog", "-o", "img", "--with", "disk"}), ToolError);
+}
+
+}  // namespace

@@ -1,0 +1,61 @@
+// Which kernel variant `ingot build` (and `ingot run PROGRAM`) casts with a program: the
+// smallest one that has what the program uses (kernel/image/kernel_features.h).
+//
+//   base      no network stack: socket(2) fails with EAFNOSUPPORT
+//   loopback  sockets and TCP/IP over loopback (127.0.0.0/8), no network card driver
+//   net       everything: virtio-net, DHCP, sockets, TCP/IP
+//
+// A program uses sockets when its symbol table defines one of the socket functions of the C
+// library (socket, connect, bind, ...). A stripped program says nothing, so it gets the
+// network. `--net none` leaves the card out (loopback); `--with net` and `--without net`
+// decide instead of the symbol table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ingot::tool {
+
+enum class KernelVariant { Base, Loopback, Net };
+
+// "base", "loopback" or "net".
+const char* variant_name(KernelVariant variant);
+// The image::KernelFeature bits of a variant.
+uint32_t variant_features(KernelVariant variant);
+
+// What the command line asks for.
+struct FeatureRequest {
+    std::optional<bool> net;  // --with net (true) / --without net (false); unset: decide from the program
+    bool no_card = false;     // --net none: the machine has no network card
+};
+
+// Parses the values of --with and --without ("net", comma-separated lists allowed); throws
+// usage_error on an unknown feature or one named by both.
+FeatureRequest parse_feature_options(const std::vector<std::string>& with, const std::vector<std::string>& without);
+
+struct SocketUse {
+    enum class Kind { None, Uses, Unknown };
+    Kind kind = Kind::Unknown;
+    std::string symbol;  // for Uses: the first socket function found
+};
+
+// Looks through the program's symbol table for the C library's socket functions.
+SocketUse find_socket_use(std::span<const uint8_t> program);
+
+struct KernelChoice {
+    KernelVariant variant = KernelVariant::Net;
+    std::string reason;  // one phrase for --verbose, e.g. "the program defines connect"
+};
+
+// The variant for `program` under `request`.
+KernelChoice choose_kernel(std::span<const uint8_t> program, const FeatureRequest& request);
+
+// The feature bits an image's (or kernel's) ELF note declares, or nullopt when it has none
+// (a kernel from before variants, or not Ingot's).
+std::optional<uint32_t> read_kernel_features(std::span<const uint8_t> elf_file);
+
+}  // namespace ingot::tool
