@@ -48,6 +48,10 @@ Result<void> rename(DirectoryRef old_start, std::string_view old_path, Directory
 // symlink(2): creates path as a link to target.
 Result<void> make_symlink(std::string_view target, DirectoryRef start, std::string_view path);
 
+// link(2): gives inode (not a directory: EPERM) the new name path, on the same file system
+// (EXDEV otherwise).
+Result<void> make_link(const InodeRef& inode, DirectoryRef start, std::string_view path);
+
 // truncate(2)/ftruncate(2) on an inode: EISDIR for directories, EINVAL for other
 // non-regular files, EROFS on read-only file systems.
 Result<void> truncate(Inode& inode, uint64_t length);

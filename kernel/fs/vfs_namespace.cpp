@@ -50,6 +50,20 @@ Result<void> make_symlink(std::string_view target, DirectoryRef start, std::stri
     return {};
 }
 
+Result<void> make_link(const InodeRef& inode, DirectoryRef start, std::string_view path) {
+    // link(2): EPERM for directories, EXDEV across file systems.
+    if (inode->is_directory()) return Errno::EPERM;
+    PathResolver resolver;
+    ParentAndName last = TRY(resolver.resolve_parent(std::move(start), path));
+    TRY(check_can_create(last, false));
+    if (&last.parent->fs() != &inode->fs()) return Errno::EXDEV;
+    TRY(last.parent->add_entry(last.name.view(), inode));
+    inode->add_link();
+    inode->touch_changed();
+    last.parent->touch_modified();
+    return {};
+}
+
 Result<void> remove_directory(DirectoryRef start, std::string_view path) {
     PathResolver resolver;
     ParentAndName last = TRY(resolver.resolve_parent(std::move(start), path));

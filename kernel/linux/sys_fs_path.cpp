@@ -102,7 +102,29 @@ Result<int64_t> symlink_at(uint64_t user_target, int dirfd, uint64_t user_path) 
     return 0;
 }
 
+// linkat's flags: AT_SYMLINK_FOLLOW follows a final symlink of the old path, AT_EMPTY_PATH
+// links the file the descriptor names.
+Result<int64_t> link_at(int old_dirfd, uint64_t old_path, int new_dirfd, uint64_t new_path, uint32_t flags) {
+    constexpr uint32_t kAtSymlinkFollow = 0x400;
+    if (flags & ~(kAtSymlinkFollow | kAtEmptyPath)) return Errno::EINVAL;
+    sys_fs::PathTarget target =
+        TRY(sys_fs::lookup_at(old_dirfd, old_path, flags & kAtSymlinkFollow, flags & kAtEmptyPath));
+    InodeRef inode = target.inode();
+    if (!inode) return Errno::ENOENT;
+    PathAt at = TRY(path_at(new_dirfd, new_path));
+    TRY(vfs::make_link(inode, std::move(at.start), at.path.view()));
+    return 0;
+}
+
 }  // namespace
+
+// link(oldpath, newpath)
+Result<int64_t> sys_link(const SyscallArgs& args) { return link_at(kAtFdCwd, args.a[0], kAtFdCwd, args.a[1], 0); }
+
+// linkat(olddirfd, oldpath, newdirfd, newpath, flags)
+Result<int64_t> sys_linkat(const SyscallArgs& args) {
+    return link_at(int_arg(args.a[0]), args.a[1], int_arg(args.a[2]), args.a[3], static_cast<uint32_t>(args.a[4]));
+}
 
 // access(pathname, mode)
 Result<int64_t> sys_access(const SyscallArgs& args) {
