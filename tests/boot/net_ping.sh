@@ -30,7 +30,7 @@ in_namespace ip link set tap0 up
 in_namespace ip link set lo up
 
 log=$(mktemp)
-in_namespace "$ingot" run "$@" --net tap:tap0 --ip 172.31.255.2/30 --timeout 120 "$sleeper" -- 60 \
+in_namespace "$ingot" run "$@" --with net --net tap:tap0 --ip 172.31.255.2/30 --timeout 120 "$sleeper" -- 60 \
   >/dev/null 2>"$log" &
 guest=$!
 
