@@ -61,6 +61,12 @@ Result<uint64_t> Ext2FileSystem::allocate_in_group(uint32_t g, uint32_t start) {
         if (test_bit(map, bit)) continue;
         uint64_t block = geo_.group_first_block(g) + bit;
         if (!geo_.is_data_block(block)) continue;
+        if (uint64_t freed_end = freed_since_commit_.run_end(block)) {
+            // Freed but not committed: skip the run, up to the end of the group (the scan wraps).
+            uint64_t group_end = geo_.group_first_block(g) + count;
+            i += static_cast<uint32_t>((freed_end < group_end ? freed_end : group_end) - block - 1);
+            continue;
+        }
         set_bit(map, bit);
         cache_.mark_dirty(bitmap, BlockKind::Metadata);
         adjust_group_counts(g, -1, 0, 0);
@@ -80,6 +86,12 @@ Result<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal) {
         if (group_free_blocks(group(g), wide) == 0) continue;
         uint64_t block = TRY(allocate_in_group(g, i == 0 ? start : 0));
         if (block) return block;
+    }
+    if (!freed_since_commit_.empty()) {
+        // Only blocks freed since the last commit are left: a full disk beats the guarantee
+        // that a crash cannot hand them back to their old owner with new contents.
+        freed_since_commit_.clear();
+        return allocate_block(goal);
     }
     return Errno::ENOSPC;
 }
@@ -101,6 +113,7 @@ void Ext2FileSystem::free_blocks(uint64_t first, uint64_t count) {
         clear_bit(map.value(), bit);
         cache_.mark_dirty(bitmap, BlockKind::Metadata);
         adjust_group_counts(g, 1, 0, 0);
+        if (journal_) freed_since_commit_.add(block, 1);
     }
 }
 

@@ -74,7 +74,7 @@ void BlockCache::unlink(Entry* e) {
     *link = e->hash_next;
     e->lru_prev->lru_next = e->lru_next;
     e->lru_next->lru_prev = e->lru_prev;
-    if (e->dirty) --dirty_count_;
+    mark_clean(e);
     --count_;
     operator delete(e->data);
     delete e;
@@ -112,9 +112,18 @@ void BlockCache::mark_dirty(uint64_t block, BlockKind kind) {
         ++dirty_count_;
         e->dirty = true;
         e->kind = kind;
-    } else if (kind == BlockKind::Metadata) {
+        if (kind == BlockKind::Metadata) ++dirty_metadata_count_;
+    } else if (kind == BlockKind::Metadata && e->kind != kind) {
         e->kind = kind;  // once metadata, it waits for the metadata batch
+        ++dirty_metadata_count_;
     }
+}
+
+void BlockCache::mark_clean(Entry* e) {
+    if (!e->dirty) return;
+    e->dirty = false;
+    --dirty_count_;
+    if (e->kind == BlockKind::Metadata) --dirty_metadata_count_;
 }
 
 void BlockCache::forget(uint64_t block) {
@@ -125,8 +134,7 @@ Result<void> BlockCache::write_entry(Entry* e) {
     uint64_t sectors_per_block = block_size_ / BlockDevice::kSectorSize;
     Result<void> written = device_.write(e->block * sectors_per_block, std::span<const uint8_t>(e->data, block_size_));
     if (!written.ok()) return written.error() == Errno::EROFS ? Errno::EROFS : Errno::EIO;
-    e->dirty = false;
-    --dirty_count_;
+    mark_clean(e);
     return {};
 }
 
@@ -142,12 +150,7 @@ Result<void> BlockCache::write_back_metadata(FunctionRef<Result<void>(std::span<
         if (e->dirty) batch.push_back(MetadataWrite{e->block, e->data});
     if (batch.empty()) return {};
     TRY(write_batch(std::span<const MetadataWrite>(batch.data(), batch.size())));
-    for (Entry* e = lru_.lru_next; e != &lru_; e = e->lru_next) {
-        if (e->dirty) {
-            e->dirty = false;
-            --dirty_count_;
-        }
-    }
+    for (Entry* e = lru_.lru_next; e != &lru_; e = e->lru_next) mark_clean(e);
     return {};
 }
 
@@ -162,6 +165,10 @@ void BlockCache::trim() {
         else
             unlink(e);
     }
+}
+
+void BlockCache::discard_all() {
+    while (lru_.lru_next != &lru_) unlink(lru_.lru_next);
 }
 
 }  // namespace ingot::ext2

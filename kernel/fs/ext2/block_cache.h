@@ -39,6 +39,7 @@ public:
     void forget(uint64_t block);
 
     size_t dirty_count() const { return dirty_count_; }
+    size_t dirty_metadata_count() const { return dirty_metadata_count_; }
     size_t cached_count() const { return count_; }
     bool over_dirty_limit() const { return dirty_count_ > max_blocks_ / 2; }
 
@@ -48,6 +49,9 @@ public:
     Result<void> write_back_metadata(FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch);
     // Evicts least recently used clean blocks while more than the limit are cached.
     void trim();
+    // Drops every cached block (none may be dirty): the disk changed underneath, as when a
+    // journal replay rewrote metadata.
+    void discard_all();
 
 private:
     struct Entry {
@@ -62,6 +66,7 @@ private:
     Entry* find(uint64_t block) const;
     Result<Entry*> insert(uint64_t block);
     void unlink(Entry* e);
+    void mark_clean(Entry* e);
     void touch(Entry* e);
     void grow_table();
     Result<void> write_entry(Entry* e);
@@ -73,6 +78,7 @@ private:
     Entry lru_;  // sentinel: lru_.lru_next is the most recently used
     size_t count_ = 0;
     size_t dirty_count_ = 0;
+    size_t dirty_metadata_count_ = 0;
 };
 
 }  // namespace ingot::ext2

@@ -2,6 +2,7 @@
 #include <fs/ext2/ext2_file.h>
 #include <fs/ext2/ext2_file_system.h>
 #include <fs/ext2/ext2_node.h>
+#include <fs/ext2/journal.h>
 #include <fs/file_mode.h>
 #include <lib/log.h>
 
@@ -14,13 +15,9 @@ namespace {
 // Cached blocks kept after an operation: 16 MiB of 4 KiB blocks.
 constexpr size_t kCacheBytes = 16u << 20;
 
-Result<void> read_bytes(BlockDevice& device, uint64_t offset, void* out, size_t length) {
-    uint8_t sectors[2 * BlockDevice::kSectorSize];
-    if (offset % BlockDevice::kSectorSize || length > sizeof(sectors)) return Errno::EINVAL;
-    TRY(device.read(offset / BlockDevice::kSectorSize, std::span<uint8_t>(sectors, sizeof(sectors))));
-    memcpy(out, sectors, length);
-    return {};
-}
+// The superblock's two sectors at byte 1024, whatever the block size.
+constexpr uint64_t kSuperblockSector = kSuperblockOffset / BlockDevice::kSectorSize;
+static_assert(sizeof(Superblock) == 2 * BlockDevice::kSectorSize);
 
 }  // namespace
 
@@ -28,18 +25,45 @@ Ext2FileSystem::Ext2FileSystem(BlockDevice& device, const Superblock& sb, const 
     : FileSystem(kExt2Magic, read_only), device_(device), sb_(sb), geo_(geo),
       cache_(device, geo.block_size, kCacheBytes / geo.block_size < 64 ? 64 : kCacheBytes / geo.block_size) {}
 
-Ext2FileSystem::~Ext2FileSystem() = default;
+Ext2FileSystem::~Ext2FileSystem() { delete journal_; }
+
+Result<void> Ext2FileSystem::read_superblock(BlockDevice& device, Superblock& out) {
+    if (!device.read(kSuperblockSector, std::span<uint8_t>(reinterpret_cast<uint8_t*>(&out), sizeof(out))).ok())
+        return Errno::EIO;
+    return {};
+}
+
+Result<void> Ext2FileSystem::write_superblock_in_place(BlockDevice& device, const Superblock& sb) {
+    if (!device.write(kSuperblockSector, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&sb), sizeof(sb))).ok())
+        return Errno::EIO;
+    return {};
+}
 
 Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool read_only) {
     Superblock sb;
     if (device.sector_count() < 4) return Errno::EINVAL;
-    if (!read_bytes(device, kSuperblockOffset, &sb, sizeof(sb)).ok()) return Errno::EIO;
-    Geometry geo = TRY(check_superblock(sb, device.sector_count() * BlockDevice::kSectorSize));
+    TRY(read_superblock(device, sb));
+    const uint64_t device_bytes = device.sector_count() * BlockDevice::kSectorSize;
+    Geometry geo = TRY(check_superblock(sb, device_bytes));
+    bool journalled = sb.rev_level && (sb.feature_compat & kCompatHasJournal);
     if (sb.rev_level && (sb.feature_incompat & kIncompatRecover)) {
-        log_error("ext2: not mounting: journal needs recovery");
-        return Errno::EINVAL;
+        if (!journalled || sb.journal_inum == 0) {
+            log_error("ext2: not mounting: it needs recovery from a journal on another device");
+            return Errno::EINVAL;
+        }
+        if (device.read_only()) {
+            log_error("ext2: not mounting: the journal needs recovery and the disk is read-only");
+            return Errno::EROFS;
+        }
+        TRY(replay_journal(device, sb, geo));
+        TRY(read_superblock(device, sb));
+        geo = TRY(check_superblock(sb, device_bytes));
     }
     bool ro = read_only || device.read_only() || !geo.writable;
+    if (!ro && journalled && sb.journal_inum == 0) {
+        log_info("ext2: the journal is on another device, which this driver does not use: mounting read-only");
+        ro = true;
+    }
     if (!ro && sb.last_orphan) {
         log_info("ext2: orphan inodes are waiting to be freed: mounting read-only");
         ro = true;
@@ -48,6 +72,7 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool r
     RefPtr<Ext2FileSystem> fs(new (std::nothrow_t{}) Ext2FileSystem(device, sb, geo, ro));
     if (!fs) return Errno::ENOMEM;
     TRY(fs->load_group_descriptors());
+    if (!ro && journalled) TRY(fs->open_journal());
     if (!ro) TRY(fs->mark_mounted());
     return fs;
 }
@@ -96,19 +121,6 @@ Result<void> Ext2FileSystem::write_superblock_and_groups() {
     return {};
 }
 
-Result<void> Ext2FileSystem::write_metadata_atomically(std::span<const MetadataWrite> blocks) {
-    // Without a journal, in-place writes followed by a flush; with has_journal this becomes
-    // one jbd2 transaction.
-    uint64_t sectors_per_block = geo_.block_size / BlockDevice::kSectorSize;
-    for (const MetadataWrite& w : blocks) {
-        Result<void> written =
-            device_.write(w.fs_block * sectors_per_block, std::span<const uint8_t>(w.data, geo_.block_size));
-        if (!written.ok()) return Errno::EIO;
-    }
-    if (!device_.flush().ok()) return Errno::EIO;
-    return {};
-}
-
 Result<void> Ext2FileSystem::sync() {
     if (read_only() || unmounted_) return {};
     for (const CachedNode& n : nodes_) TRY(n.node->store(*n.inode));
@@ -117,11 +129,15 @@ Result<void> Ext2FileSystem::sync() {
     TRY(cache_.write_back_data());
     if (!device_.flush().ok()) return Errno::EIO;
     TRY(cache_.write_back_metadata([this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
+    freed_since_commit_.clear();
     return {};
 }
 
 void Ext2FileSystem::end_operation() {
-    if (cache_.over_dirty_limit()) {
+    // With a journal, one consistent point must fit one transaction: write back well before
+    // the dirty metadata could outgrow it.
+    bool journal_filling = journal_ && cache_.dirty_metadata_count() > journal_->max_transaction_blocks() / 2;
+    if (cache_.over_dirty_limit() || journal_filling) {
         Result<void> synced = sync();
         if (!synced.ok()) log_error("ext2: write-back failed (errno %d)", static_cast<int>(synced.error()));
     }
@@ -148,6 +164,8 @@ Result<void> Ext2FileSystem::unmount() {
             result = sync();
         }
     }
+    delete journal_;
+    journal_ = nullptr;
     unmounted_ = true;
     return result;
 }

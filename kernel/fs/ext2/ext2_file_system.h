@@ -4,13 +4,14 @@
 //
 // Consistency: the kernel runs one system call at a time, so between calls everything cached
 // is a consistent file system; sync() writes such a point out in ordered mode (file data,
-// flush, then every dirty metadata block through write_metadata_atomically, which the journal
-// will make atomic on has_journal file systems).
+// flush, then every dirty metadata block through write_metadata_atomically, one jbd2
+// transaction on has_journal file systems). A journal a crash left full is replayed at mount.
 #pragma once
 
 #include <block/block_device.h>
 #include <fs/directory.h>
 #include <fs/ext2/block_cache.h>
+#include <fs/ext2/freed_blocks.h>
 #include <fs/ext2/geometry.h>
 #include <fs/file_system.h>
 #include <lib/result.h>
@@ -22,6 +23,7 @@
 namespace ingot::ext2 {
 
 class Ext2Node;
+class Journal;
 
 inline constexpr uint64_t kExt2Magic = 0xEF53;  // statfs f_type (EXT2/3/4_SUPER_MAGIC)
 
@@ -73,7 +75,8 @@ public:
     Result<uint32_t> allocate_inode(uint32_t parent_ino, bool directory);
     void free_inode(uint32_t ino, bool directory);
 
-    // Writes one consistent point's metadata blocks to their home locations and flushes.
+    // Writes one consistent point's metadata blocks to their home locations and flushes: in
+    // place without a journal, as one journal transaction with one.
     Result<void> write_metadata_atomically(std::span<const MetadataWrite> blocks);
 
 private:
@@ -84,6 +87,13 @@ private:
     };
     Ext2FileSystem(BlockDevice& device, const Superblock& sb, const Geometry& geo, bool read_only);
     Result<void> load_group_descriptors();
+    // The internal journal (inode s_journal_inum) opened into journal_ (ext2_journalling.cpp).
+    Result<void> open_journal();
+    // Replays the journal a crash left behind, then clears the needs-recovery flag on the disk.
+    static Result<void> replay_journal(BlockDevice& device, const Superblock& sb, const Geometry& geo);
+    // The superblock's bytes straight from and to the device, past the cache.
+    static Result<void> read_superblock(BlockDevice& device, Superblock& out);
+    static Result<void> write_superblock_in_place(BlockDevice& device, const Superblock& sb);
     Result<void> write_superblock_and_groups();
     Result<void> mark_mounted();
     Result<InodeRef> make_object(uint32_t ino, const DiskInode& disk, const DirectoryRef& parent);
@@ -102,6 +112,8 @@ private:
     std::vector<uint8_t> gdt_;
     BlockCache cache_;
     std::vector<CachedNode> nodes_;  // sorted by ino
+    Journal* journal_ = nullptr;  // owned; null without has_journal or on read-only mounts
+    FreedBlocks freed_since_commit_;
     bool unmounted_ = false;
     uint32_t next_inode_hint_ = 0;
     friend class Ext2Node;

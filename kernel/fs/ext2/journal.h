@@ -9,6 +9,7 @@
 
 #include "journal_format.h"
 #include "journal_map.h"
+#include "metadata_write.h"
 
 #include <block/block_device.h>
 #include <lib/function_ref.h>
@@ -19,10 +20,8 @@
 
 namespace ingot::ext2 {
 
-struct JournalBlock {
-    uint64_t fs_block;    // home location, in file-system blocks
-    const uint8_t* data;  // block_size bytes
-};
+// A block to log: its home location in file-system blocks and block_size bytes.
+using JournalBlock = MetadataWrite;
 
 class Journal {
 public:
