@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -52,9 +53,11 @@ void run_disk_create(const DiskCreateOptions& options) {
     if (options.from_dir && (::stat(options.from_dir->c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
         throw input_error("--from " + *options.from_dir + ": not a directory");
     std::vector<std::string> args = mke2fs_arguments(options, find_mke2fs());
-    // mke2fs keeps an existing file's length when it is larger; start from an empty file.
-    if (::truncate(options.file.c_str(), 0) != 0 && errno != ENOENT)
-        throw input_error(options.file + ": " + std::strerror(errno));
+    // mke2fs keeps an existing file's length when it is larger, and announces a file it has to
+    // create: start from an empty file made here.
+    int fd = ::open(options.file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw input_error(options.file + ": " + std::strerror(errno));
+    ::close(fd);
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
