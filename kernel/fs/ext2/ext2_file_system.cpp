@@ -91,14 +91,21 @@ Result<void> Ext2FileSystem::load_group_descriptors() {
 }
 
 // ext4 marks a file system in use (and a journalled one as needing recovery) before the
-// first change reaches the disk, so a crash leaves a disk e2fsck checks.
+// first change reaches the disk, so a crash leaves a disk e2fsck checks. The mark goes straight
+// to the superblock's home, never through the journal: a crash inside the first transaction
+// must find the flag that says the journal is to be replayed (Linux's ext4_setup_super).
 Result<void> Ext2FileSystem::mark_mounted() {
     sb_.state &= ~kStateValid;
     sb_.mnt_count++;
     sb_.mtime = static_cast<uint32_t>(FsTime::now().seconds);
     if (sb_.feature_compat & kCompatHasJournal) sb_.feature_incompat |= kIncompatRecover;
-    TRY(write_superblock_and_groups());
-    TRY(cache_.write_back_metadata([this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
+    return write_superblock_home();
+}
+
+Result<void> Ext2FileSystem::write_superblock_home() {
+    sb_.wtime = static_cast<uint32_t>(FsTime::now().seconds);
+    TRY(write_superblock_in_place(device_, sb_));
+    if (!device_.flush().ok()) return Errno::EIO;
     return {};
 }
 
@@ -159,9 +166,11 @@ Result<void> Ext2FileSystem::unmount() {
         }
         result = sync();
         if (result.ok()) {
+            // Everything is home and the journal is empty: only now may the superblock say
+            // the file system is clean and needs no recovery.
             sb_.state |= kStateValid;
             sb_.feature_incompat &= ~kIncompatRecover;
-            result = sync();
+            result = write_superblock_home();
         }
     }
     delete journal_;

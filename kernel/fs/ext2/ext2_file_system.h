@@ -96,6 +96,8 @@ private:
     static Result<void> write_superblock_in_place(BlockDevice& device, const Superblock& sb);
     Result<void> write_superblock_and_groups();
     Result<void> mark_mounted();
+    // Writes sb_ to its home past the cache and the journal, then flushes.
+    Result<void> write_superblock_home();
     Result<InodeRef> make_object(uint32_t ino, const DiskInode& disk, const DirectoryRef& parent);
     size_t cache_position(uint32_t ino) const;
     GroupDesc& group(uint32_t g) { return *reinterpret_cast<GroupDesc*>(&gdt_[static_cast<size_t>(g) * geo_.desc_size]); }
