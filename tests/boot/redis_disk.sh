@@ -42,10 +42,10 @@ boot() {
   fail "$name: redis-server did not answer PING"
 }
 
-# shutdown NAME: SHUTDOWN (which saves the RDB snapshot), then the guest must end with 0 and
-# leave the disk clean.
+# shutdown NAME: SHUTDOWN SAVE (the RDB snapshot is written even with --save ""), then the guest
+# must end with 0 and leave the disk clean.
 shutdown() {
-  cli shutdown >/dev/null 2>&1 || true
+  cli shutdown save >/dev/null 2>&1 || true
   local status=0
   wait "$guest_pid" || status=$?
   guest_pid=
