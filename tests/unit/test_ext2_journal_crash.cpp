@@ -83,6 +83,17 @@ protected:
         return mnt.ok() && mnt.value().inode->fs().sync().ok() && ok;
     }
 
+    // How many device writes the change and its sync make when nothing fails; 0 on failure.
+    uint64_t writes_of_a_whole_sync() {
+        ImageBlockDevice reference(base_);
+        if (!mount_disk(reference, "/mnt", false).ok()) return 0;
+        uint64_t before = reference.writes();
+        bool synced = change_and_sync();
+        uint64_t writes = reference.writes() - before;
+        unmount_all_disks();
+        return synced ? writes : 0;
+    }
+
     ScratchDir scratch_;
     std::vector<uint8_t> base_;
 };
@@ -90,15 +101,7 @@ protected:
 const std::string kMissing = "<errno " + std::to_string(ENOENT) + ">";
 
 TEST_P(Ext2JournalCrash, EveryCrashPointLeavesAllOrNothingAndACleanDisk) {
-    uint64_t total_writes = 0;
-    {
-        ImageBlockDevice reference(base_);
-        ASSERT_TRUE(mount_disk(reference, "/mnt", false).ok());
-        uint64_t before = reference.writes();
-        ASSERT_TRUE(change_and_sync());
-        total_writes = reference.writes() - before;
-        unmount_all_disks();
-    }
+    const uint64_t total_writes = writes_of_a_whole_sync();
     ASSERT_GT(total_writes, 10u);
 
     const std::function<bool(size_t)> keeps[] = {
@@ -146,15 +149,8 @@ TEST_P(Ext2JournalCrash, EveryCrashPointLeavesAllOrNothingAndACleanDisk) {
 TEST_P(Ext2JournalCrash, AJournalToReplayNeedsAWritableDisk) {
     // Cut the sync just before its last write (the journal superblock marking the log empty):
     // the transaction is committed and must be replayed.
-    uint64_t total_writes = 0;
-    {
-        ImageBlockDevice reference(base_);
-        ASSERT_TRUE(mount_disk(reference, "/mnt", false).ok());
-        uint64_t before = reference.writes();
-        ASSERT_TRUE(change_and_sync());
-        total_writes = reference.writes() - before;
-        unmount_all_disks();
-    }
+    const uint64_t total_writes = writes_of_a_whole_sync();
+    ASSERT_GT(total_writes, 0u);
     ImageBlockDevice device(base_);
     ASSERT_TRUE(mount_disk(device, "/mnt", false).ok());
     device.fail_after_writes(total_writes - 1);
