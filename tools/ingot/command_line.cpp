@@ -125,6 +125,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     create->add_option("--from", parsed.disk_create.from_dir, "Directory whose contents fill the file system")->type_name("DIR");
     create->add_flag("--force", parsed.disk_create.force, "Overwrite FILE if it exists");
 
+    CLI::App* accel = app.add_subcommand("accel", "Print the accelerator `ingot run` uses here: kvm or tcg");
+    accel->add_option("--qemu", parsed.accel.qemu, "QEMU binary (default: $INGOT_QEMU, else qemu-system-x86_64)")->type_name("PATH");
+    accel->footer("KVM when /dev/kvm opens and QEMU runs a small probe guest under it (the answer is kept in\n"
+                  "$XDG_CACHE_HOME/ingot until the next boot); INGOT_ACCEL=kvm or tcg decides instead.");
+
     std::vector<std::string> reversed(tool_args.rbegin(), tool_args.rend());
     if (!reversed.empty()) reversed.pop_back();  // CLI11 wants the arguments without argv[0]
     try {
@@ -163,6 +168,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         parsed.disk_create.size_bytes = *bytes;
         if (parsed.disk_create.type != "ext4" && parsed.disk_create.type != "ext2")
             throw usage_error("--type: unknown file system '" + parsed.disk_create.type + "' (use ext4 or ext2)");
+        return parsed;
+    }
+    if (accel->parsed()) {
+        parsed.action = ParsedCommandLine::Action::Accel;
+        if (!guest_args.empty()) throw usage_error("accel: unexpected arguments after --");
         return parsed;
     }
     parsed.action = ParsedCommandLine::Action::Run;
