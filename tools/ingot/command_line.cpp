@@ -113,7 +113,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
     run->add_option("--with", run_with, "For a plain PROGRAM: kernel feature to include (net)")->type_name("FEATURE");
     run->add_option("--without", run_without, "For a plain PROGRAM: kernel feature to leave out (net)")->type_name("FEATURE");
-    run->footer("Arguments after -- replace the program's arguments (argv[0] stays).");
+    run->footer("Arguments after -- replace the program's arguments (argv[0] stays).\n"
+                "KVM where QEMU can run guests with it (see ingot accel), TCG otherwise; INGOT_ACCEL=kvm|tcg decides.");
 
     CLI::App* disk = app.add_subcommand("disk", "Make disk images for --disk and --volume");
     disk->require_subcommand(1);
