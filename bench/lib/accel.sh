@@ -8,7 +8,8 @@
 # a recording --qemu wrapper too, uses the same without asking again.
 use_ingot_accelerator() {
   local ingot="$1" qemu="$2" answer
-  answer="$("$ingot" accel --qemu "$qemu")" || { echo "cannot tell the accelerator: '$ingot accel' failed" >&2; exit 1; }
+  answer="$("$ingot" accel --qemu "$qemu")" ||
+    { echo "cannot tell the accelerator: '$ingot accel' failed" >&2; exit 1; }
   case "$answer" in
     kvm) accel=(-accel kvm -cpu host) accel_name=KVM ;;
     tcg) accel=(-accel tcg -cpu max) accel_name=TCG ;;

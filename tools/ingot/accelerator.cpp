@@ -28,7 +28,8 @@ KvmVerdict probe_and_remember(const std::string& qemu_binary, std::span<const ui
     }
     KvmVerdict verdict = probe_kvm(qemu_binary, kernel);
     if (!verdict.works) {
-        fmt::print(stderr, "ingot: warning: KVM cannot run guests on this host ({}); using TCG (INGOT_ACCEL=kvm forces KVM)\n",
+        fmt::print(stderr,
+                   "ingot: warning: KVM cannot run guests on this host ({}); using TCG (INGOT_ACCEL=kvm forces KVM)\n",
                    verdict.reason);
     }
     if (cacheable) write_cached_verdict(*directory, *key, verdict);

@@ -6,10 +6,9 @@
 //              answer is remembered until the next boot or another QEMU (accel_cache.h)
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
-
-#include <cstdint>
 
 namespace ingot::tool {
 
@@ -35,8 +34,10 @@ struct AccelChoice {
     bool assumed = false;  // KVM taken on /dev/kvm's word: no probe, nothing remembered
 };
 
-// The accelerator for a run with `qemu_binary`. `probe_kernel` is the kernel the probe boots
-// (the smallest embedded variant); without one, KVM is assumed to work when /dev/kvm opens.
+// The accelerator for a run with `qemu_binary`. `probe_kernel` is the kernel the probe boots:
+// the smallest embedded variant, never $INGOT_KERNEL's (a test stub there would report no
+// status and make KVM look broken for the whole boot). Without one, KVM is assumed to work
+// when /dev/kvm opens.
 AccelChoice choose_accelerator(AccelSetting setting, const std::string& qemu_binary,
                                std::span<const uint8_t> probe_kernel, ProbePolicy policy);
 
