@@ -9,8 +9,8 @@
 #   Linux  Debian's cloud kernel with an initramfs whose /init runs the same hello binary and
 #          powers off (bench/linux).
 # Each is measured on microvm and pc. Boot-to-exit time is the median of BENCH_RUNS (20) runs,
-# each timed around the whole QEMU (or `ingot run`) process. KVM is used when /dev/kvm is
-# usable, TCG otherwise. Results go to stdout and to build/bench/results.md.
+# each timed around the whole QEMU (or `ingot run`) process. KVM is used where `ingot run` uses
+# it (bench/lib/accel.sh), TCG otherwise. Results go to stdout and to build/bench/results.md.
 # Environment: BUILD_DIR (build), BENCH_RUNS (20), BENCH_MEM_MIB (256), QEMU
 # (qemu-system-x86_64), LINUX_KERNEL (a bzImage instead of Debian's), BENCH_MACHINES.
 set -euo pipefail
@@ -35,11 +35,8 @@ for needed in "$ingot" "$hello"; do
 done
 command -v "$qemu" >/dev/null || { echo "bench: $qemu not found" >&2; exit 1; }
 
-if [[ -r /dev/kvm && -w /dev/kvm ]]; then
-  default_accel=(-accel kvm -cpu host) accel_name=KVM
-else
-  default_accel=(-accel tcg -cpu max) accel_name=TCG
-fi
+source "$root/bench/lib/accel.sh"
+use_ingot_accelerator "$ingot" "$qemu"
 
 # --- the guests --------------------------------------------------------------------------
 
@@ -73,7 +70,7 @@ learn_machine_args() {
     "$(command -v "$qemu")" >"$recorder"
   chmod +x "$recorder"
   rm -f "$argv_file"
-  machine_args[$machine]="-M $machine ${default_accel[*]}"
+  machine_args[$machine]="-M $machine ${accel[*]}"
   [[ $ingot_ok == yes ]] || return 0
   "$ingot" run --qemu "$recorder" --net none --machine "$machine" --mem "${mem_mib}M" "$work/hello.img" \
     </dev/null >/dev/null 2>&1 || true

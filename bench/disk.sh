@@ -27,7 +27,8 @@ cache="$build/bench-cache"
 mkdir -p "$work" "$cache"
 [[ -x "$ingot" ]] || { echo "bench: $ingot is missing: run 'make' first" >&2; exit 1; }
 fail() { echo "bench: disk: $*" >&2; exit 1; }
-if [[ -r /dev/kvm && -w /dev/kvm ]]; then accel_name=KVM; else accel_name=TCG; fi
+source "$root/bench/lib/accel.sh"
+use_ingot_accelerator "$ingot" "$qemu"
 
 echo "bench: building the disk benchmarks" >&2
 gcc -static -O2 -o "$work/disk_bench" "$root/bench/disk/disk_bench.c"

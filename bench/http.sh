@@ -10,7 +10,7 @@
 # reach it through a TAP interface. All three are started first; then, for each connection
 # count, wrk runs against each in turn (keep-alive, BENCH_HTTP_SECONDS a run), and the rounds
 # repeat, so that a change in the host's load falls on all of them alike. A figure is the
-# median over the rounds; errors are summed. KVM is used when /dev/kvm is usable, TCG
+# median over the rounds; errors are summed. KVM is used where `ingot run` uses it, TCG
 # otherwise. Results go to stdout and build/bench/http-results.md, every run to
 # build/bench/http-runs.txt.
 #
@@ -67,7 +67,8 @@ for guest in "${guests[@]}"; do
 done
 [[ -z "$requests_check" ]] || has_guest ingot || fail "BENCH_HTTP_REQUESTS_CHECK needs ingot in BENCH_HTTP_GUESTS"
 
-if [[ -r /dev/kvm && -w /dev/kvm ]]; then accel_name=KVM; else accel_name=TCG; fi
+source "$root/bench/lib/accel.sh"
+use_ingot_accelerator "$ingot" "$qemu"
 
 # --- servers and their namespaces ----------------------------------------------------------------
 # Each server is one process (`ip netns exec` becomes the command it runs, so the recorded pid

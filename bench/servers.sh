@@ -9,7 +9,7 @@
 #   Redis   redis-benchmark, 50 clients, SET and GET, pipelining 1 and 16 (requests/s and p99);
 #   nginx   a master and two workers serving a 1 KiB page; wrk, keep-alive (requests/s, p99).
 # Rounds alternate between the guests so that a change in the host's load falls on both; a
-# figure is the median over the rounds, with the Ingot/Linux ratio. KVM when /dev/kvm is usable.
+# figure is the median over the rounds, with the Ingot/Linux ratio. KVM where `ingot run` uses it.
 # Results go to stdout and build/bench/servers-results.md.
 #
 # Environment: BUILD_DIR (build), BENCH_SERVERS ("redis nginx"), BENCH_ROUNDS (3),
@@ -42,7 +42,8 @@ fail() { echo "bench: servers: FAIL: $*" >&2; exit 1; }
 [[ -x "$ingot" ]] || fail "$ingot is missing: run 'make' first"
 [[ $(id -u) -eq 0 ]] || fail "needs root, for network namespaces and TAP interfaces"
 for tool in "$qemu" wrk curl ip; do command -v "$tool" >/dev/null || fail "$tool not found"; done
-if [[ -r /dev/kvm && -w /dev/kvm ]]; then accel_name=KVM; else accel_name=TCG; fi
+source "$root/bench/lib/accel.sh"
+use_ingot_accelerator "$ingot" "$qemu"
 
 declare -A pid_of=() namespace_of=()
 source "$root/bench/lib/guests.sh"

@@ -6,7 +6,7 @@
 #   Linux   Debian's cloud kernel with the same binary as /init's child (bench/linux),
 #           on the same QEMU machine, CPU model, accelerator and memory as Ingot.
 # Each guest runs BENCH_RUNS (3) times, alternating, and the median of its runs is reported
-# with the Ingot/Linux ratio (below 1 means Ingot is faster). KVM when /dev/kvm is usable.
+# with the Ingot/Linux ratio (below 1 means Ingot is faster). KVM where `ingot run` uses it.
 # Environment: BUILD_DIR (build), BENCH_RUNS (3), BENCH_MEM_MIB (256), BENCH_MACHINE (microvm),
 # QEMU (qemu-system-x86_64), LINUX_KERNEL (a bzImage instead of Debian's).
 set -euo pipefail
@@ -24,11 +24,8 @@ cache="$build/bench-cache"
 mkdir -p "$work" "$cache"
 [[ -x "$ingot" ]] || { echo "bench: $ingot is missing: run 'make' first" >&2; exit 1; }
 
-if [[ -r /dev/kvm && -w /dev/kvm ]]; then
-  accel=(-accel kvm -cpu host) accel_name=KVM
-else
-  accel=(-accel tcg -cpu max) accel_name=TCG
-fi
+source "$root/bench/lib/accel.sh"
+use_ingot_accelerator "$ingot" "$qemu"
 
 echo "bench: building the thread benchmark" >&2
 gcc -static -O2 -pthread -o "$work/thread_bench" "$root/bench/threads/thread_bench.c"

@@ -112,6 +112,18 @@ TEST(CommandLine, HelpAndVersionAreText) {
     EXPECT_NE(parse({"build", "--help"}).text.find("--output"), std::string::npos);
 }
 
+TEST(CommandLine, Accel) {
+    ParsedCommandLine plain = parse({"accel"});
+    EXPECT_EQ(plain.action, Action::Accel);
+    EXPECT_FALSE(plain.accel.qemu);
+    EXPECT_EQ(parse({"accel", "--qemu", "/opt/qemu"}).accel.qemu, "/opt/qemu");
+    EXPECT_NE(parse({"accel", "--help"}).text.find("kvm or tcg"), std::string::npos);
+    EXPECT_NE(parse({"run", "--help"}).text.find("INGOT_ACCEL"), std::string::npos);
+    usage_error_of({"accel", "stray"});
+    usage_error_of({"accel", "--mem", "1G"});
+    usage_error_of({"accel", "--", "x"});
+}
+
 TEST(CommandLine, UsageErrors) {
     usage_error_of({});
     usage_error_of({"frobnicate"});

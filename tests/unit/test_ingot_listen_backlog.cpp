@@ -161,7 +161,7 @@ TEST(IngotListenBacklog, RunQemuRepeatsTheStartupStepUntilItIsDone) {
     // it starts, so the step is retried until it reports that it is done.
     int calls = 0;
     pid_t seen = 0;
-    GuestOutcome outcome = run_qemu({"/bin/sh", "-c", "sleep 0.5; printf 'status 7\\n' >&5"}, 10.0, false,
+    GuestOutcome outcome = run_qemu({"/bin/sh", "-c", "sleep 0.5; printf 'status 7\\n' >&5"}, 10.0, QemuOutput::RelayGuest,
                                     [&](pid_t qemu) {
                                         seen = qemu;
                                         return ++calls == 3;

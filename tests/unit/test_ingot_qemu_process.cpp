@@ -34,7 +34,7 @@ protected:
     }
 
     GuestOutcome run(const std::string& script, std::optional<double> timeout = std::nullopt,
-                      bool echo = false) {
+                     QemuOutput output = QemuOutput::RelayGuest) {
         std::string qemu = dir_ + "/qemu";
         std::ofstream(qemu) << "#!/bin/sh\n" << script << "\n";
         ::chmod(qemu.c_str(), 0755);
@@ -49,7 +49,7 @@ protected:
         ::close(err);
         GuestOutcome result;
         try {
-            result = run_qemu({qemu, "-M", "microvm"}, timeout, echo);
+            result = run_qemu({qemu, "-M", "microvm"}, timeout, output);
         } catch (...) {
             restore(saved_out, saved_err);
             throw;
@@ -111,9 +111,18 @@ TEST_F(QemuProcess, NoStatusKeepsQemusOwnMessages) {
 }
 
 TEST_F(QemuProcess, EchoesQemuMessagesWhenAsked) {
-    GuestOutcome r = run("echo 'qemu: note' >&1; echo 'status 1' >&5", std::nullopt, true);
+    GuestOutcome r = run("echo 'qemu: note' >&1; echo 'status 1' >&5", std::nullopt, QemuOutput::RelayGuestAndQemu);
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(captured("stderr"), "qemu: note\n");
+}
+
+TEST_F(QemuProcess, DiscardDropsTheGuestsOutputButKeepsQemusMessages) {
+    GuestOutcome r = run("printf 'to stdout' >&3; printf 'to stderr' >&4; echo 'qemu: note'; echo 'status 3' >&5",
+                         std::nullopt, QemuOutput::Discard);
+    EXPECT_EQ(r.status, 3);
+    EXPECT_EQ(r.qemu_messages, "qemu: note\n");
+    EXPECT_EQ(captured("stdout"), "");
+    EXPECT_EQ(captured("stderr"), "");
 }
 
 TEST_F(QemuProcess, TimeoutKillsTheGuestButKeepsItsOutput) {
@@ -137,7 +146,7 @@ TEST_F(QemuProcess, QemuInheritsNoStdinAndOnlyItsChannels) {
 
 TEST_F(QemuProcess, MissingBinaryIsAnError) {
     try {
-        run_qemu({"/nonexistent/qemu-system-x86_64"}, std::nullopt, false);
+        run_qemu({"/nonexistent/qemu-system-x86_64"}, std::nullopt, QemuOutput::RelayGuest);
         ADD_FAILURE() << "no error";
     } catch (const ToolError& e) {
         EXPECT_EQ(e.status(), 126);

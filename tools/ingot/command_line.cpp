@@ -113,7 +113,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
     run->add_option("--with", run_with, "For a plain PROGRAM: kernel feature to include (net)")->type_name("FEATURE");
     run->add_option("--without", run_without, "For a plain PROGRAM: kernel feature to leave out (net)")->type_name("FEATURE");
-    run->footer("Arguments after -- replace the program's arguments (argv[0] stays).");
+    run->footer("Arguments after -- replace the program's arguments (argv[0] stays).\n"
+                "KVM where QEMU can run guests with it (see ingot accel), TCG otherwise; INGOT_ACCEL=kvm|tcg decides.");
 
     CLI::App* disk = app.add_subcommand("disk", "Make disk images for --disk and --volume");
     disk->require_subcommand(1);
@@ -124,6 +125,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     create->add_option("--type", parsed.disk_create.type, "File system: ext4 (default) or ext2")->type_name("TYPE");
     create->add_option("--from", parsed.disk_create.from_dir, "Directory whose contents fill the file system")->type_name("DIR");
     create->add_flag("--force", parsed.disk_create.force, "Overwrite FILE if it exists");
+
+    CLI::App* accel = app.add_subcommand("accel", "Print the accelerator `ingot run` uses here: kvm or tcg");
+    accel->add_option("--qemu", parsed.accel.qemu, "QEMU binary (default: $INGOT_QEMU, else qemu-system-x86_64)")->type_name("PATH");
+    accel->footer("KVM when /dev/kvm opens and QEMU runs a small probe guest under it (the answer is kept in\n"
+                  "$XDG_CACHE_HOME/ingot until the next boot); INGOT_ACCEL=kvm or tcg decides instead.");
 
     std::vector<std::string> reversed(tool_args.rbegin(), tool_args.rend());
     if (!reversed.empty()) reversed.pop_back();  // CLI11 wants the arguments without argv[0]
@@ -163,6 +169,11 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         parsed.disk_create.size_bytes = *bytes;
         if (parsed.disk_create.type != "ext4" && parsed.disk_create.type != "ext2")
             throw usage_error("--type: unknown file system '" + parsed.disk_create.type + "' (use ext4 or ext2)");
+        return parsed;
+    }
+    if (accel->parsed()) {
+        parsed.action = ParsedCommandLine::Action::Accel;
+        if (!guest_args.empty()) throw usage_error("accel: unexpected arguments after --");
         return parsed;
     }
     parsed.action = ParsedCommandLine::Action::Run;

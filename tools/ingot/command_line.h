@@ -51,12 +51,18 @@ struct DiskCreateOptions {
     bool force = false;
 };
 
+// `ingot accel [--qemu PATH]`: prints the accelerator `ingot run` would use.
+struct AccelOptions {
+    std::optional<std::string> qemu;
+};
+
 struct ParsedCommandLine {
-    enum class Action { Build, Run, DiskCreate, ShowText };
+    enum class Action { Build, Run, DiskCreate, Accel, ShowText };
     Action action = Action::ShowText;
     BuildOptions build;
     RunOptions run;
     DiskCreateOptions disk_create;
+    AccelOptions accel;
     std::string text;  // for ShowText: help or version, printed to stdout, exit status 0
 };
 

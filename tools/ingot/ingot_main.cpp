@@ -1,5 +1,6 @@
 #include <ingot/ingot_main.h>
 
+#include <ingot/accel_command.h>
 #include <ingot/build_command.h>
 #include <ingot/command_line.h>
 #include <ingot/disk_create.h>
@@ -26,6 +27,9 @@ int ingot_main(int argc, char** argv, const EmbeddedKernels& embedded_kernels) {
                 return 0;
             case ParsedCommandLine::Action::Run:
                 return run_run(parsed.run, embedded_kernels);
+            case ParsedCommandLine::Action::Accel:
+                run_accel(parsed.accel, embedded_kernels);
+                return 0;
             case ParsedCommandLine::Action::DiskCreate:
                 run_disk_create(parsed.disk_create);
                 return 0;

@@ -40,7 +40,8 @@ std::string boot_command_line(const std::string& argv0, const std::vector<std::s
 // QEMU's -m value: the size in MiB, rounded up ("64M").
 std::string qemu_memory_argument(uint64_t bytes);
 
-// True when /dev/kvm can be opened for reading and writing.
+// True when /dev/kvm can be opened for reading and writing: needed for KVM, but not proof that
+// QEMU can run guests with it (accelerator.h decides).
 bool kvm_available();
 
 // The QEMU binary to run: `flag` if given, else $INGOT_QEMU, else qemu-system-x86_64 from PATH.

@@ -149,8 +149,14 @@ private:
 
 }  // namespace
 
+std::string describe_wait_status(int wait_status) {
+    if (WIFEXITED(wait_status)) return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
+    if (WIFSIGNALED(wait_status)) return "was killed by signal " + std::to_string(WTERMSIG(wait_status));
+    return "stopped";
+}
+
 GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
-                               bool echo_qemu_messages, const StartupStep& startup_step) {
+                      QemuOutput output, const StartupStep& startup_step) {
     Pipe out, err, ctl, messages, exec_error, signals;  // the guard below goes first, then these
     ::fcntl(signals.write, F_SETFL, O_NONBLOCK);
     SignalGuard guard(signals.write);
@@ -240,12 +246,13 @@ GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double
                 continue;
             }
             size_t len = static_cast<size_t>(n);
-            if (i == 0) relay(STDOUT_FILENO, buffer, len, stdout_broken);
-            if (i == 1) relay(STDERR_FILENO, buffer, len, stderr_broken);
+            bool relay_guest = output != QemuOutput::Discard;
+            if (i == 0 && relay_guest) relay(STDOUT_FILENO, buffer, len, stdout_broken);
+            if (i == 1 && relay_guest) relay(STDERR_FILENO, buffer, len, stderr_broken);
             if (i == 2) control.feed({buffer, len});
             if (i == 3) {
                 if (result.qemu_messages.size() < kMaxQemuMessages) result.qemu_messages.append(buffer, len);
-                if (echo_qemu_messages) relay(STDERR_FILENO, buffer, len, stderr_broken);
+                if (output == QemuOutput::RelayGuestAndQemu) relay(STDERR_FILENO, buffer, len, stderr_broken);
             }
         }
         if (control.outcome() != ControlChannel::Outcome::None && grace_deadline < 0) {

@@ -28,16 +28,26 @@ struct GuestOutcome {
     std::string qemu_messages;  // what QEMU itself printed on its stdout/stderr
 };
 
+// Where the output of a run goes. QEMU's own messages are kept in GuestOutcome::qemu_messages
+// in every case.
+enum class QemuOutput {
+    RelayGuest,          // the guest's COM1 to our stdout, its debugcon to our stderr
+    RelayGuestAndQemu,   // the same, and QEMU's messages copied to our stderr as they arrive
+    Discard,             // the guest's output is dropped (a probe that only wants its status)
+};
+
+// "exited with status N" / "was killed by signal N", for messages about how QEMU ended.
+std::string describe_wait_status(int wait_status);
+
 // Work to do on QEMU's process while it starts (see run_qemu): returns true once done.
 using StartupStep = std::function<bool(pid_t qemu)>;
 
 // Starts argv (argv[0] an executable path; the channel descriptors as qemu_command.h sets them)
-// and relays its output until it exits. With `echo_qemu_messages`, QEMU's own output is also
-// copied to our stderr as it arrives. A `startup_step` is called every few milliseconds from
+// and relays its output as `output` says until it exits. A `startup_step` is called every few milliseconds from
 // QEMU's start until it returns true, for at most kStartupStepLimitMs. Throws ToolError (126)
 // if QEMU cannot be started.
 GuestOutcome run_qemu(const std::vector<std::string>& argv, std::optional<double> timeout_seconds,
-                               bool echo_qemu_messages, const StartupStep& startup_step = {});
+                      QemuOutput output, const StartupStep& startup_step = {});
 
 inline constexpr int kStartupStepIntervalMs = 5;
 inline constexpr int kStartupStepLimitMs = 30000;

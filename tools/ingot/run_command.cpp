@@ -1,5 +1,6 @@
 #include <ingot/run_command.h>
 
+#include <ingot/accelerator.h>
 #include <ingot/build_command.h>
 #include <ingot/cpio_writer.h>
 #include <ingot/disk_options.h>
@@ -21,7 +22,6 @@
 #include <fmt/core.h>
 
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <memory>
@@ -90,12 +90,6 @@ PreparedImage prepare_image(const RunOptions& options, const EmbeddedKernels& em
     return prepared;
 }
 
-std::string describe_wait_status(int wait_status) {
-    if (WIFEXITED(wait_status)) return fmt::format("exited with status {}", WEXITSTATUS(wait_status));
-    if (WIFSIGNALED(wait_status)) return fmt::format("was killed by signal {}", WTERMSIG(wait_status));
-    return "stopped";
-}
-
 std::string format_seconds(double seconds) {
     return seconds == static_cast<double>(static_cast<int64_t>(seconds)) ? fmt::format("{}", static_cast<int64_t>(seconds))
                                                                           : fmt::format("{}", seconds);
@@ -130,12 +124,17 @@ StartupStep raise_forward_backlogs(const NetworkOptions& network, bool verbose) 
 }  // namespace
 
 int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) {
+    AccelSetting accel_setting = accel_setting_from_environment();
     PreparedImage prepared = prepare_image(options, embedded_kernels);
 
     QemuInvocation invocation;
     invocation.qemu_binary = find_qemu(options.qemu);
     invocation.machine = options.machine;
-    invocation.use_kvm = kvm_available();
+    // A dry run starts nothing, the probe included: it shows the remembered answer, or else
+    // takes KVM on /dev/kvm's word and says so.
+    AccelChoice accel = choose_accelerator(accel_setting, invocation.qemu_binary, embedded_kernels.base,
+                                           options.dry_run ? ProbePolicy::Assume : ProbePolicy::Probe);
+    invocation.use_kvm = accel.accelerator == Accelerator::Kvm;
     invocation.mem_bytes = options.mem_bytes ? *options.mem_bytes
                            : prepared.mem_bytes ? prepared.mem_bytes
                                                 : kDefaultMemBytes;
@@ -151,6 +150,9 @@ int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) 
     if (options.dry_run) {
         // The temporary image exists only while a run lasts; name it by what it would hold.
         invocation.image_path = prepared.temporary ? "<temporary image of " + options.target + ">" : options.target;
+        if (accel.assumed)
+            fmt::print(stderr, "ingot: note: KVM has not been probed on this host yet; the command assumes it works "
+                               "(`ingot accel` probes it)\n");
         fmt::print("{}\n", shell_quote(qemu_arguments(invocation)));
         std::fflush(stdout);
         return 0;
@@ -166,7 +168,8 @@ int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) 
     }
 
     bool verbose = options.log_level && *options.log_level == "debug";
-    GuestOutcome result = run_qemu(qemu_arguments(invocation), options.timeout_seconds, verbose,
+    GuestOutcome result = run_qemu(qemu_arguments(invocation), options.timeout_seconds,
+                                   verbose ? QemuOutput::RelayGuestAndQemu : QemuOutput::RelayGuest,
                                    raise_forward_backlogs(network, verbose));
     switch (result.end) {
         case GuestOutcome::End::Reported:

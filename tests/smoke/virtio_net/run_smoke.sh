@@ -4,13 +4,24 @@
 #   tests/smoke/virtio_net/run_smoke.sh SMOKE_KERNEL [OUTPUT_DIR]
 # virtio-mmio is driven only in its modern form (version 2); QEMU's virtio-mmio defaults to
 # legacy, hence -global virtio-mmio.force-legacy=false.
+# The accelerator is the one `ingot run` uses here (bench/lib/accel.sh), asked of $INGOT
+# (default build/bin/ingot); without that binary, or with INGOT_SMOKE_ACCEL=tcg, TCG.
 set -u
 kernel=${1:?usage: run_smoke.sh SMOKE_KERNEL [OUTPUT_DIR]}
 out=${2:-$(mktemp -d)}
 here=$(cd "$(dirname "$0")" && pwd)
+repository=$(cd "$here/../../.." && pwd)
 qemu=${INGOT_QEMU:-qemu-system-x86_64}
-accel="-accel tcg -cpu max"
-[ -w /dev/kvm ] && [ "${INGOT_SMOKE_ACCEL:-}" != tcg ] && accel="-accel kvm -cpu host"
+ingot=${INGOT:-$repository/build/bin/ingot}
+accel=(-accel tcg -cpu max)
+if [ "${INGOT_SMOKE_ACCEL:-}" != tcg ]; then
+    if [ -x "$ingot" ]; then
+        source "$repository/bench/lib/accel.sh"
+        use_ingot_accelerator "$ingot" "$qemu"
+    else
+        echo "note: $ingot not found; using TCG (set INGOT to the ingot binary to use KVM where it works)"
+    fi
+fi
 mkdir -p "$out"
 failures=0
 
@@ -18,7 +29,7 @@ run() {  # name machine device [extra qemu arguments...]
     local name=$1 machine=$2 device=$3
     shift 3
     rm -f "$out/$name.pcap" "$out/$name.log"
-    timeout 120 "$qemu" -M "$machine" $accel -m 256M -nodefaults -no-user-config -display none -no-reboot \
+    timeout 120 "$qemu" -M "$machine" "${accel[@]}" -m 256M -nodefaults -no-user-config -display none -no-reboot \
         -kernel "$kernel" -chardev file,id=err,path="$out/$name.log" \
         -device isa-debugcon,iobase=0xe9,chardev=err -device isa-debug-exit,iobase=0xf4,iosize=4 \
         -global virtio-mmio.force-legacy=false -netdev user,id=n0 -device "$device,netdev=n0" \
