@@ -1,5 +1,6 @@
 #include <fs/ext2/block_cache.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -8,9 +9,11 @@ namespace ingot::ext2 {
 BlockCache::BlockCache(BlockDevice& device, uint32_t block_size, size_t max_blocks)
     : device_(device), block_size_(block_size), max_blocks_(max_blocks), buckets_(256, nullptr) {
     lru_.lru_next = lru_.lru_prev = &lru_;
+    if (block_size_ <= kRunBytes) staging_ = static_cast<uint8_t*>(operator new(kRunBytes, std::nothrow_t{}));
 }
 
 BlockCache::~BlockCache() {
+    operator delete(staging_);
     for (Entry* head : buckets_) {
         while (head) {
             Entry* next = head->hash_next;
@@ -130,17 +133,52 @@ void BlockCache::forget(uint64_t block) {
     if (Entry* e = find(block)) unlink(e);
 }
 
-Result<void> BlockCache::write_entry(Entry* e) {
+Result<void> BlockCache::read_ahead(uint64_t first, uint64_t count) {
+    if (!staging_) return {};
+    if (count > max_run_blocks()) count = max_run_blocks();
+    uint64_t n = 0;
+    while (n < count && !find(first + n)) ++n;
+    if (n == 0) return {};
     uint64_t sectors_per_block = block_size_ / BlockDevice::kSectorSize;
-    Result<void> written = device_.write(e->block * sectors_per_block, std::span<const uint8_t>(e->data, block_size_));
-    if (!written.ok()) return written.error() == Errno::EROFS ? Errno::EROFS : Errno::EIO;
-    mark_clean(e);
+    TRY(device_.read(first * sectors_per_block, std::span<uint8_t>(staging_, n * block_size_)));
+    // Inserted coldest first, so that the block wanted now ends up the most recently used.
+    for (uint64_t i = n; i-- > 0;) {
+        Entry* e = TRY(insert(first + i));
+        memcpy(e->data, staging_ + i * block_size_, block_size_);
+    }
+    return {};
+}
+
+Result<void> BlockCache::write_run(std::span<Entry* const> run) {
+    uint64_t sectors_per_block = block_size_ / BlockDevice::kSectorSize;
+    while (!run.empty()) {
+        size_t n = staging_ ? std::min<size_t>(run.size(), max_run_blocks()) : 1;
+        std::span<const uint8_t> bytes(run[0]->data, block_size_);
+        if (n > 1) {
+            for (size_t i = 0; i < n; ++i) memcpy(staging_ + i * block_size_, run[i]->data, block_size_);
+            bytes = std::span<const uint8_t>(staging_, n * block_size_);
+        }
+        Result<void> written = device_.write(run[0]->block * sectors_per_block, bytes);
+        if (!written.ok()) return written.error() == Errno::EROFS ? Errno::EROFS : Errno::EIO;
+        for (size_t i = 0; i < n; ++i) mark_clean(run[i]);
+        run = run.subspan(n);
+    }
     return {};
 }
 
 Result<void> BlockCache::write_back_data() {
+    std::vector<Entry*> dirty;
     for (Entry* e = lru_.lru_next; e != &lru_; e = e->lru_next)
-        if (e->dirty && e->kind == BlockKind::Data) TRY(write_entry(e));
+        if (e->dirty && e->kind == BlockKind::Data) dirty.push_back(e);
+    // In disk order, consecutive blocks in one request each: a file written in order goes out
+    // in 128 KiB requests rather than one per block.
+    std::sort(dirty.begin(), dirty.end(), [](const Entry* a, const Entry* b) { return a->block < b->block; });
+    size_t start = 0;
+    for (size_t i = 1; i <= dirty.size(); ++i) {
+        if (i < dirty.size() && dirty[i]->block == dirty[i - 1]->block + 1) continue;
+        TRY(write_run(std::span<Entry* const>(dirty.data() + start, i - start)));
+        start = i;
+    }
     return {};
 }
 

@@ -33,6 +33,13 @@ public:
     Result<uint8_t*> get(uint64_t block);
     // The block's bytes, zero-filled without reading (a newly allocated block).
     Result<uint8_t*> get_zeroed(uint64_t block);
+    bool contains(uint64_t block) const { return find(block) != nullptr; }
+    // Reads blocks first.. (at most count, stopping at the first one already cached) in one
+    // device request and caches them: readahead of a sequential reader. Errors are the
+    // caller's to ignore; the blocks are then read one by one by get().
+    Result<void> read_ahead(uint64_t first, uint64_t count);
+    // The most blocks one read_ahead() or one write-back request moves.
+    uint64_t max_run_blocks() const { return kRunBytes / block_size_; }
     // Records that the cached block was changed and must be written back.
     void mark_dirty(uint64_t block, BlockKind kind);
     // Drops a freed block: its contents need never be written.
@@ -69,7 +76,12 @@ private:
     void mark_clean(Entry* e);
     void touch(Entry* e);
     void grow_table();
-    Result<void> write_entry(Entry* e);
+    // Writes dirty data entries run (consecutive blocks, sorted) in as few requests as the
+    // staging buffer allows.
+    Result<void> write_run(std::span<Entry* const> run);
+
+    // Requests of up to 128 KiB: the virtio-blk bounce buffer's size.
+    static constexpr uint64_t kRunBytes = 128 * 1024;
 
     BlockDevice& device_;
     uint32_t block_size_;
@@ -79,6 +91,7 @@ private:
     size_t count_ = 0;
     size_t dirty_count_ = 0;
     size_t dirty_metadata_count_ = 0;
+    uint8_t* staging_ = nullptr;  // kRunBytes, for runs of blocks; null when it could not be had
 };
 
 }  // namespace ingot::ext2

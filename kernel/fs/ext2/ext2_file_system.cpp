@@ -5,6 +5,8 @@
 #include <fs/ext2/journal.h>
 #include <fs/file_mode.h>
 #include <lib/log.h>
+#include <mm/page_allocator.h>
+#include <mm/physical_memory.h>
 
 #include <cstring>
 #include <new>
@@ -12,8 +14,14 @@
 namespace ingot::ext2 {
 namespace {
 
-// Cached blocks kept after an operation: 16 MiB of 4 KiB blocks.
-constexpr size_t kCacheBytes = 16u << 20;
+// Cached blocks kept after an operation: an eighth of the memory free at mount (the cache
+// does not shrink when the program later needs more), from 16 MiB to 512 MiB.
+size_t cache_blocks(uint32_t block_size) {
+    uint64_t bytes = physical_pages().free_pages() * kPageSize / 8;
+    bytes = bytes < (16u << 20) ? (16u << 20) : bytes > (512u << 20) ? (512u << 20) : bytes;
+    size_t blocks = static_cast<size_t>(bytes / block_size);
+    return blocks < 64 ? 64 : blocks;
+}
 
 // The superblock's two sectors at byte 1024, whatever the block size.
 constexpr uint64_t kSuperblockSector = kSuperblockOffset / BlockDevice::kSectorSize;
@@ -23,7 +31,7 @@ static_assert(sizeof(Superblock) == 2 * BlockDevice::kSectorSize);
 
 Ext2FileSystem::Ext2FileSystem(BlockDevice& device, const Superblock& sb, const Geometry& geo, bool read_only)
     : FileSystem(kExt2Magic, read_only), device_(device), sb_(sb), geo_(geo),
-      cache_(device, geo.block_size, kCacheBytes / geo.block_size < 64 ? 64 : kCacheBytes / geo.block_size) {}
+      cache_(device, geo.block_size, cache_blocks(geo.block_size)) {}
 
 Ext2FileSystem::~Ext2FileSystem() { delete journal_; }
 

@@ -86,6 +86,26 @@ Result<void> Ext2Node::free_blocks_from(uint64_t first_lblock) {
     return uses_extents() ? extent_free_from(*this, first_lblock) : indirect_free_from(*this, first_lblock);
 }
 
+// A sequential reader (this read goes on from where the last one ended, or itself spans
+// several blocks) gets the following blocks too, as far as they lie consecutively on the disk,
+// in one request: Linux's readahead in its simplest form (mm/readahead.c).
+void Ext2Node::read_ahead(uint64_t first_lblock, uint64_t lblock, uint64_t disk_block, uint64_t wanted_end) {
+    BlockCache& cache = fs_->cache();
+    bool sequential = lblock > first_lblock || wanted_end > lblock + 1 || lblock == next_read_block_ ||
+                      lblock == next_read_block_ + 1;
+    uint64_t count = 1;
+    if (sequential) {
+        uint64_t file_blocks = (size_ + block_size() - 1) / block_size();
+        uint64_t limit = cache.max_run_blocks();
+        while (count < limit && lblock + count < file_blocks) {
+            Result<BlockMapping> next = map(lblock + count, false);
+            if (!next.ok() || next.value().block != disk_block + count) break;
+            ++count;
+        }
+    }
+    if (count > 1) (void)cache.read_ahead(disk_block, count);  // get() reads what this did not
+}
+
 Result<size_t> Ext2Node::read(uint64_t offset, IoBuffer& dst) {
     if (offset >= size_) return size_t{0};
     uint64_t want = dst.size();
@@ -97,15 +117,18 @@ Result<size_t> Ext2Node::read(uint64_t offset, IoBuffer& dst) {
         uint32_t in_block = static_cast<uint32_t>(pos % bs);
         size_t chunk = bs - in_block;
         if (chunk > want - done) chunk = want - done;
-        BlockMapping m = TRY(map(pos / bs, false));
+        uint64_t lblock = pos / bs;
+        BlockMapping m = TRY(map(lblock, false));
         if (m.block == 0) {
             TRY(dst.zero_fill(done, chunk));
         } else {
+            if (!fs_->cache().contains(m.block)) read_ahead(offset / bs, lblock, m.block, (offset + want + bs - 1) / bs);
             uint8_t* data = TRY(fs_->cache().get(m.block));
             TRY(dst.copy_to_buffer(done, data + in_block, chunk));
         }
         done += chunk;
     }
+    next_read_block_ = (offset + done) / bs;
     return done;
 }
 

@@ -64,6 +64,9 @@ private:
     DiskInode disk_;
     uint64_t size_;
     uint64_t last_block_ = 0;
+    uint64_t next_read_block_ = 0;  // the block where the last read ended
+
+    void read_ahead(uint64_t first_lblock, uint64_t lblock, uint64_t disk_block, uint64_t wanted_end);
 };
 
 // The extra-time-field encoding (Documentation/filesystems/ext4/inodes.rst, "Inode Timestamps").
