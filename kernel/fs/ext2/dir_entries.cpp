@@ -2,17 +2,10 @@
 #include <lib/log.h>
 
 #include <cstring>
+#include <new>
 
 namespace ingot::ext2 {
 namespace {
-
-constexpr uint64_t kTombstone = ~0ull;
-
-uint64_t hash_name(std::string_view name) {
-    uint64_t hash = 0xcbf29ce484222325ull;
-    for (char c : name) hash = (hash ^ static_cast<uint8_t>(c)) * 0x100000001b3ull;
-    return hash;
-}
 
 DirEntryHeader* header_at(uint8_t* data, uint32_t offset) { return reinterpret_cast<DirEntryHeader*>(data + offset); }
 const DirEntryHeader* header_at(const uint8_t* data, uint32_t offset) {
@@ -43,13 +36,14 @@ Result<uint32_t> DirEntries::record_at(const uint8_t* data, uint32_t offset) con
     return rec;
 }
 
-Result<uint8_t*> DirEntries::block_data(uint64_t lblock) {
+Result<DirEntries::Block> DirEntries::block(uint64_t lblock) {
     BlockMapping m = TRY(node_.map(lblock, false));
     if (m.block == 0) {
         log_error("ext2: directory inode %u has a hole", node_.ino());
         return Errno::EIO;
     }
-    return node_.fs().cache().get(m.block);
+    uint8_t* data = TRY(node_.fs().cache().get(m.block));
+    return Block{m.block, data};
 }
 
 uint32_t DirEntries::room_of(const uint8_t* data) const {
@@ -65,78 +59,65 @@ uint32_t DirEntries::room_of(const uint8_t* data) const {
     return best;
 }
 
-void DirEntries::rehash(size_t slot_count) {
-    std::vector<uint64_t> old = std::move(slots_);
-    slots_.assign(slot_count, 0);
-    used_slots_ = 0;
-    size_t mask = slot_count - 1;
-    for (uint64_t v : old) {
-        if (v == 0 || v == kTombstone) continue;
-        uint64_t pos = v - 1;
-        uint32_t bs = node_.block_size();
-        Result<uint8_t*> data = block_data(pos / bs);
-        if (!data.ok()) continue;
-        size_t slot = hash_name(name_of(data.value(), pos % bs)) & mask;
-        while (slots_[slot]) slot = (slot + 1) & mask;
-        slots_[slot] = v;
-        ++used_slots_;
-    }
-}
-
-void DirEntries::index_insert(uint64_t position, std::string_view name) {
-    if ((used_slots_ + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 64 : slots_.size() * 2);
-    size_t mask = slots_.size() - 1;
-    size_t slot = hash_name(name) & mask;
-    while (slots_[slot] && slots_[slot] != kTombstone) slot = (slot + 1) & mask;
-    if (slots_[slot] == 0) ++used_slots_;
-    slots_[slot] = position + 1;
-}
-
-void DirEntries::index_erase(uint64_t position, std::string_view name) {
-    if (slots_.empty()) return;
-    size_t mask = slots_.size() - 1;
-    for (size_t slot = hash_name(name) & mask; slots_[slot]; slot = (slot + 1) & mask) {
-        if (slots_[slot] == position + 1) {
-            slots_[slot] = kTombstone;
-            return;
+Result<void> DirEntries::scan_into(DirIndex& index) {
+    uint32_t bs = node_.block_size();
+    uint64_t blocks = node_.size() / bs;
+    TRY(index.room.reserve(blocks));
+    for (uint64_t b = 0; b < blocks; ++b) {
+        uint8_t* data = TRY(block(b)).data;
+        for (uint32_t off = 0; off < bs;) {
+            uint32_t rec = TRY(record_at(data, off));
+            if (header_at(data, off)->inode) {
+                TRY(index.names.reserve_one());
+                index.names.insert(DirNameTable::hash(name_of(data, off)), static_cast<uint32_t>(b * bs + off));
+            }
+            off += rec;
         }
+        index.room.push_back(room_of(data));
     }
+    return {};
 }
 
 Result<void> DirEntries::build_index() {
-    if (indexed_) return {};
-    uint32_t bs = node_.block_size();
-    uint64_t blocks = node_.size() / bs;
-    slots_.clear();
-    used_slots_ = 0;
-    room_.assign(blocks, 0);
-    for (uint64_t b = 0; b < blocks; ++b) {
-        uint8_t* data = TRY(block_data(b));
-        for (uint32_t off = 0; off < bs;) {
-            uint32_t rec = TRY(record_at(data, off));
-            const DirEntryHeader* h = header_at(data, off);
-            if (h->inode) index_insert(b * bs + off, name_of(data, off));
-            off += rec;
-        }
-        room_[b] = room_of(data);
+    if (index_) return {};
+    uint64_t blocks = node_.size() / node_.block_size();
+    DirIndex* index = node_.fs().dir_indexes().take(node_.ino());
+    if (index && index->room.size() == blocks) {
+        index_ = index;
+        return {};
     }
-    indexed_ = true;
+    delete index;
+    index = new (std::nothrow) DirIndex;
+    if (!index) return Errno::ENOMEM;
+    Result<void> scanned = scan_into(*index);
+    if (!scanned.ok()) {
+        delete index;
+        return scanned.error();
+    }
+    index_ = index;
     return {};
+}
+
+void DirEntries::drop_index() {
+    delete index_;
+    index_ = nullptr;
+}
+
+void DirEntries::park_index() {
+    if (index_) node_.fs().dir_indexes().park(node_.ino(), index_);
+    index_ = nullptr;
 }
 
 Result<DirSlot> DirEntries::find(std::string_view name) {
     TRY(build_index());
-    if (slots_.empty()) return Errno::ENOENT;
     uint32_t bs = node_.block_size();
-    size_t mask = slots_.size() - 1;
-    for (size_t slot = hash_name(name) & mask; slots_[slot]; slot = (slot + 1) & mask) {
-        if (slots_[slot] == kTombstone) continue;
-        uint64_t pos = slots_[slot] - 1;
-        uint8_t* data = TRY(block_data(pos / bs));
-        uint32_t off = static_cast<uint32_t>(pos % bs);
-        if (name_of(data, off) != name) continue;
+    DirNameTable::Candidates candidates = index_->names.candidates(DirNameTable::hash(name));
+    for (uint32_t pos; candidates.next(pos);) {
+        uint8_t* data = TRY(block(pos / bs)).data;
+        uint32_t off = pos % bs;
+        TRY(record_at(data, off));
         const DirEntryHeader* h = header_at(data, off);
-        return DirSlot{pos, h->inode, h->file_type, name_of(data, off)};
+        if (h->inode && name_of(data, off) == name) return DirSlot{pos, h->inode, h->file_type, name_of(data, off)};
     }
     return Errno::ENOENT;
 }
@@ -145,7 +126,7 @@ Result<bool> DirEntries::next(uint64_t position, DirSlot& out) {
     uint32_t bs = node_.block_size();
     uint64_t blocks = node_.size() / bs;
     for (uint64_t b = position / bs; b < blocks; ++b) {
-        uint8_t* data = TRY(block_data(b));
+        uint8_t* data = TRY(block(b)).data;
         for (uint32_t off = 0; off < bs;) {
             uint32_t rec = TRY(record_at(data, off));
             const DirEntryHeader* h = header_at(data, off);
@@ -169,83 +150,85 @@ Result<void> DirEntries::append_block() {
     uint32_t bs = node_.block_size();
     uint64_t lblock = node_.size() / bs;
     if ((lblock + 1) * bs > 0xffffffffull) return Errno::ENOSPC;
+    TRY(index_->room.reserve(lblock + 1));
     BlockMapping m = TRY(node_.map(lblock, true));
     uint8_t* data = TRY(node_.fs().cache().get_zeroed(m.block));
     header_at(data, 0)->rec_len = encode_rec_len(bs);
     node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
     node_.set_size((lblock + 1) * bs);
-    room_.push_back(bs);
+    index_->room.push_back(bs);
     return {};
 }
 
 Result<void> DirEntries::add(std::string_view name, uint32_t ino, uint8_t file_type) {
     TRY(build_index());
-    modified();
+    TRY(index_->names.reserve_one());
     uint32_t bs = node_.block_size();
     uint32_t need = dir_rec_len(static_cast<uint32_t>(name.size()));
-    uint64_t b = 0;
-    while (b < room_.size() && room_[b] < need) ++b;
-    if (b == room_.size()) TRY(append_block());
-    uint8_t* data = TRY(block_data(b));
+    uint64_t b = index_->room.first_fit(need);
+    if (b == index_->room.size()) TRY(append_block());
+    Block blk = TRY(block(b));
     for (uint32_t off = 0; off < bs;) {
-        uint32_t rec = TRY(record_at(data, off));
-        DirEntryHeader* h = header_at(data, off);
+        uint32_t rec = TRY(record_at(blk.data, off));
+        DirEntryHeader* h = header_at(blk.data, off);
         uint32_t used = h->inode ? dir_rec_len(h->name_len) : 0;
         if (rec - used >= need) {
+            modified();
             uint32_t at = off + used;
             if (used) {
                 h->rec_len = encode_rec_len(used);
-                header_at(data, at)->rec_len = encode_rec_len(rec - used);
+                header_at(blk.data, at)->rec_len = encode_rec_len(rec - used);
             }
-            DirEntryHeader* e = header_at(data, at);
+            DirEntryHeader* e = header_at(blk.data, at);
             e->inode = ino;
             e->name_len = static_cast<uint8_t>(name.size());
             e->file_type = node_.fs().has_filetype() ? file_type : 0;
-            memcpy(data + at + sizeof(DirEntryHeader), name.data(), name.size());
-            BlockMapping m = TRY(node_.map(b, false));
-            node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
-            room_[b] = room_of(data);
-            index_insert(b * bs + at, name);
+            memcpy(blk.data + at + sizeof(DirEntryHeader), name.data(), name.size());
+            node_.fs().cache().mark_dirty(blk.number, BlockKind::Metadata);
+            index_->room.set(b, room_of(blk.data));
+            index_->names.insert(DirNameTable::hash(name), static_cast<uint32_t>(b * bs + at));
             return {};
         }
         off += rec;
     }
-    return Errno::EIO;  // room_ said there was space: the block changed under us
+    drop_index();  // it promised room the block does not have: read the blocks afresh next time
+    return Errno::EIO;
 }
 
 Result<void> DirEntries::remove(const DirSlot& slot) {
     TRY(build_index());
-    modified();
     uint32_t bs = node_.block_size();
     uint64_t b = slot.position / bs;
     uint32_t target = static_cast<uint32_t>(slot.position % bs);
-    uint8_t* data = TRY(block_data(b));
-    index_erase(slot.position, name_of(data, target));
+    Block blk = TRY(block(b));
     uint32_t prev = bs;
-    for (uint32_t off = 0; off < target;) {
+    uint32_t off = 0;
+    while (off < target) {
         prev = off;
-        off += TRY(record_at(data, off));
+        off += TRY(record_at(blk.data, off));
     }
-    uint32_t rec = TRY(record_at(data, target));
+    if (off != target) return Errno::EIO;  // not the start of an entry
+    uint32_t rec = TRY(record_at(blk.data, target));
+    uint32_t hash = DirNameTable::hash(name_of(blk.data, target));
+    modified();
     if (prev == bs) {
-        header_at(data, target)->inode = 0;
+        header_at(blk.data, target)->inode = 0;
     } else {
-        uint32_t prev_rec = TRY(record_at(data, prev));
-        header_at(data, prev)->rec_len = encode_rec_len(prev_rec + rec);
+        uint32_t prev_rec = TRY(record_at(blk.data, prev));
+        header_at(blk.data, prev)->rec_len = encode_rec_len(prev_rec + rec);
     }
-    BlockMapping m = TRY(node_.map(b, false));
-    node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
-    if (b < room_.size()) room_[b] = room_of(data);
+    node_.fs().cache().mark_dirty(blk.number, BlockKind::Metadata);
+    index_->names.erase(hash, static_cast<uint32_t>(slot.position));
+    index_->room.set(b, room_of(blk.data));
     return {};
 }
 
 Result<void> DirEntries::retarget(uint64_t position, uint32_t ino) {
     uint32_t bs = node_.block_size();
-    uint8_t* data = TRY(block_data(position / bs));
-    TRY(record_at(data, static_cast<uint32_t>(position % bs)));
-    header_at(data, static_cast<uint32_t>(position % bs))->inode = ino;
-    BlockMapping m = TRY(node_.map(position / bs, false));
-    node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
+    Block blk = TRY(block(position / bs));
+    TRY(record_at(blk.data, static_cast<uint32_t>(position % bs)));
+    header_at(blk.data, static_cast<uint32_t>(position % bs))->inode = ino;
+    node_.fs().cache().mark_dirty(blk.number, BlockKind::Metadata);
     return {};
 }
 
@@ -260,7 +243,7 @@ Result<void> DirEntries::init(uint32_t self_ino, uint32_t parent_ino, uint8_t di
     data[20] = data[21] = '.';
     node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
     node_.set_size(bs);
-    indexed_ = false;
+    drop_index();
     return {};
 }
 

@@ -3,17 +3,18 @@
 // their index blocks looking like empty entries). Every entry is checked before use: a bad
 // rec_len or name_len gives EIO, never a read outside the block.
 //
-// A name index (hash table of entry positions) and the free room of each block are built on
-// first use, so lookups, additions and removals stay O(1) on average even with 100,000
-// entries. Entries never move: an addition splits the free tail of a record, a removal merges
-// the record into the one before it, so positions stay valid as cookies and index values.
+// A DirIndex (dir_index.h), built on first use or taken back from the file system's
+// DirIndexCache, finds names and blocks with room without a scan, so lookups, additions and
+// removals stay O(1) on average with 100,000 entries. Entries never move: an addition splits
+// the free tail of a record, a removal merges the record into the one before it, so positions
+// stay valid as readdir cookies and as index values while the directory changes.
 #pragma once
 
+#include <fs/ext2/dir_index.h>
 #include <fs/ext2/ext2_node.h>
 
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 namespace ingot::ext2 {
 
@@ -27,6 +28,9 @@ struct DirSlot {
 class DirEntries {
 public:
     explicit DirEntries(Ext2Node& node) : node_(node) {}
+    DirEntries(const DirEntries&) = delete;
+    DirEntries& operator=(const DirEntries&) = delete;
+    ~DirEntries() { delete index_; }
 
     // The live entry called name; ENOENT when there is none.
     Result<DirSlot> find(std::string_view name);
@@ -40,24 +44,27 @@ public:
     Result<void> retarget(uint64_t position, uint32_t ino);
     // Writes "." and ".." into a new directory's first block.
     Result<void> init(uint32_t self_ino, uint32_t parent_ino, uint8_t dir_type);
+    // Hands the index to the file system's DirIndexCache: the directory object is going away
+    // while the directory stays.
+    void park_index();
 
 private:
+    struct Block {
+        uint64_t number;  // on the disk
+        uint8_t* data;
+    };
     // Checks the record at offset of block data and returns its length.
     Result<uint32_t> record_at(const uint8_t* data, uint32_t offset) const;
-    Result<uint8_t*> block_data(uint64_t lblock);
+    Result<Block> block(uint64_t lblock);
     Result<void> build_index();
+    Result<void> scan_into(DirIndex& index);
     uint32_t room_of(const uint8_t* data) const;
-    void index_insert(uint64_t position, std::string_view name);
-    void index_erase(uint64_t position, std::string_view name);
-    void rehash(size_t slots);
     Result<void> append_block();
     void modified();
+    void drop_index();
 
     Ext2Node& node_;
-    bool indexed_ = false;
-    std::vector<uint64_t> slots_;     // position + 1; 0 empty; kTombstone deleted
-    size_t used_slots_ = 0;           // live and tombstones
-    std::vector<uint32_t> room_;      // per block: the largest record that fits
+    DirIndex* index_ = nullptr;  // null until first needed
 };
 
 }  // namespace ingot::ext2

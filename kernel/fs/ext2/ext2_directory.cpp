@@ -33,7 +33,10 @@ Ext2Directory::Ext2Directory(Ext2FileSystem& fs, uint32_t ino, const DiskInode& 
     node_.load_into(*this);
 }
 
-Ext2Directory::~Ext2Directory() { retire_node(node_, *this, is_removed()); }
+Ext2Directory::~Ext2Directory() {
+    if (!is_removed() && !ext2().unmounted()) entries_.park_index();
+    retire_node(node_, *this, is_removed());
+}
 
 Result<InodeRef> Ext2Directory::lookup(std::string_view name) {
     if (name.size() > kNameMax) return Errno::ENAMETOOLONG;

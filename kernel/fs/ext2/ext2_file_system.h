@@ -11,6 +11,7 @@
 #include <block/block_device.h>
 #include <fs/directory.h>
 #include <fs/ext2/block_cache.h>
+#include <fs/ext2/dir_index_cache.h>
 #include <fs/ext2/freed_blocks.h>
 #include <fs/ext2/geometry.h>
 #include <fs/file_system.h>
@@ -49,6 +50,7 @@ public:
     // --- used by the inode classes ---
     const Geometry& geometry() const { return geo_; }
     BlockCache& cache() { return cache_; }
+    DirIndexCache& dir_indexes() { return dir_indexes_; }
     bool has_extents() const { return incompat() & kIncompatExtents; }
     bool has_filetype() const { return incompat() & kIncompatFiletype; }
     bool has_dir_nlink() const { return ro_compat() & kRoCompatDirNlink; }
@@ -113,6 +115,7 @@ private:
     Geometry geo_;
     std::vector<uint8_t> gdt_;
     BlockCache cache_;
+    DirIndexCache dir_indexes_;
     std::vector<CachedNode> nodes_;  // sorted by ino
     Journal* journal_ = nullptr;  // owned; null without has_journal or on read-only mounts
     FreedBlocks freed_since_commit_;

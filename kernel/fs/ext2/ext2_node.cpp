@@ -229,6 +229,7 @@ void Ext2Node::release_on_disk(bool directory) {
     uint32_t now = static_cast<uint32_t>(FsTime::now().seconds);
     disk_.dtime = now ? now : 1;  // e2fsck expects deleted inodes to carry a deletion time
     (void)fs_->write_disk_inode(ino_, disk_);
+    if (directory) fs_->dir_indexes().discard(ino_);
     fs_->free_inode(ino_, directory);
 }
 
