@@ -17,11 +17,32 @@ BlockCache::~BlockCache() {
     for (Entry* head : buckets_) {
         while (head) {
             Entry* next = head->hash_next;
-            operator delete(head->data);
             delete head;
             head = next;
         }
     }
+    for (uint8_t* chunk : chunks_) operator delete(chunk);
+}
+
+// Buffers come in chunks of kChunkBlocks: a heap allocation of one block each would cost a
+// page of header on top of every 4 KiB block. Freed buffers wait on a free list for reuse;
+// chunks go back with the cache.
+uint8_t* BlockCache::take_buffer() {
+    if (!free_buffers_) {
+        if (chunks_.size() == chunks_.capacity()) chunks_.reserve(chunks_.size() * 2 + 8);
+        auto* chunk = static_cast<uint8_t*>(operator new(size_t{kChunkBlocks} * block_size_, std::nothrow_t{}));
+        if (!chunk) return nullptr;
+        chunks_.push_back(chunk);
+        for (uint32_t i = 0; i < kChunkBlocks; ++i) give_back_buffer(chunk + size_t{i} * block_size_);
+    }
+    uint8_t* buffer = free_buffers_;
+    memcpy(&free_buffers_, buffer, sizeof(free_buffers_));
+    return buffer;
+}
+
+void BlockCache::give_back_buffer(uint8_t* buffer) {
+    memcpy(buffer, &free_buffers_, sizeof(free_buffers_));
+    free_buffers_ = buffer;
 }
 
 BlockCache::Entry* BlockCache::find(uint64_t block) const {
@@ -54,11 +75,11 @@ void BlockCache::grow_table() {
 }
 
 Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
-    auto* data = static_cast<uint8_t*>(operator new(block_size_, std::nothrow_t{}));
+    uint8_t* data = take_buffer();
+    if (!data) return Errno::ENOMEM;
     auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata};
-    if (!data || !e) {
-        operator delete(data);
-        delete e;
+    if (!e) {
+        give_back_buffer(data);
         return Errno::ENOMEM;
     }
     if (count_ + 1 > buckets_.size()) grow_table();
@@ -79,7 +100,7 @@ void BlockCache::unlink(Entry* e) {
     e->lru_next->lru_prev = e->lru_prev;
     mark_clean(e);
     --count_;
-    operator delete(e->data);
+    give_back_buffer(e->data);
     delete e;
 }
 

@@ -76,12 +76,15 @@ private:
     void mark_clean(Entry* e);
     void touch(Entry* e);
     void grow_table();
+    uint8_t* take_buffer();  // null when memory ran out
+    void give_back_buffer(uint8_t* buffer);
     // Writes dirty data entries run (consecutive blocks, sorted) in as few requests as the
     // staging buffer allows.
     Result<void> write_run(std::span<Entry* const> run);
 
     // Requests of up to 128 KiB: the virtio-blk bounce buffer's size.
     static constexpr uint64_t kRunBytes = 128 * 1024;
+    static constexpr uint32_t kChunkBlocks = 16;
 
     BlockDevice& device_;
     uint32_t block_size_;
@@ -91,6 +94,8 @@ private:
     size_t count_ = 0;
     size_t dirty_count_ = 0;
     size_t dirty_metadata_count_ = 0;
+    std::vector<uint8_t*> chunks_;     // every buffer chunk, freed with the cache
+    uint8_t* free_buffers_ = nullptr;  // unused buffers, each holding the next one's address
     uint8_t* staging_ = nullptr;  // kRunBytes, for runs of blocks; null when it could not be had
 };
 

@@ -6,11 +6,20 @@
 namespace ingot::ext2 {
 namespace {
 
-constexpr size_t kMinSlots = 64;
+constexpr size_t kMinSlots = 128;
 
 }  // namespace
 
-DirNameTable::~DirNameTable() { ::operator delete(slots_); }
+DirNameTable::~DirNameTable() { free_pages(pages_, capacity_); }
+
+// The table lives in pages of kSlotsPerPage slots, small heap blocks: one array of a large
+// directory's size would need that much physically contiguous memory, which a long-running
+// machine may not have even with plenty free.
+void DirNameTable::free_pages(Slot** pages, size_t capacity) {
+    if (!pages) return;
+    for (size_t i = 0; i < capacity / kSlotsPerPage; ++i) ::operator delete(pages[i]);
+    ::operator delete(pages);
+}
 
 uint32_t DirNameTable::hash(std::string_view name) {
     // FNV-1a, then a MurmurHash3 finaliser: the table uses the low bits, which FNV mixes poorly.
@@ -24,18 +33,28 @@ uint32_t DirNameTable::hash(std::string_view name) {
 }
 
 Result<void> DirNameTable::rehash(size_t capacity) {
-    if (capacity > SIZE_MAX / sizeof(Slot)) return Errno::ENOMEM;
-    auto* slots = static_cast<Slot*>(::operator new(capacity * sizeof(Slot), std::nothrow));
-    if (!slots) return Errno::ENOMEM;
-    memset(slots, 0xff, capacity * sizeof(Slot));  // every position kEmpty
-    Slot* old = slots_;
+    size_t page_count = capacity / kSlotsPerPage;
+    if (page_count > SIZE_MAX / sizeof(Slot*)) return Errno::ENOMEM;
+    auto** pages = static_cast<Slot**>(::operator new(page_count * sizeof(Slot*), std::nothrow));
+    if (!pages) return Errno::ENOMEM;
+    for (size_t i = 0; i < page_count; ++i) {
+        pages[i] = static_cast<Slot*>(::operator new(kSlotsPerPage * sizeof(Slot), std::nothrow));
+        if (!pages[i]) {
+            free_pages(pages, i * kSlotsPerPage);
+            return Errno::ENOMEM;
+        }
+        memset(pages[i], 0xff, kSlotsPerPage * sizeof(Slot));  // every position kEmpty
+    }
+    Slot** old = pages_;
     size_t old_capacity = capacity_;
-    slots_ = slots;
+    pages_ = pages;
     capacity_ = capacity;
     occupied_ = live_ = 0;
-    for (size_t i = 0; i < old_capacity; ++i)
-        if (old[i].position != kEmpty && old[i].position != kErased) insert(old[i].hash, old[i].position);
-    ::operator delete(old);
+    for (size_t i = 0; i < old_capacity; ++i) {
+        const Slot& slot = old[i / kSlotsPerPage][i % kSlotsPerPage];
+        if (slot.position != kEmpty && slot.position != kErased) insert(slot.hash, slot.position);
+    }
+    free_pages(old, old_capacity);
     return {};
 }
 
@@ -51,18 +70,18 @@ Result<void> DirNameTable::reserve_one() {
 void DirNameTable::insert(uint32_t hash, uint32_t position) {
     size_t mask = capacity_ - 1;
     size_t slot = first_slot(hash);
-    while (slots_[slot].position != kEmpty && slots_[slot].position != kErased) slot = (slot + 1) & mask;
-    if (slots_[slot].position == kEmpty) ++occupied_;
-    slots_[slot] = Slot{hash, position};
+    while (at(slot).position != kEmpty && at(slot).position != kErased) slot = (slot + 1) & mask;
+    if (at(slot).position == kEmpty) ++occupied_;
+    at(slot) = Slot{hash, position};
     ++live_;
 }
 
 void DirNameTable::erase(uint32_t hash, uint32_t position) {
     if (!capacity_) return;
     size_t mask = capacity_ - 1;
-    for (size_t slot = first_slot(hash); slots_[slot].position != kEmpty; slot = (slot + 1) & mask) {
-        if (slots_[slot].position == position) {
-            slots_[slot].position = kErased;
+    for (size_t slot = first_slot(hash); at(slot).position != kEmpty; slot = (slot + 1) & mask) {
+        if (at(slot).position == position) {
+            at(slot).position = kErased;
             --live_;
             return;
         }
@@ -75,8 +94,8 @@ DirNameTable::Candidates::Candidates(const DirNameTable& table, uint32_t hash)
 bool DirNameTable::Candidates::next(uint32_t& position) {
     if (!table_.capacity_) return false;
     size_t mask = table_.capacity_ - 1;
-    for (; table_.slots_[slot_].position != kEmpty; slot_ = (slot_ + 1) & mask) {
-        const Slot& s = table_.slots_[slot_];
+    for (; table_.at(slot_).position != kEmpty; slot_ = (slot_ + 1) & mask) {
+        const Slot& s = table_.at(slot_);
         if (s.position != kErased && s.hash == hash_) {
             position = s.position;
             slot_ = (slot_ + 1) & mask;

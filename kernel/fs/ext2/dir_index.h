@@ -57,9 +57,12 @@ private:
     static constexpr uint32_t kEmpty = 0xffffffff;
     static constexpr uint32_t kErased = 0xfffffffe;
     size_t first_slot(uint32_t hash) const { return hash & (capacity_ - 1); }
+    static constexpr size_t kSlotsPerPage = 128;  // 1 KiB: a small heap block
     Result<void> rehash(size_t capacity);
+    static void free_pages(Slot** pages, size_t capacity);
+    Slot& at(size_t slot) const { return pages_[slot / kSlotsPerPage][slot % kSlotsPerPage]; }
 
-    Slot* slots_ = nullptr;
+    Slot** pages_ = nullptr;
     size_t capacity_ = 0;  // a power of two, or 0
     size_t live_ = 0;      // entries
     size_t occupied_ = 0;  // entries and erased slots: what ends a probe later
