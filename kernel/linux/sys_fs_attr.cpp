@@ -65,12 +65,16 @@ Result<int64_t> sync_file(uint64_t raw_fd) {
     OpenFileRef file = TRY(sys_fs::file_arg(raw_fd));
     InodeRef inode = file->inode();
     if (!inode || inode->is_char_device()) return Errno::EINVAL;
-    if (inode->is_block_device()) TRY(static_cast<BlockDeviceFile&>(*inode).device().flush());
-    else TRY(inode->fs().sync());
+    TRY(sys_fs::sync_inode(*inode));
     return 0;
 }
 
 }  // namespace
+
+Result<void> sys_fs::sync_inode(Inode& inode) {
+    if (inode.is_block_device()) return static_cast<BlockDeviceFile&>(inode).device().flush();
+    return inode.fs().sync();
+}
 
 // truncate(path, length)
 Result<int64_t> sys_truncate(const SyscallArgs& args) {

@@ -2,6 +2,7 @@
 // pread(2), readv(2), lseek(2)). Checks run in the order Linux's fs/read_write.c runs them, so
 // a call that is wrong in several ways fails the way it would natively.
 #include <fs/fs_limits.h>
+#include <fs/open_flags.h>
 #include <linux/sys_fs.h>
 #include <linux/sys_fs_abi.h>
 #include <linux/sys_fs_util.h>
@@ -39,6 +40,15 @@ Result<void> check_range(const OpenFile& file, int64_t offset, uint64_t count) {
     return {};
 }
 
+// O_DSYNC and O_SYNC: a write returns once its data is on the disk, as if fdatasync followed
+// (generic_write_sync). O_DIRECT is honoured the same way: the data is written through.
+Result<void> sync_if_asked(OpenFile& file, Direction direction, size_t moved) {
+    if (direction != Direction::Write || moved == 0 || !file.inode()) return {};
+    if (!(file.status_flags() & (kOpenDataSync | kOpenDirect))) return {};
+    if (!file.inode()->is_regular() && !file.inode()->is_block_device()) return {};
+    return sys_fs::sync_inode(*file.inode());
+}
+
 Result<int64_t> simple_io(const SyscallArgs& args, Direction direction, int64_t offset) {
     OpenFileRef file = TRY(file_arg(args.a[0]));
     TRY(check_access(*file, direction));
@@ -47,6 +57,7 @@ Result<int64_t> simple_io(const SyscallArgs& args, Direction direction, int64_t 
     if (!is_user_range(address, count)) return Errno::EFAULT;
     TRY(check_range(*file, offset, count));
     size_t n = TRY(transfer(*file, direction, address, clamp_count(count), offset));
+    TRY(sync_if_asked(*file, direction, n));
     return static_cast<int64_t>(n);
 }
 
@@ -89,6 +100,7 @@ Result<int64_t> vectored_io(const SyscallArgs& args, Direction direction, int64_
         total += moved.value();
         if (moved.value() < entry.iov_len) break;
     }
+    TRY(sync_if_asked(*file, direction, total));
     return static_cast<int64_t>(total);
 }
 

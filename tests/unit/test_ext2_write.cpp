@@ -128,6 +128,24 @@ TEST_P(Ext2WriteTest, FsyncWritesDataAndMetadataToTheDevice) {
     EXPECT_EQ(host_cat("/synced"), "durable\n");
 }
 
+// write(2) on a descriptor opened with O_DSYNC, O_SYNC or O_DIRECT returns with the data on
+// the disk; a plain write leaves it in the cache until a sync.
+TEST_P(Ext2WriteTest, SynchronousWritesReachTheDeviceBeforeReturning) {
+    constexpr uint64_t kDsync = 010000, kSync = 04010000, kDirect = 040000;
+    const std::pair<const char*, uint64_t> cases[] = {{"/mnt/plain", 0}, {"/mnt/dsync", kDsync},
+                                                      {"/mnt/sync", kSync}, {"/mnt/direct", kDirect}};
+    for (const auto& [path, flag] : cases) {
+        SCOPED_TRACE(path);
+        int fd = static_cast<int>(open(path, kOpenCreate | kOpenWriteOnly | flag, 0644));
+        ASSERT_GE(fd, 0);
+        uint64_t flushes = device_->flushes();
+        ASSERT_EQ(write(fd, "on the disk\n"), 12);
+        EXPECT_EQ(device_->flushes() > flushes, flag != 0);
+        ASSERT_TRUE(device_->save(image_path()));
+        EXPECT_EQ(host_cat(std::string(path).substr(4)) == "on the disk\n", flag != 0);
+    }
+}
+
 TEST_P(Ext2WriteTest, FullDiskGivesEnospcAndStaysConsistent) {
     Result<void> wrote = write_text("/mnt/huge", pattern(40u << 20, 2));
     EXPECT_FALSE(wrote.ok());
