@@ -9,6 +9,8 @@
 
 namespace ingot {
 
+class Inode;
+
 // statfs(2) f_type values (linux/magic.h).
 inline constexpr uint64_t kRamfsMagic = 0x858458f6;
 inline constexpr uint64_t kTmpfsMagic = 0x01021994;
@@ -49,6 +51,9 @@ public:
     // Writes everything cached to stable storage (fsync, syncfs, sync). Memory file systems
     // have nothing to write. EIO when the device fails.
     virtual Result<void> sync() { return {}; }
+    // fdatasync(2) of one file: its data, and the metadata needed to read it back (size, block
+    // map), on the disk. By default the whole file system's sync.
+    virtual Result<void> sync_file_data(Inode&) { return sync(); }
 
 private:
     uint64_t magic_;

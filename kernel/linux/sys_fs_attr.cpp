@@ -61,19 +61,19 @@ FsTime to_fs_time(const Timespec& t, FsTime now) {
 // and metadata and flush the disk), or flushes a disk's write cache for its block device
 // (blkdev_fsync). It is refused, as on Linux, where the file has no notion of it (pipes,
 // character devices).
-Result<int64_t> sync_file(uint64_t raw_fd) {
+Result<int64_t> sync_file(uint64_t raw_fd, bool data_only) {
     OpenFileRef file = TRY(sys_fs::file_arg(raw_fd));
     InodeRef inode = file->inode();
     if (!inode || inode->is_char_device()) return Errno::EINVAL;
-    TRY(sys_fs::sync_inode(*inode));
+    TRY(sys_fs::sync_inode(*inode, data_only));
     return 0;
 }
 
 }  // namespace
 
-Result<void> sys_fs::sync_inode(Inode& inode) {
+Result<void> sys_fs::sync_inode(Inode& inode, bool data_only) {
     if (inode.is_block_device()) return static_cast<BlockDeviceFile&>(inode).device().flush();
-    return inode.fs().sync();
+    return data_only ? inode.fs().sync_file_data(inode) : inode.fs().sync();
 }
 
 // truncate(path, length)
@@ -96,10 +96,10 @@ Result<int64_t> sys_ftruncate(const SyscallArgs& args) {
 }
 
 // fsync(fd)
-Result<int64_t> sys_fsync(const SyscallArgs& args) { return sync_file(args.a[0]); }
+Result<int64_t> sys_fsync(const SyscallArgs& args) { return sync_file(args.a[0], false); }
 
 // fdatasync(fd)
-Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a[0]); }
+Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a[0], true); }
 
 // sync(): writes back every mounted disk, then flushes every disk's write cache. It cannot
 // fail (sync(2)); errors are logged.

@@ -44,9 +44,12 @@ Result<void> check_range(const OpenFile& file, int64_t offset, uint64_t count) {
 // (generic_write_sync). O_DIRECT is honoured the same way: the data is written through.
 Result<void> sync_if_asked(OpenFile& file, Direction direction, size_t moved) {
     if (direction != Direction::Write || moved == 0 || !file.inode()) return {};
-    if (!(file.status_flags() & (kOpenDataSync | kOpenDirect))) return {};
+    uint32_t flags = file.status_flags();
+    if (!(flags & (kOpenDataSync | kOpenDirect))) return {};
     if (!file.inode()->is_regular() && !file.inode()->is_block_device()) return {};
-    return sys_fs::sync_inode(*file.inode());
+    // O_SYNC (which includes the O_DSYNC bit) asks for the metadata too.
+    bool data_only = (flags & kOpenSync) != kOpenSync;
+    return sys_fs::sync_inode(*file.inode(), data_only);
 }
 
 Result<int64_t> simple_io(const SyscallArgs& args, Direction direction, int64_t offset) {

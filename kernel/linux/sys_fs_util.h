@@ -40,8 +40,9 @@ struct PathTarget {
 Result<PathTarget> lookup_at(int dirfd, uint64_t user_path, bool follow, bool allow_empty);
 
 // A byte count as read(2)/write(2) use it: at most MAX_RW_COUNT.
-// fsync(2) of one inode: a disk's file system written back, or a block device flushed.
-Result<void> sync_inode(Inode& inode);
+// fsync(2) (data_only: fdatasync(2)) of one inode: a disk's file system written back, or a
+// block device flushed.
+Result<void> sync_inode(Inode& inode, bool data_only);
 
 inline size_t clamp_count(uint64_t count) {
     return count > kMaxRwCount ? kMaxRwCount : static_cast<size_t>(count);

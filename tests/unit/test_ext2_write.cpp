@@ -146,6 +146,29 @@ TEST_P(Ext2WriteTest, SynchronousWritesReachTheDeviceBeforeReturning) {
     }
 }
 
+// fdatasync after an overwrite inside the file writes the data and flushes once, committing no
+// metadata; after a write that grows the file it commits the new size and block map too.
+TEST_P(Ext2WriteTest, FdatasyncCommitsMetadataOnlyWhenTheLayoutChanged) {
+    ASSERT_TRUE(write_text("/mnt/data", pattern(10000, 1)).ok());
+    InodeRef inode = inode_at("/mnt/data");
+    ASSERT_TRUE(inode->fs().sync().ok());
+
+    ASSERT_TRUE(write_text("/mnt/data", "OVERWRITE", 5000, false).ok());
+    uint64_t writes = device_->writes(), flushes = device_->flushes();
+    ASSERT_TRUE(inode->fs().sync_file_data(*inode).ok());
+    EXPECT_EQ(device_->flushes(), flushes + 1);
+    EXPECT_EQ(device_->writes(), writes + 1);  // the one data block
+    std::string expected = pattern(10000, 1);
+    expected.replace(5000, 9, "OVERWRITE");
+    ASSERT_TRUE(device_->save(image_path()));
+    EXPECT_TRUE(host_cat("/data") == expected);
+
+    ASSERT_TRUE(write_text("/mnt/data", "GROWN", 10000, false).ok());
+    ASSERT_TRUE(inode->fs().sync_file_data(*inode).ok());
+    ASSERT_TRUE(device_->save(image_path()));
+    EXPECT_TRUE(host_cat("/data") == expected + "GROWN");
+}
+
 TEST_P(Ext2WriteTest, FullDiskGivesEnospcAndStaysConsistent) {
     Result<void> wrote = write_text("/mnt/huge", pattern(40u << 20, 2));
     EXPECT_FALSE(wrote.ok());

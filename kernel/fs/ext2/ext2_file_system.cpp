@@ -146,6 +146,19 @@ Result<void> Ext2FileSystem::sync() {
     if (!device_.flush().ok()) return Errno::EIO;
     TRY(cache_.write_back_metadata([this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
     freed_since_commit_.clear();
+    for (const CachedNode& n : nodes_) n.node->layout_committed();
+    return {};
+}
+
+Result<void> Ext2FileSystem::sync_file_data(Inode& inode) {
+    if (read_only() || unmounted_) return {};
+    size_t pos = cache_position(static_cast<uint32_t>(inode.inode_number()));
+    bool cached = pos < nodes_.size() && nodes_[pos].inode == &inode;
+    if (!cached || nodes_[pos].node->layout_changed()) return sync();
+    // Blocks written in place that committed metadata already points at (the ones freed since
+    // are never reused for data before the next commit).
+    TRY(cache_.write_back_data());
+    if (!device_.flush().ok()) return Errno::EIO;
     return {};
 }
 

@@ -44,6 +44,8 @@ public:
 
     bool usage(FsUsage& out) const override;
     Result<void> sync() override;
+    // An overwrite within the file's blocks needs only the data written and a flush.
+    Result<void> sync_file_data(Inode& inode) override;
     // Writes back when too much is dirty and trims the cache; called when an operation ends.
     void end_operation();
 

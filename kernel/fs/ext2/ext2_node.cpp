@@ -32,6 +32,7 @@ Ext2Node::Ext2Node(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk) : fs
 }
 
 void Ext2Node::set_size(uint64_t size) {
+    if (size != size_) layout_changed_ = true;
     size_ = size;
     disk_.size_lo = static_cast<uint32_t>(size);
     disk_.size_high = static_cast<uint32_t>(size >> 32);
@@ -76,10 +77,12 @@ Result<BlockMapping> Ext2Node::map(uint64_t lblock, bool allocate) {
     if (disk_.flags & kInlineDataFlag) return Errno::EIO;
     BlockMapping m = uses_extents() ? TRY(extent_map(*this, lblock, allocate)) : TRY(indirect_map(*this, lblock, allocate));
     if (m.block) remember_goal(m.block);
+    if (m.fresh) layout_changed_ = true;
     return m;
 }
 
 Result<void> Ext2Node::free_blocks_from(uint64_t first_lblock) {
+    layout_changed_ = true;
     if (fs_->unmounted()) return Errno::EIO;
     if (disk_.flags & kInlineDataFlag) return Errno::EIO;
     last_block_ = 0;

@@ -32,6 +32,11 @@ public:
     uint32_t block_size() const { return fs_->geometry().block_size; }
     bool uses_extents() const { return disk_.flags & kExtentsFlag; }
 
+    // Whether the size or the block map changed since the last commit: fdatasync must then
+    // commit metadata, not only write the data.
+    bool layout_changed() const { return layout_changed_; }
+    void layout_committed() { layout_changed_ = false; }
+
     // The disk block behind file block lblock; allocate: make one for a hole.
     Result<BlockMapping> map(uint64_t lblock, bool allocate);
     // Frees every file block from first_lblock on.
@@ -64,7 +69,8 @@ private:
     DiskInode disk_;
     uint64_t size_;
     uint64_t last_block_ = 0;
-    uint64_t next_read_block_ = 0;  // the block where the last read ended
+    uint64_t next_read_block_ = 0;
+    bool layout_changed_ = false;  // the block where the last read ended
 
     void read_ahead(uint64_t first_lblock, uint64_t lblock, uint64_t disk_block, uint64_t wanted_end);
 };
