@@ -4,7 +4,7 @@
 #               and fetch pages from it with curl
 #   make test   install dependencies, build, run every test (unit and boot)
 #   make bench  install dependencies, build, run the benchmarks (bench/boot.sh, bench/threads.sh,
-#               bench/http.sh, bench/servers.sh)
+#               bench/http.sh, bench/servers.sh, bench/disk.sh)
 #   make fuzz   install clang, build the network receive fuzzer into build-fuzz/ and run it
 #               for FUZZ_SECONDS over a copy of tests/fuzz/corpus/network_receive
 #   make clean  remove build/ and build-fuzz/
@@ -62,6 +62,7 @@ bench: bench-deps
 	@BUILD_DIR=$(BUILD_DIR) bench/threads.sh
 	@BUILD_DIR=$(BUILD_DIR) bench/http.sh
 	@BUILD_DIR=$(BUILD_DIR) bench/servers.sh
+	@BUILD_DIR=$(BUILD_DIR) bench/disk.sh
 
 fuzz: fuzz-deps
 	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
