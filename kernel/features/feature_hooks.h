@@ -1,9 +1,11 @@
 // The few places where the kernel reaches an optional part (image/kernel_features.h). Each is
 // defined once per kernel variant in features/variant/feature_table.cpp: to the part itself
 // when the variant has it, else to a stand-in, so that nothing else refers to the part and the
-// linker leaves it out. The boot hooks exist in kernel builds only (INGOT_KERNEL).
+// linker leaves it out. The boot hooks (start_image_networking, finish_image_networking,
+// find_image_disks, mount_image_disks) exist in kernel builds only (INGOT_KERNEL).
 #pragma once
 
+#include <fs/directory.h>
 #include <image/boot_config.h>
 #include <linux/syscall.h>
 
@@ -22,6 +24,23 @@ void start_image_networking(std::string_view command_line, const image::BootConf
 // Before power-off: closes the program's descriptors and gives the network time to send what
 // the program wrote, when this kernel has a network stack; nothing otherwise.
 void finish_image_networking();
+
+// The machine's disks (virtio-blk, /dev/vdX) and the ext2/ext4 file systems on them, when this
+// kernel has the "block" feature. Without it no disk is looked for, /dev lists none, sync(2)
+// has nothing to write back, and a boot that asks for a disk to be mounted ends.
+//
+// At boot, before the root file system: finds and registers the disks (the command line names
+// the virtio-mmio ones).
+void find_image_disks(std::string_view command_line);
+// At boot, after the root file system: mounts the disks that the mount.N options name
+// (block/disk_mount_requests.h); false, after one line in the log, when one cannot be.
+bool mount_image_disks(const image::BootConfig& config);
+// Adds the disks found to /dev (dev, a directory of fs).
+void add_image_disk_files(Directory& dev, const RefPtr<FileSystem>& fs);
+// sync(2): writes back the mounted disks and flushes every disk's write cache.
+void sync_image_disks();
+// Before power-off: writes back and cleanly unmounts the mounted disks.
+void unmount_image_disks();
 
 // The socket family's system calls (linux/sys_socket.h), as this kernel serves them.
 #define INGOT_SOCKET_SYSCALLS(X)                                                                   \

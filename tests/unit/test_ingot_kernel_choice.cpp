@@ -25,6 +25,8 @@ namespace elf = ingot::elf;
 namespace image = ingot::image;
 using ingot::testing::SymbolFile;
 
+constexpr KernelVariant kBase{NetworkLevel::None}, kLoopback{NetworkLevel::Loopback}, kNet{NetworkLevel::Card};
+
 std::vector<uint8_t> program_with(std::vector<std::string> names, uint16_t shndx = 1) {
     SymbolFile file;
     file.symbols.clear();
@@ -43,7 +45,7 @@ std::vector<uint8_t> stripped_program() {
 
 TEST(KernelChoice, ProgramWithoutSocketFunctionsGetsTheBaseKernel) {
     KernelChoice choice = choose_kernel(program_with({"main", "printf", "write", "socket_helper"}), {});
-    EXPECT_EQ(choice.variant, KernelVariant::Base);
+    EXPECT_EQ(choice.variant, kBase);
     EXPECT_NE(choice.reason.find("no socket function"), std::string::npos) << choice.reason;
 }
 
@@ -51,45 +53,84 @@ TEST(KernelChoice, EachSocketFunctionOfGlibcMuslAndGoSelectsTheNetwork) {
     for (const char* name : {"socket", "__socket", "socketpair", "connect", "__libc_connect", "bind", "listen",
                              "accept", "accept4", "__libc_accept", "syscall.socket"}) {
         KernelChoice choice = choose_kernel(program_with({"main", name}), {});
-        EXPECT_EQ(choice.variant, KernelVariant::Net) << name;
+        EXPECT_EQ(choice.variant, kNet) << name;
         EXPECT_NE(choice.reason.find(name), std::string::npos) << choice.reason;
     }
 }
 
 TEST(KernelChoice, AnUndefinedSocketSymbolIsNoUse) {
-    EXPECT_EQ(choose_kernel(program_with({"main", "socket"}, elf::kShnUndef), {}).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(program_with({"main", "socket"}, elf::kShnUndef), {}).variant, kBase);
 }
 
 TEST(KernelChoice, NoNetworkCardMeansLoopbackOnly) {
     FeatureRequest request;
     request.no_card = true;
-    EXPECT_EQ(choose_kernel(program_with({"connect"}), request).variant, KernelVariant::Loopback);
+    EXPECT_EQ(choose_kernel(program_with({"connect"}), request).variant, kLoopback);
     // A program without sockets needs no stack at all, card or not.
-    EXPECT_EQ(choose_kernel(program_with({"main"}), request).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(program_with({"main"}), request).variant, kBase);
 }
 
 TEST(KernelChoice, AStrippedProgramGetsTheNetworkAndTheReasonSaysWhy) {
     EXPECT_EQ(find_socket_use(stripped_program()).kind, SocketUse::Kind::Unknown);
     KernelChoice choice = choose_kernel(stripped_program(), {});
-    EXPECT_EQ(choice.variant, KernelVariant::Net);
+    EXPECT_EQ(choice.variant, kNet);
     EXPECT_NE(choice.reason.find("stripped"), std::string::npos) << choice.reason;
 }
 
 TEST(KernelChoice, ForcingOptionsWinOverTheSymbolTable) {
     FeatureRequest with = parse_feature_options({"net"}, {});
-    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, KernelVariant::Net);
+    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, kNet);
     with.no_card = true;
-    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, KernelVariant::Loopback);
+    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, kLoopback);
     FeatureRequest without = parse_feature_options({}, {"net"});
-    EXPECT_EQ(choose_kernel(program_with({"socket"}), without).variant, KernelVariant::Base);
-    EXPECT_EQ(choose_kernel(stripped_program(), without).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(program_with({"socket"}), without).variant, kBase);
+    EXPECT_EQ(choose_kernel(stripped_program(), without).variant, kBase);
 }
 
 TEST(KernelChoice, FeatureOptionsRejectUnknownAndContradictoryNames) {
     EXPECT_THROW(parse_feature_options({"gpu"}, {}), ToolError);
     EXPECT_THROW(parse_feature_options({}, {""}), ToolError);
     EXPECT_THROW(parse_feature_options({"net"}, {"net"}), ToolError);
+    EXPECT_THROW(parse_feature_options({"block"}, {"net,block"}), ToolError);
     EXPECT_EQ(parse_feature_options({"net,net"}, {}).net, true);
+    FeatureRequest both = parse_feature_options({"block"}, {"net"});
+    EXPECT_EQ(both.block, true);
+    EXPECT_EQ(both.net, false);
+}
+
+TEST(KernelChoice, DisksBringDiskSupportAndNothingElseDoes) {
+    std::vector<uint8_t> plain = program_with({"main"});
+    EXPECT_FALSE(choose_kernel(plain, {}).variant.block);
+    EXPECT_FALSE(choose_kernel(stripped_program(), {}).variant.block);  // a stripped program gets net, not disks
+
+    FeatureRequest volume;
+    request_disks(volume, "--volume");
+    KernelChoice choice = choose_kernel(plain, volume);
+    EXPECT_EQ(choice.variant, (KernelVariant{NetworkLevel::None, true}));
+    EXPECT_EQ(variant_name(choice.variant), "block");
+    EXPECT_NE(choice.reason.find("--volume needs disk support"), std::string::npos) << choice.reason;
+
+    FeatureRequest with = parse_feature_options({"block"}, {});
+    with.no_card = true;
+    choice = choose_kernel(program_with({"connect"}), with);
+    EXPECT_EQ(choice.variant, (KernelVariant{NetworkLevel::Loopback, true}));
+    EXPECT_EQ(variant_name(choice.variant), "loopback+block");
+    EXPECT_NE(choice.reason.find("--with block"), std::string::npos) << choice.reason;
+
+    FeatureRequest without = parse_feature_options({}, {"block"});
+    EXPECT_THROW(request_disks(without, "--disk"), ToolError);
+    EXPECT_FALSE(choose_kernel(plain, without).variant.block);
+}
+
+TEST(KernelChoice, EachVariantHasItsOwnNameFeaturesAndPlace) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < kKernelVariantCount; ++i) {
+        KernelVariant variant = kKernelVariants[i];
+        EXPECT_EQ(variant_index(variant), i);
+        EXPECT_EQ((variant_features(variant) & image::kFeatureBlock) != 0, variant.block);
+        names.push_back(variant_name(variant));
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"base", "block", "loopback", "loopback+block", "net", "net+block"}));
 }
 
 TEST(KernelChoice, HostileSymbolTablesAreNoUseOrUnknownNeverACrash) {
@@ -147,17 +188,28 @@ TEST(KernelChoice, KernelsWithoutTheNoteOrWithABrokenOneSayNothing) {
 }
 
 TEST(KernelChoice, VerboseReportNamesTheVariantAndEachPartsSize) {
-    std::vector<uint8_t> base(1000), loopback(1700), net(2000);
-    EmbeddedKernels embedded{base, loopback, net};
-    LoadedKernel kernel{base, "embedded"};
-    KernelChoice choice{KernelVariant::Base, "the program defines no socket function"};
+    // base, block, loopback, loopback+block, net, net+block
+    std::vector<uint8_t> sizes[] = {std::vector<uint8_t>(1000), std::vector<uint8_t>(1400),
+                                    std::vector<uint8_t>(1700), std::vector<uint8_t>(2100),
+                                    std::vector<uint8_t>(2000), std::vector<uint8_t>(2350)};
+    EmbeddedKernels embedded;
+    for (size_t i = 0; i < kKernelVariantCount; ++i) embedded.kernels[i] = sizes[i];
+    LoadedKernel kernel{sizes[0], "embedded"};
+    KernelChoice choice{kBase, "the program defines no socket function"};
     std::string report = describe_build(choice, kernel, embedded, std::vector<uint8_t>(5000));
     EXPECT_NE(report.find("kernel variant base: the program defines no socket function"), std::string::npos) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +core +1000 bytes"))) << report;
-    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +net +700 bytes"))) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +net +700 bytes .*left out"))) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +netcard +300 bytes"))) << report;
-    EXPECT_NE(report.find("left out"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +block +400 bytes .*left out"))) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +image +5000 bytes"))) << report;
+
+    // Disk support beside the card driver costs what the net+block kernel adds to net.
+    choice = {{NetworkLevel::Card, true}, "--with net; --volume needs disk support"};
+    report = describe_build(choice, {sizes[5], "embedded"}, embedded, std::vector<uint8_t>(5000));
+    EXPECT_NE(report.find("kernel variant net+block: --with net; --volume"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +block +350 bytes .*\\(virtio-blk"))) << report;
+    EXPECT_EQ(report.find("left out"), std::string::npos) << report;
 }
 
 TEST(KernelChoice, CommandLineCarriesTheFeatureOptions) {
@@ -177,6 +229,15 @@ TEST(KernelChoice, CommandLineCarriesTheFeatureOptions) {
     EXPECT_TRUE(run_none.run.features.no_card);
     EXPECT_TRUE(run_none.run.network_asked);
     EXPECT_THROW(parse({"build", "prog", "-o", "img", "--with", "disk"}), ToolError);
+
+    ParsedCommandLine volume = parse({"build", "prog", "-o", "img", "--volume", "/data"});
+    EXPECT_STREQ(volume.build.features.disks, "--volume");
+    ParsedCommandLine disk = parse({"run", "prog", "--disk", "d.img"});
+    EXPECT_STREQ(disk.run.features.disks, "--disk");
+    EXPECT_EQ(parse({"run", "prog", "--with", "block"}).run.features.block, true);
+    EXPECT_EQ(parse({"run", "prog"}).run.features.disks, nullptr);
+    EXPECT_THROW(parse({"run", "prog", "--volume", "d.img:/data", "--without", "block"}), ToolError);
+    EXPECT_THROW(parse({"build", "prog", "-o", "img", "--volume", "/data", "--without", "block"}), ToolError);
 }
 
 }  // namespace

@@ -15,15 +15,21 @@ std::string size_line(const std::string& label, uint64_t bytes, const std::strin
 }
 
 // The kernel's parts: what every variant has, then what each feature adds, marked when the
-// chosen variant leaves it out. Empty when the embedded variants are missing.
+// chosen variant leaves it out. Disk support is measured at the chosen network level (it
+// shares PCI discovery with the card driver). Empty when the embedded variants are missing.
 std::string feature_lines(KernelVariant chosen, const EmbeddedKernels& embedded) {
-    uint64_t base = embedded.base.size(), loopback = embedded.loopback.size(), net = embedded.net.size();
-    if (base == 0 || loopback < base || net < loopback) return {};
+    auto size = [&](NetworkLevel network, bool block) { return embedded.of({network, block}).size(); };
+    uint64_t base = size(NetworkLevel::None, false), loopback = size(NetworkLevel::Loopback, false),
+             net = size(NetworkLevel::Card, false);
+    uint64_t without_block = size(chosen.network, false), with_block = size(chosen.network, true);
+    if (base == 0 || loopback < base || net < loopback || with_block < without_block) return {};
     uint32_t features = variant_features(chosen);
     auto mark = [&](uint32_t bit) { return (features & bit) ? std::string() : std::string(", left out"); };
     std::string text = size_line("  core", base);
     text += size_line("  net", loopback - base, " (sockets, TCP/IP, loopback" + mark(image::kFeatureNet) + ")");
     text += size_line("  netcard", net - loopback, " (virtio-net, PCI, DHCP" + mark(image::kFeatureNetCard) + ")");
+    text += size_line("  block", with_block - without_block,
+                      " (virtio-blk, /dev/vdX, ext2/ext4" + mark(image::kFeatureBlock) + ")");
     return text;
 }
 

@@ -36,43 +36,68 @@ std::vector<std::string> split_list(const std::vector<std::string>& values) {
     return items;
 }
 
-void check_feature_name(const std::string& name, const char* option) {
-    if (name == "net") return;
-    throw usage_error(std::string(option) + ": unknown feature '" + name + "' (known: net)");
+enum class Feature { Net, Block };
+
+Feature feature_named(const std::string& name, const char* option) {
+    if (name == "net") return Feature::Net;
+    if (name == "block") return Feature::Block;
+    throw usage_error(std::string(option) + ": unknown feature '" + name + "' (known: net, block)");
 }
 
-}  // namespace
+// Sets a --with (true) or --without (false) choice, refusing the opposite one.
+void decide(std::optional<bool>& choice, bool value, const std::string& name) {
+    if (choice && *choice != value)
+        throw usage_error("--with " + name + " and --without " + name + " contradict each other");
+    choice = value;
+}
 
-const char* variant_name(KernelVariant variant) {
-    switch (variant) {
-        case KernelVariant::Base: return "base";
-        case KernelVariant::Loopback: return "loopback";
-        case KernelVariant::Net: return "net";
+const char* network_level_name(NetworkLevel level) {
+    switch (level) {
+        case NetworkLevel::None: return "base";
+        case NetworkLevel::Loopback: return "loopback";
+        case NetworkLevel::Card: return "net";
     }
     return "?";
 }
 
+}  // namespace
+
+size_t variant_index(KernelVariant variant) {
+    return static_cast<size_t>(std::find(std::begin(kKernelVariants), std::end(kKernelVariants), variant) -
+                               std::begin(kKernelVariants));
+}
+
+std::string variant_name(KernelVariant variant) {
+    if (!variant.block) return network_level_name(variant.network);
+    if (variant.network == NetworkLevel::None) return "block";
+    return std::string(network_level_name(variant.network)) + "+block";
+}
+
 uint32_t variant_features(KernelVariant variant) {
-    switch (variant) {
-        case KernelVariant::Base: return 0;
-        case KernelVariant::Loopback: return image::kFeatureNet;
-        case KernelVariant::Net: return image::kFeatureNet | image::kFeatureNetCard;
+    uint32_t features = variant.block ? uint32_t{image::kFeatureBlock} : 0u;
+    switch (variant.network) {
+        case NetworkLevel::None: break;
+        case NetworkLevel::Loopback: features |= image::kFeatureNet; break;
+        case NetworkLevel::Card: features |= image::kFeatureNet | image::kFeatureNetCard; break;
     }
-    return 0;
+    return features;
 }
 
 FeatureRequest parse_feature_options(const std::vector<std::string>& with, const std::vector<std::string>& without) {
     FeatureRequest request;
-    for (const std::string& name : split_list(with)) {
-        check_feature_name(name, "--with");
-        request.net = true;
-    }
-    for (const std::string& name : split_list(without)) {
-        check_feature_name(name, "--without");
-        if (request.net == true) throw usage_error("--with net and --without net contradict each other");
-        request.net = false;
+    for (bool value : {true, false}) {
+        for (const std::string& name : split_list(value ? with : without)) {
+            Feature feature = feature_named(name, value ? "--with" : "--without");
+            decide(feature == Feature::Net ? request.net : request.block, value, name);
+        }
     }
     return request;
+}
+
+void request_disks(FeatureRequest& request, const char* option) {
+    if (request.block == false)
+        throw usage_error(std::string(option) + " needs disk support, which --without block leaves out");
+    if (!request.disks) request.disks = option;
 }
 
 SocketUse find_socket_use(std::span<const uint8_t> program) {
@@ -92,15 +117,19 @@ SocketUse find_socket_use(std::span<const uint8_t> program) {
     return use;
 }
 
-KernelChoice choose_kernel(std::span<const uint8_t> program, const FeatureRequest& request) {
-    KernelVariant with_network = request.no_card ? KernelVariant::Loopback : KernelVariant::Net;
+namespace {
+
+// The network level and why, from the options or else the program's symbol table.
+KernelChoice choose_network(std::span<const uint8_t> program, const FeatureRequest& request) {
+    KernelVariant with_network{request.no_card ? NetworkLevel::Loopback : NetworkLevel::Card};
+    KernelVariant base{NetworkLevel::None};
     const char* card_note = request.no_card ? " (--net none: no card driver)" : "";
-    if (request.net == false) return {KernelVariant::Base, "--without net"};
+    if (request.net == false) return {base, "--without net"};
     if (request.net == true) return {with_network, std::string("--with net") + card_note};
     SocketUse use = find_socket_use(program);
     switch (use.kind) {
         case SocketUse::Kind::None:
-            return {KernelVariant::Base, "the program defines no socket function"};
+            return {base, "the program defines no socket function"};
         case SocketUse::Kind::Uses:
             return {with_network, "the program defines " + use.symbol + card_note};
         case SocketUse::Kind::Unknown:
@@ -108,6 +137,20 @@ KernelChoice choose_kernel(std::span<const uint8_t> program, const FeatureReques
     }
     return {with_network, std::string("the program is stripped, so its use of sockets is unknown (--without net "
                                       "leaves the network out)") + card_note};
+}
+
+}  // namespace
+
+KernelChoice choose_kernel(std::span<const uint8_t> program, const FeatureRequest& request) {
+    KernelChoice choice = choose_network(program, request);
+    if (request.block == true) {
+        choice.variant.block = true;
+        choice.reason += "; --with block";
+    } else if (request.block != false && request.disks) {
+        choice.variant.block = true;
+        choice.reason += std::string("; ") + request.disks + " needs disk support";
+    }
+    return choice;
 }
 
 std::optional<uint32_t> read_kernel_features(std::span<const uint8_t> elf_file) {

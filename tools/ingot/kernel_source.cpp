@@ -7,15 +7,6 @@
 
 namespace ingot::tool {
 
-std::span<const uint8_t> EmbeddedKernels::of(KernelVariant variant) const {
-    switch (variant) {
-        case KernelVariant::Base: return base;
-        case KernelVariant::Loopback: return loopback;
-        case KernelVariant::Net: return net;
-    }
-    return {};
-}
-
 LoadedKernel load_kernel(const EmbeddedKernels& embedded, KernelVariant variant) {
     const char* override_path = std::getenv("INGOT_KERNEL");
     if (override_path && *override_path) {
@@ -27,7 +18,7 @@ LoadedKernel load_kernel(const EmbeddedKernels& embedded, KernelVariant variant)
     }
     std::span<const uint8_t> bytes = embedded.of(variant);
     if (bytes.empty())
-        throw input_error(std::string("this ingot was built without the ") + variant_name(variant) +
+        throw input_error("this ingot was built without the " + variant_name(variant) +
                           " kernel; set INGOT_KERNEL to a kernel ELF");
     return {{bytes.begin(), bytes.end()}, "embedded"};
 }

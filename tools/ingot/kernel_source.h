@@ -12,13 +12,12 @@
 
 namespace ingot::tool {
 
-// The stripped kernel ELF of each variant linked into the binary (any may be empty).
+// The stripped kernel ELF of each variant linked into the binary (any may be empty), in the
+// order of kKernelVariants.
 struct EmbeddedKernels {
-    std::span<const uint8_t> base;
-    std::span<const uint8_t> loopback;
-    std::span<const uint8_t> net;
+    std::span<const uint8_t> kernels[kKernelVariantCount];
 
-    std::span<const uint8_t> of(KernelVariant variant) const;
+    std::span<const uint8_t> of(KernelVariant variant) const { return kernels[variant_index(variant)]; }
 };
 
 struct LoadedKernel {

@@ -3,18 +3,16 @@
 
 #include <cstdint>
 
-#define INGOT_EMBEDDED_KERNEL(name)                                \
+// One start and end symbol per variant, in the order of kKernelVariants (kernel_choice.h).
+#define INGOT_EMBEDDED_KERNEL(name)                                  \
     extern "C" const uint8_t ingot_embedded_kernel_##name##_start[]; \
     extern "C" const uint8_t ingot_embedded_kernel_##name##_end[];
-INGOT_EMBEDDED_KERNEL(base)
-INGOT_EMBEDDED_KERNEL(loopback)
-INGOT_EMBEDDED_KERNEL(net)
+#define INGOT_EMBEDDED_KERNELS(X) X(base) X(block) X(loopback) X(loopback_block) X(net) X(net_block)
+INGOT_EMBEDDED_KERNELS(INGOT_EMBEDDED_KERNEL)
+static_assert(ingot::tool::kKernelVariantCount == 6, "one symbol pair per entry of kKernelVariants");
 
 int main(int argc, char** argv) {
-    ingot::tool::EmbeddedKernels kernels{
-        .base = {ingot_embedded_kernel_base_start, ingot_embedded_kernel_base_end},
-        .loopback = {ingot_embedded_kernel_loopback_start, ingot_embedded_kernel_loopback_end},
-        .net = {ingot_embedded_kernel_net_start, ingot_embedded_kernel_net_end},
-    };
+#define INGOT_KERNEL_SPAN(name) {ingot_embedded_kernel_##name##_start, ingot_embedded_kernel_##name##_end},
+    ingot::tool::EmbeddedKernels kernels{{INGOT_EMBEDDED_KERNELS(INGOT_KERNEL_SPAN)}};
     return ingot::tool::ingot_main(argc, argv, kernels);
 }
