@@ -8,6 +8,7 @@
 #include <fs/directory.h>
 #include <image/boot_config.h>
 #include <linux/syscall.h>
+#include <proc/fork.h>
 
 #include <cstdint>
 #include <string_view>
@@ -50,6 +51,30 @@ void unmount_image_disks();
 #define INGOT_DECLARE_IMAGE_SYSCALL(name) Result<int64_t> image_sys_##name(const SyscallArgs&);
 INGOT_SOCKET_SYSCALLS(INGOT_DECLARE_IMAGE_SYSCALL)
 #undef INGOT_DECLARE_IMAGE_SYSCALL
+
+// New processes (fork, vfork, clone without CLONE_THREAD, posix_spawn), when this kernel has
+// the "process" feature: proc/fork.h. Without it: ENOSYS, and the first refusal names the
+// missing feature in the log.
+Result<int> image_fork_process(const ForkRequest& request);
+
+// The system calls of the "process" feature besides process creation: a new program in the
+// calling process.
+#define INGOT_PROCESS_SYSCALLS(X) X(execve)
+// The readiness and wake-up calls of the "poll" feature (linux/sys_poll.h).
+#define INGOT_POLL_SYSCALLS(X)                                                                     \
+    X(poll) X(ppoll) X(select) X(pselect6) X(eventfd) X(eventfd2) X(epoll_create) X(epoll_create1) \
+    X(epoll_ctl) X(epoll_wait) X(epoll_pwait)
+#define INGOT_DECLARE_IMAGE_SYSCALL(name) Result<int64_t> image_sys_##name(const SyscallArgs&);
+INGOT_PROCESS_SYSCALLS(INGOT_DECLARE_IMAGE_SYSCALL)
+INGOT_POLL_SYSCALLS(INGOT_DECLARE_IMAGE_SYSCALL)
+#undef INGOT_DECLARE_IMAGE_SYSCALL
+
+// The stand-ins of a kernel without "process" or "poll" (features/missing_syscalls.cpp): the
+// call fails with ENOSYS, as on a Linux built without it (CONFIG_EPOLL=n), and the first
+// refusal of each feature names it in the log.
+Result<int> refuse_process_creation();
+Result<int64_t> refuse_process_syscall(const SyscallArgs& args);
+Result<int64_t> refuse_poll_syscall(const SyscallArgs& args);
 
 // The stand-ins of a kernel without "net" (features/socket_refusal.cpp): socket(2) and
 // socketpair(2) fail with EAFNOSUPPORT, as on a Linux built without the address family; the

@@ -18,6 +18,8 @@ enum KernelFeature : uint32_t {
     kFeatureNet = 1u << 0,      // sockets and the TCP/IP stack (loopback at least); INGOT_FEATURE_NET
     kFeatureNetCard = 1u << 1,  // virtio-net, PCI discovery and DHCP; INGOT_FEATURE_NET_CARD (needs net)
     kFeatureBlock = 1u << 2,    // virtio-blk, /dev/vdX, ext2/ext4 and mounting disks; INGOT_FEATURE_BLOCK
+    kFeatureProcess = 1u << 3,  // fork, vfork, clone of processes, execve; INGOT_FEATURE_PROCESS
+    kFeaturePoll = 1u << 4,     // poll, select, epoll, eventfd; INGOT_FEATURE_POLL
     // Adding a feature takes:
     //  1. a bit here, with its name in kFeatureNames;
     //  2. hooks in features/feature_hooks.h for the few calls that reach the part, defined in
@@ -32,8 +34,9 @@ struct FeatureName {
     uint32_t bit;
     std::string_view name;
 };
-inline constexpr FeatureName kFeatureNames[] = {
-    {kFeatureNet, "net"}, {kFeatureNetCard, "netcard"}, {kFeatureBlock, "block"}};
+inline constexpr FeatureName kFeatureNames[] = {{kFeatureNet, "net"},         {kFeatureNetCard, "netcard"},
+                                                {kFeatureBlock, "block"},     {kFeatureProcess, "process"},
+                                                {kFeaturePoll, "poll"}};
 
 inline constexpr char kFeatureNoteName[] = "Ingot";  // with its NUL, 6 bytes (namesz)
 inline constexpr uint32_t kFeatureNoteType = 0x1a90;

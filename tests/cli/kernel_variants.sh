@@ -1,8 +1,9 @@
 #!/bin/sh
-# `ingot build` picks the kernel variant a program needs and `--verbose` reports it with the size
-# of each part; a stripped program gets the network; disks (--volume, --disk) bring disk
-# support; --with/--without and --net none decide instead; `ingot run` of an image without a
-# card driver boots without a card and says so, and one without disk support refuses disks.
+# `ingot build` picks the smallest kernel variant with what a program needs and `--verbose`
+# reports it with the size of each part; a stripped program gets the network, processes and
+# polling; disks (--volume, --disk) bring disk support; --with/--without and --net none decide
+# instead; `ingot run` of an image without a card driver boots without a card and says so, and
+# one without disk support refuses disks.
 # The kernel without optional parts must stay within BASE_BUDGET bytes (stripped), the one with
 # the network (no disks) within NET_BUDGET.
 # Usage: kernel_variants.sh INGOT STATIC_PROGRAM BASE_BUDGET NET_BUDGET
@@ -33,7 +34,7 @@ expect_variant() {
 }
 
 expect_variant base "no socket function" "$program"
-for part in kernel core net netcard block program "root files" config image; do
+for part in kernel core net netcard process poll block program "root files" config image; do
     grep -Eq "^ingot: +$part +[0-9]+ bytes" "$work/report" || fail "--verbose lacks the size of '$part'"
 done
 grep -Eq "^ingot: +net .*left out" "$work/report" || fail "--verbose does not mark the network as left out"
@@ -46,19 +47,23 @@ check_budget() {
 }
 check_budget base "$budget"
 
-expect_variant net "--with net" "$program" --with net
+# The network variants also have processes and polling (socket programs nearly always poll).
+expect_variant net+process+poll "--with net" "$program" --with net
 check_budget net "$net_budget"
-expect_variant loopback "no card driver" "$program" --with net --net none
+expect_variant loopback+process+poll "no card driver" "$program" --with net --net none
 expect_variant base "--without net" "$program" --without net
+expect_variant process "--with process" "$program" --with process
+expect_variant poll "--with poll" "$program" --with poll
 cp "$program" "$work/stripped" && strip "$work/stripped"
-expect_variant net "stripped" "$work/stripped"
-expect_variant base "--without net" "$work/stripped" --without net
+expect_variant net+process+poll "stripped" "$work/stripped"
+expect_variant process+poll "--without net; the program is stripped, so it gets process and poll" "$work/stripped" --without net
+expect_variant base "--without net" "$work/stripped" --without net,process,poll
 
 # Disk support comes with disks, or --with block; the report then counts it in.
 expect_variant block "--volume needs disk support" "$program" --volume /data
 grep -Eq "^ingot: +block .*left out" "$work/report" && fail "--verbose marks disk support as left out of a block kernel"
-expect_variant net+block "--with net; --volume needs disk support" "$program" --with net --volume /data:ro
-expect_variant loopback+block "--with block" "$program" --with net,block --net none
+expect_variant net+process+poll+block "--with net; --volume needs disk support" "$program" --with net --volume /data:ro
+expect_variant loopback+process+poll+block "--with block" "$program" --with net,block --net none
 "$ingot" build "$program" -o "$work/out.img" --volume /data --without block >/dev/null 2>"$work/stderr"
 [ $? -eq 2 ] && grep -q "^ingot: error: --volume needs disk support, which --without block leaves out" "$work/stderr" ||
     fail "--volume with --without block: $(cat "$work/stderr")"

@@ -2,17 +2,16 @@
 #include <ingot/ingot_main.h>
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
-// One start and end symbol per variant, in the order of kKernelVariants (kernel_choice.h).
-#define INGOT_EMBEDDED_KERNEL(name)                                  \
-    extern "C" const uint8_t ingot_embedded_kernel_##name##_start[]; \
-    extern "C" const uint8_t ingot_embedded_kernel_##name##_end[];
-#define INGOT_EMBEDDED_KERNELS(X) X(base) X(block) X(loopback) X(loopback_block) X(net) X(net_block)
-INGOT_EMBEDDED_KERNELS(INGOT_EMBEDDED_KERNEL)
-static_assert(ingot::tool::kKernelVariantCount == 6, "one symbol pair per entry of kKernelVariants");
+// embedded_kernel.S: a start and an end address per kernel variant.
+extern "C" const uint8_t* const ingot_embedded_kernels[];
+extern "C" const uint8_t* const ingot_embedded_kernels_end[];
 
 int main(int argc, char** argv) {
-#define INGOT_KERNEL_SPAN(name) {ingot_embedded_kernel_##name##_start, ingot_embedded_kernel_##name##_end},
-    ingot::tool::EmbeddedKernels kernels{{INGOT_EMBEDDED_KERNELS(INGOT_KERNEL_SPAN)}};
-    return ingot::tool::ingot_main(argc, argv, kernels);
+    std::vector<std::span<const uint8_t>> blobs;
+    for (const uint8_t* const* entry = ingot_embedded_kernels; entry < ingot_embedded_kernels_end; entry += 2)
+        blobs.emplace_back(entry[0], entry[1]);
+    return ingot::tool::ingot_main(argc, argv, ingot::tool::EmbeddedKernels::from_blobs(blobs));
 }

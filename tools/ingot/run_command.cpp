@@ -88,9 +88,9 @@ PreparedImage prepare_image(const RunOptions& options, const EmbeddedKernels& em
     std::vector<uint8_t> files;
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
     KernelChoice choice = choose_kernel(target, options.features);
-    LoadedKernel kernel = load_kernel(embedded_kernels, choice.variant);
-    prepared.kernel_features = read_kernel_features(kernel.bytes).value_or(~0u);
-    prepared.kernel_description = "the " + variant_name(choice.variant) + " kernel chosen for " + options.target +
+    LoadedKernel kernel = load_kernel(embedded_kernels, choice.features);
+    prepared.kernel_features = kernel.features;
+    prepared.kernel_description = "the " + variant_name(kernel.features) + " kernel chosen for " + options.target +
                                   " (" + choice.reason + ")";
     prepared.bytes = build_image_bytes(kernel.bytes, target, options.target, files, {}, {}, 0);
     prepared.argv0 = guest_program_path(options.target);

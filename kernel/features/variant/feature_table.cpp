@@ -1,7 +1,7 @@
 // One kernel variant's answer to features/feature_hooks.h. This file alone is compiled once
-// per variant (kernel/CMakeLists.txt, ingot_kernel_variant), with INGOT_FEATURE_NET,
-// INGOT_FEATURE_NET_CARD and INGOT_FEATURE_BLOCK set to 0 or 1; everything else is compiled
-// once and shared. What a hook does not name here, --gc-sections leaves out of the variant.
+// per variant (kernel/CMakeLists.txt, ingot_kernel_variant), with the INGOT_FEATURE_* macros
+// (NET, NET_CARD, BLOCK, PROCESS, POLL) set to 0 or 1; everything else is compiled once and
+// shared. What a hook does not name here, --gc-sections leaves out of the variant.
 #include <features/feature_hooks.h>
 #include <image/kernel_features.h>
 #include <lib/log.h>
@@ -23,8 +23,16 @@
 #include <fs/disk_mount.h>
 #endif
 
-#if !defined(INGOT_FEATURE_NET) || !defined(INGOT_FEATURE_NET_CARD) || !defined(INGOT_FEATURE_BLOCK)
-#error "compile feature_table.cpp with INGOT_FEATURE_NET, INGOT_FEATURE_NET_CARD and INGOT_FEATURE_BLOCK set to 0 or 1"
+#if INGOT_FEATURE_PROCESS
+#include <linux/sys_families.h>
+#endif
+#if INGOT_FEATURE_POLL
+#include <linux/sys_poll.h>
+#endif
+
+#if !defined(INGOT_FEATURE_NET) || !defined(INGOT_FEATURE_NET_CARD) || !defined(INGOT_FEATURE_BLOCK) || \
+    !defined(INGOT_FEATURE_PROCESS) || !defined(INGOT_FEATURE_POLL)
+#error "compile feature_table.cpp with INGOT_FEATURE_NET, _NET_CARD, _BLOCK, _PROCESS and _POLL set to 0 or 1"
 #endif
 #if INGOT_FEATURE_NET_CARD && !INGOT_FEATURE_NET
 #error "INGOT_FEATURE_NET_CARD needs INGOT_FEATURE_NET"
@@ -35,7 +43,9 @@ namespace {
 
 constexpr uint32_t kFeatures = (INGOT_FEATURE_NET ? image::kFeatureNet : 0u) |
                                (INGOT_FEATURE_NET_CARD ? image::kFeatureNetCard : 0u) |
-                               (INGOT_FEATURE_BLOCK ? image::kFeatureBlock : 0u);
+                               (INGOT_FEATURE_BLOCK ? image::kFeatureBlock : 0u) |
+                               (INGOT_FEATURE_PROCESS ? image::kFeatureProcess : 0u) |
+                               (INGOT_FEATURE_POLL ? image::kFeaturePoll : 0u);
 
 #ifdef INGOT_KERNEL
 // The ELF note `ingot run` reads to learn what an image's kernel has (image/kernel_features.h);
@@ -146,5 +156,30 @@ consteval bool creates_socket(std::string_view name) { return name == "socket" |
 
 INGOT_SOCKET_SYSCALLS(INGOT_DEFINE_IMAGE_SYSCALL)
 #undef INGOT_DEFINE_IMAGE_SYSCALL
+
+#define INGOT_FORWARD_IMAGE_SYSCALL(name) \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) { return sys_##name(args); }
+#define INGOT_REFUSE_PROCESS_SYSCALL(name) \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) { return refuse_process_syscall(args); }
+#define INGOT_REFUSE_POLL_SYSCALL(name) \
+    Result<int64_t> image_sys_##name(const SyscallArgs& args) { return refuse_poll_syscall(args); }
+
+#if INGOT_FEATURE_PROCESS
+Result<int> image_fork_process(const ForkRequest& request) { return fork_process(request); }
+INGOT_PROCESS_SYSCALLS(INGOT_FORWARD_IMAGE_SYSCALL)
+#else
+Result<int> image_fork_process(const ForkRequest&) { return refuse_process_creation(); }
+INGOT_PROCESS_SYSCALLS(INGOT_REFUSE_PROCESS_SYSCALL)
+#endif
+
+#if INGOT_FEATURE_POLL
+INGOT_POLL_SYSCALLS(INGOT_FORWARD_IMAGE_SYSCALL)
+#else
+INGOT_POLL_SYSCALLS(INGOT_REFUSE_POLL_SYSCALL)
+#endif
+
+#undef INGOT_FORWARD_IMAGE_SYSCALL
+#undef INGOT_REFUSE_PROCESS_SYSCALL
+#undef INGOT_REFUSE_POLL_SYSCALL
 
 }  // namespace ingot
