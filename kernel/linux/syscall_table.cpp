@@ -389,12 +389,36 @@ constexpr NumberedEntry kEntries[] = {
 
 // The table is packed, as it is in every image: handlers by number, and the names in one
 // block of NUL-terminated strings with a 16-bit offset per number (a table of {name pointer,
-// handler} pairs for 512 numbers took 8 KiB).
-constexpr size_t kTableSize = [] {
+// handler} pairs for 512 numbers took 8 KiB). The longest run of numbers without a call
+// (335-423 on x86-64: Linux numbers the calls added since then alike on every architecture,
+// from 424) has no slots.
+constexpr size_t kHighest = [] {
     uint64_t highest = 0;
     for (const NumberedEntry& e : kEntries) highest = e.nr > highest ? e.nr : highest;
-    return highest + 1;
+    return highest;
 }();
+constexpr bool is_numbered(uint64_t nr) {
+    for (const NumberedEntry& e : kEntries)
+        if (e.nr == nr) return true;
+    return false;
+}
+struct Gap {
+    uint64_t start = 0, end = 0;  // numbers [start, end) have no call
+};
+constexpr Gap kGap = [] {
+    Gap longest;
+    for (uint64_t nr = 0; nr <= kHighest; ++nr) {
+        if (is_numbered(nr)) continue;
+        uint64_t end = nr;
+        while (end <= kHighest && !is_numbered(end)) ++end;
+        if (end - nr > longest.end - longest.start) longest = {nr, end};
+        nr = end;
+    }
+    return longest;
+}();
+constexpr size_t kTableSize = kHighest + 1 - (kGap.end - kGap.start);
+constexpr size_t slot_of(uint64_t nr) { return nr < kGap.start ? nr : nr - (kGap.end - kGap.start); }
+
 constexpr size_t kNamesSize = [] {
     size_t size = 0;
     for (const NumberedEntry& e : kEntries) size += std::string_view(e.name).size() + 1;
@@ -414,8 +438,8 @@ constexpr PackedTable build_table() {
     for (uint16_t& offset : table.name_offsets) offset = kNoName;
     size_t at = 0;
     for (const NumberedEntry& e : kEntries) {
-        table.handlers[e.nr] = e.handler;
-        table.name_offsets[e.nr] = static_cast<uint16_t>(at);
+        table.handlers[slot_of(e.nr)] = e.handler;
+        table.name_offsets[slot_of(e.nr)] = static_cast<uint16_t>(at);
         for (char c : std::string_view(e.name)) table.names[at++] = c;
         table.names[at++] = '\0';
     }
@@ -427,8 +451,10 @@ constexpr PackedTable kTable = build_table();
 }  // namespace
 
 SyscallEntry syscall_entry(uint64_t nr) {
-    if (nr >= kTableSize || kTable.name_offsets[nr] == kNoName) return {};
-    return {&kTable.names[kTable.name_offsets[nr]], kTable.handlers[nr]};
+    if (nr > kHighest || (nr >= kGap.start && nr < kGap.end)) return {};
+    size_t slot = slot_of(nr);
+    if (kTable.name_offsets[slot] == kNoName) return {};
+    return {&kTable.names[kTable.name_offsets[slot]], kTable.handlers[slot]};
 }
 
 }  // namespace ingot
