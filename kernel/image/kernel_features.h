@@ -3,7 +3,8 @@
 // The kernel is compiled once and linked in several variants (kernel/CMakeLists.txt); each
 // variant differs only in kernel/features/variant/feature_table.cpp, compiled with the
 // INGOT_FEATURE_* macros below set to 0 or 1, so that --gc-sections drops every part nothing
-// refers to any more. `ingot build` picks the smallest variant the program needs.
+// refers to any more. `ingot build` picks the smallest variant with every feature the program
+// needs (tools/ingot/kernel_choice.h).
 //
 // Each kernel carries an ELF note (name "Ingot", type kFeatureNoteType, a 4-byte descriptor
 // holding the feature bits) so that `ingot run IMAGE` can tell what an image has.
@@ -24,9 +25,8 @@ enum KernelFeature : uint32_t {
     //  1. a bit here, with its name in kFeatureNames;
     //  2. hooks in features/feature_hooks.h for the few calls that reach the part, defined in
     //     feature_table.cpp under `#if INGOT_FEATURE_X` to the part or to a stand-in;
-    //  3. an argument of ingot_kernel_variant(...) and one line per new combination in
-    //     kernel/CMakeLists.txt, and the same variants in tools/ingot/kernel_choice.cpp and
-    //     tools/ingot/CMakeLists.txt (embedded_variants);
+    //  3. an argument of ingot_kernel_variant(...) in kernel/CMakeLists.txt, and the variants
+    //     that have it (ingot embeds every variant and reads its features from the note);
     //  4. a rule in tools/ingot/kernel_choice.cpp for when a program needs it.
 };
 
