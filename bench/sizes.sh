@@ -18,16 +18,19 @@ guests="$build/tests/guest"
 
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 
-echo "| kernel variant | has | stripped file |"
+echo "| kernel variant | file | stripped file |"
 echo "|---|---|---:|"
-for variant in base loopback net; do
-  case $variant in
-    base) file=ingot-kernel-base.elf has="no network stack (socket(2): EAFNOSUPPORT)" ;;
-    loopback) file=ingot-kernel-loopback.elf has="sockets, TCP/IP over loopback; no card driver" ;;
-    net) file=ingot-kernel.elf has="everything: virtio-net, PCI, DHCP, sockets, TCP/IP" ;;
+for path in "$kernel_dir"/ingot-kernel*.elf; do
+  file=$(basename "$path")
+  echo "$(stat -c %s "$path") $file"
+done | sort -n | while read -r bytes file; do
+  case $file in
+    ingot-kernel.elf) variant="net+block" ;;
+    *) variant=${file#ingot-kernel-}; variant=${variant%.elf}; variant=${variant//-/+} ;;
   esac
-  bytes=$(stat -c %s "$kernel_dir/$file")
-  echo "| $variant | $has | $bytes bytes ($(kib "$bytes")) |"
+  # The network variants always have process and poll (kernel/CMakeLists.txt).
+  case $variant in loopback* | net*) variant=${variant%%+*}+process+poll${variant#"${variant%%+*}"} ;; esac
+  echo "| $variant | $file | $bytes bytes ($(kib "$bytes")) |"
 done
 
 # Sums the .text/.rodata/.data input sections a link map kept, per source directory.
@@ -70,12 +73,12 @@ trap 'rm -rf "$tmp"' EXIT
 for program in hello_musl hello_pie loopback tcp_client; do
   [[ -f $guests/$program ]] || continue
   report=$("$ingot" build "$guests/$program" -o "$tmp/image" --verbose)
-  variant=$(sed -n 's/^ingot: kernel variant \([a-z]*\):.*/\1/p' <<<"$report")
+  variant=$(sed -n 's/^ingot: kernel variant \([a-z+]*\):.*/\1/p' <<<"$report")
   bytes=$(stat -c %s "$tmp/image")
   echo "| $program | $variant | $bytes bytes ($(kib "$bytes")) |"
   if [[ $program == loopback ]]; then
     "$ingot" build "$guests/$program" -o "$tmp/image" --net none >/dev/null
     bytes=$(stat -c %s "$tmp/image")
-    echo "| $program --net none | loopback | $bytes bytes ($(kib "$bytes")) |"
+    echo "| $program --net none | loopback+process+poll | $bytes bytes ($(kib "$bytes")) |"
   fi
 done

@@ -13,13 +13,20 @@ Result<DiskMountRequest> parse_disk_mount(size_t disk, std::string_view value) {
     return DiskMountRequest{disk, mode == "ro", value.substr(3)};
 }
 
-bool mount_requested_disks(const image::BootConfig& config) {
-    std::span<BlockDevice* const> disks = registered_disks();
-    for (size_t disk = 0; disk < kMaxDisks; ++disk) {
+std::optional<DiskMountOption> find_disk_mount_option(const image::BootConfig& config, size_t from_disk) {
+    for (size_t disk = from_disk; disk < kMaxDisks; ++disk) {
         char key[16];
         format_to(key, sizeof(key), "mount.%zu", disk);
         std::string_view value = config.option(key);
-        if (value.empty()) continue;
+        if (!value.empty()) return DiskMountOption{disk, value};
+    }
+    return std::nullopt;
+}
+
+bool mount_requested_disks(const image::BootConfig& config) {
+    std::span<BlockDevice* const> disks = registered_disks();
+    for (auto option = find_disk_mount_option(config); option; option = find_disk_mount_option(config, option->disk + 1)) {
+        auto [disk, value] = *option;
         Result<DiskMountRequest> request = parse_disk_mount(disk, value);
         Result<void> mounted = Errno::ENODEV;  // no such disk attached
         if (!request.ok()) mounted = request.error();

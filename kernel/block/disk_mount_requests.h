@@ -11,6 +11,7 @@
 #include <lib/result.h>
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace ingot {
@@ -20,6 +21,13 @@ struct DiskMountRequest {
     bool read_only = false;
     std::string_view path;
 };
+
+// The first mount.N option with N >= from_disk (below kMaxDisks), or nullopt when there is none.
+struct DiskMountOption {
+    size_t disk = 0;
+    std::string_view value;  // "rw:/PATH", unchecked
+};
+std::optional<DiskMountOption> find_disk_mount_option(const image::BootConfig& config, size_t from_disk = 0);
 
 // Parses the value of mount.N. EINVAL unless it is "rw:" or "ro:" followed by an absolute path.
 Result<DiskMountRequest> parse_disk_mount(size_t disk, std::string_view value);

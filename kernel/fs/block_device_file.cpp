@@ -1,3 +1,4 @@
+#include <block/disk_registry.h>
 #include <fs/block_device_file.h>
 
 #include <algorithm>
@@ -77,6 +78,12 @@ Result<size_t> BlockDeviceFile::write_at(uint64_t offset, IoBuffer& src) {
         done += n;
     }
     return done;
+}
+
+void add_block_device_files(Directory& dev, const RefPtr<FileSystem>& fs) {
+    std::span<BlockDevice* const> disks = registered_disks();
+    for (size_t i = 0; i < disks.size(); ++i)
+        (void)dev.add_entry(disk_name(i), InodeRef(new BlockDeviceFile(fs, *disks[i], static_cast<uint32_t>(i))));
 }
 
 }  // namespace ingot

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <block/block_device.h>
+#include <fs/directory.h>
 #include <fs/inode.h>
 
 #include <cstdint>
@@ -36,5 +37,9 @@ private:
     BlockDevice& device_;
     uint32_t index_;
 };
+
+// Adds /dev/vda, /dev/vdb... to dev, one per registered disk (block/disk_registry.h), as
+// files of fs.
+void add_block_device_files(Directory& dev, const RefPtr<FileSystem>& fs);
 
 }  // namespace ingot

@@ -1,5 +1,6 @@
 // The disks in the tree: each mounted ext2/ext4 file system is kept here until shutdown, when
 // it is written back and marked clean.
+#include <block/disk_registry.h>
 #include <fs/disk_mount.h>
 #include <fs/ext2/ext2_file_system.h>
 #include <fs/root_filesystem.h>
@@ -8,16 +9,16 @@
 namespace ingot {
 namespace {
 
-constexpr size_t kMaxDisks = 16;
+constexpr size_t kMaxMounts = 16;
 // Each slot holds one counted reference (no static destructors in the kernel).
-constinit ext2::Ext2FileSystem* mounted[kMaxDisks] = {};
+constinit ext2::Ext2FileSystem* mounted[kMaxMounts] = {};
 
 }  // namespace
 
 Result<void> mount_disk(BlockDevice& device, std::string_view mount_path, bool read_only) {
     size_t slot = 0;
-    while (slot < kMaxDisks && mounted[slot]) ++slot;
-    if (slot == kMaxDisks) return Errno::EINVAL;
+    while (slot < kMaxMounts && mounted[slot]) ++slot;
+    if (slot == kMaxMounts) return Errno::EINVAL;
     RefPtr<ext2::Ext2FileSystem> fs = TRY(ext2::Ext2FileSystem::mount(device, read_only));
     Result<void> grafted = graft_mount(mount_path, [&](DirectoryRef parent) { return fs->root(std::move(parent)); });
     if (!grafted.ok()) {
@@ -36,6 +37,7 @@ void sync_all_disks() {
         Result<void> synced = fs->sync();
         if (!synced.ok()) log_error("ext2: sync failed (errno %d)", static_cast<int>(synced.error()));
     }
+    for (BlockDevice* disk : registered_disks()) (void)disk->flush();
 }
 
 void unmount_all_disks() {

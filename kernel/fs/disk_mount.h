@@ -22,8 +22,8 @@ Result<void> mount_disk(BlockDevice& device, std::string_view mount_path, bool r
 // file system cleanly unmounted. Called once as the program's last process ends.
 void unmount_all_disks();
 
-// Writes back everything cached for every mounted disk and flushes the devices (sync(2));
-// failures are logged.
+// Writes back everything cached for every mounted disk, then flushes the write cache of every
+// disk, mounted or not (sync(2)); failures are logged.
 void sync_all_disks();
 
 }  // namespace ingot

@@ -1,5 +1,4 @@
-#include <block/disk_registry.h>
-#include <fs/block_device_file.h>
+#include <features/feature_hooks.h>
 #include <fs/char_device.h>
 #include <fs/cpio.h>
 #include <fs/fs_limits.h>
@@ -194,9 +193,7 @@ DirectoryRef make_dev(const DirectoryRef& root) {
                                       {"full", CharDeviceKind::Full}, {"random", CharDeviceKind::Random},
                                       {"urandom", CharDeviceKind::Urandom}};
     for (const Node& node : kNodes) (void)dev->add_entry(node.name, InodeRef(new CharDevice(fs, node.kind)));
-    std::span<BlockDevice* const> disks = registered_disks();
-    for (size_t i = 0; i < disks.size(); ++i)
-        (void)dev->add_entry(disk_name(i), InodeRef(new BlockDeviceFile(fs, *disks[i], static_cast<uint32_t>(i))));
+    add_image_disk_files(*dev, fs);
     return dev;
 }
 

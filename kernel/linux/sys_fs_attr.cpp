@@ -1,7 +1,6 @@
 // File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
 // chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
-#include <fs/disk_mount.h>
-#include <block/disk_registry.h>
+#include <features/feature_hooks.h>
 #include <fs/block_device_file.h>
 #include <fs/vfs.h>
 #include <linux/sys_fs.h>
@@ -104,8 +103,7 @@ Result<int64_t> sys_fdatasync(const SyscallArgs& args) { return sync_file(args.a
 // sync(): writes back every mounted disk, then flushes every disk's write cache. It cannot
 // fail (sync(2)); errors are logged.
 Result<int64_t> sys_sync(const SyscallArgs&) {
-    sync_all_disks();
-    for (BlockDevice* disk : registered_disks()) (void)disk->flush();
+    sync_image_disks();
     return 0;
 }
 

@@ -1,6 +1,7 @@
 // Processes (fork(2), vfork(2), execve(2), wait4(2), waitid(2)) and their groups and sessions
 // (setpgid(2), setsid(2)): the thin system-call side of proc/fork.h, proc/exec.h and
 // proc/process_exit.h. clone(2) for processes comes here through sys_thread.cpp.
+#include <features/feature_hooks.h>
 #include <linux/sys_families.h>
 #include <linux/sys_fs_util.h>
 #include <mm/user_memory.h>
@@ -106,12 +107,12 @@ std::vector<std::string_view> views_of(const std::vector<char>& storage,
 
 }  // namespace
 
-Result<int64_t> sys_fork(const SyscallArgs&) { return TRY(fork_process({})); }
+Result<int64_t> sys_fork(const SyscallArgs&) { return TRY(image_fork_process({})); }
 
 Result<int64_t> sys_vfork(const SyscallArgs&) {
     ForkRequest request;
     request.share_memory = request.parent_sleeps = true;
-    return TRY(fork_process(request));
+    return TRY(image_fork_process(request));
 }
 
 Result<int64_t> sys_execve(const SyscallArgs& a) {

@@ -4,6 +4,7 @@
 // updates when it exits (CHILD_CLEARTID, the robust futex list). clone without CLONE_THREAD
 // makes a process (proc/fork.h).
 #include <lib/log.h>
+#include <features/feature_hooks.h>
 #include <linux/sys_families.h>
 #include <mm/user_memory.h>
 #include <proc/arch_thread.h>
@@ -86,7 +87,7 @@ Result<int64_t> clone_process(const CloneRequest& request) {
     if (request.flags & kCloneChildSettid) fork.child_settid = request.child_tid;
     if (request.flags & kCloneChildCleartid) fork.child_cleartid = request.child_tid;
     if (request.flags & kCloneParentSettid) fork.parent_settid = request.parent_tid;
-    return TRY(fork_process(fork));
+    return TRY(image_fork_process(fork));
 }
 
 Result<int64_t> clone_task(const CloneRequest& request) {

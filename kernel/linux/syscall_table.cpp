@@ -1,12 +1,12 @@
 // The system-call table: every x86-64 Linux system call by number and name (numbers from
 // Linux's arch/x86/entry/syscalls/syscall_64.tbl). An entry without a handler is known by name
-// only, so a program that calls it gets ENOSYS and the log names what it wanted. The socket
-// family goes through features/feature_hooks.h, as each kernel variant serves it.
+// only, so a program that calls it gets ENOSYS and the log names what it wanted. The socket,
+// process and poll families go through features/feature_hooks.h, as each kernel variant
+// serves them.
 #include <features/feature_hooks.h>
 #include <linux/rt_sigreturn.h>
 #include <linux/sys_families.h>
 #include <linux/sys_fs.h>
-#include <linux/sys_poll.h>
 #include <linux/syscall.h>
 
 #include <array>
@@ -30,7 +30,7 @@ constexpr NumberedEntry kEntries[] = {
     {4, "stat", sys_stat},
     {5, "fstat", sys_fstat},
     {6, "lstat", sys_lstat},
-    {7, "poll", sys_poll},
+    {7, "poll", image_sys_poll},
     {8, "lseek", sys_lseek},
     {9, "mmap", sys_mmap},
     {10, "mprotect", sys_mprotect},
@@ -46,7 +46,7 @@ constexpr NumberedEntry kEntries[] = {
     {20, "writev", sys_writev},
     {21, "access", sys_access},
     {22, "pipe", sys_pipe},
-    {23, "select", sys_select},
+    {23, "select", image_sys_select},
     {24, "sched_yield", sys_sched_yield},
     {25, "mremap", sys_mremap},
     {26, "msync", nullptr},
@@ -82,7 +82,7 @@ constexpr NumberedEntry kEntries[] = {
     {56, "clone", sys_clone},
     {57, "fork", sys_fork},
     {58, "vfork", sys_vfork},
-    {59, "execve", sys_execve},
+    {59, "execve", image_sys_execve},
     {60, "exit", sys_exit},
     {61, "wait4", sys_wait4},
     {62, "kill", sys_kill},
@@ -236,7 +236,7 @@ constexpr NumberedEntry kEntries[] = {
     {210, "io_cancel", nullptr},
     {211, "get_thread_area", nullptr},
     {212, "lookup_dcookie", nullptr},
-    {213, "epoll_create", sys_epoll_create},
+    {213, "epoll_create", image_sys_epoll_create},
     {214, "epoll_ctl_old", nullptr},
     {215, "epoll_wait_old", nullptr},
     {216, "remap_file_pages", nullptr},
@@ -255,8 +255,8 @@ constexpr NumberedEntry kEntries[] = {
     {229, "clock_getres", sys_clock_getres},
     {230, "clock_nanosleep", sys_clock_nanosleep},
     {231, "exit_group", sys_exit_group},
-    {232, "epoll_wait", sys_epoll_wait},
-    {233, "epoll_ctl", sys_epoll_ctl},
+    {232, "epoll_wait", image_sys_epoll_wait},
+    {233, "epoll_ctl", image_sys_epoll_ctl},
     {234, "tgkill", sys_tgkill},
     {235, "utimes", nullptr},
     {236, "vserver", nullptr},
@@ -293,8 +293,8 @@ constexpr NumberedEntry kEntries[] = {
     {267, "readlinkat", sys_readlinkat},
     {268, "fchmodat", sys_fchmodat},
     {269, "faccessat", sys_faccessat},
-    {270, "pselect6", sys_pselect6},
-    {271, "ppoll", sys_ppoll},
+    {270, "pselect6", image_sys_pselect6},
+    {271, "ppoll", image_sys_ppoll},
     {272, "unshare", nullptr},
     {273, "set_robust_list", sys_set_robust_list},
     {274, "get_robust_list", sys_get_robust_list},
@@ -304,17 +304,17 @@ constexpr NumberedEntry kEntries[] = {
     {278, "vmsplice", nullptr},
     {279, "move_pages", nullptr},
     {280, "utimensat", sys_utimensat},
-    {281, "epoll_pwait", sys_epoll_pwait},
+    {281, "epoll_pwait", image_sys_epoll_pwait},
     {282, "signalfd", nullptr},
     {283, "timerfd_create", nullptr},
-    {284, "eventfd", sys_eventfd},
+    {284, "eventfd", image_sys_eventfd},
     {285, "fallocate", nullptr},
     {286, "timerfd_settime", nullptr},
     {287, "timerfd_gettime", nullptr},
     {288, "accept4", image_sys_accept4},
     {289, "signalfd4", nullptr},
-    {290, "eventfd2", sys_eventfd2},
-    {291, "epoll_create1", sys_epoll_create1},
+    {290, "eventfd2", image_sys_eventfd2},
+    {291, "epoll_create1", image_sys_epoll_create1},
     {292, "dup3", sys_dup3},
     {293, "pipe2", sys_pipe2},
     {294, "inotify_init1", nullptr},
@@ -389,12 +389,36 @@ constexpr NumberedEntry kEntries[] = {
 
 // The table is packed, as it is in every image: handlers by number, and the names in one
 // block of NUL-terminated strings with a 16-bit offset per number (a table of {name pointer,
-// handler} pairs for 512 numbers took 8 KiB).
-constexpr size_t kTableSize = [] {
+// handler} pairs for 512 numbers took 8 KiB). The longest run of numbers without a call
+// (335-423 on x86-64: Linux numbers the calls added since then alike on every architecture,
+// from 424) has no slots.
+constexpr size_t kHighest = [] {
     uint64_t highest = 0;
     for (const NumberedEntry& e : kEntries) highest = e.nr > highest ? e.nr : highest;
-    return highest + 1;
+    return highest;
 }();
+constexpr bool is_numbered(uint64_t nr) {
+    for (const NumberedEntry& e : kEntries)
+        if (e.nr == nr) return true;
+    return false;
+}
+struct Gap {
+    uint64_t start = 0, end = 0;  // numbers [start, end) have no call
+};
+constexpr Gap kGap = [] {
+    Gap longest;
+    for (uint64_t nr = 0; nr <= kHighest; ++nr) {
+        if (is_numbered(nr)) continue;
+        uint64_t end = nr;
+        while (end <= kHighest && !is_numbered(end)) ++end;
+        if (end - nr > longest.end - longest.start) longest = {nr, end};
+        nr = end;
+    }
+    return longest;
+}();
+constexpr size_t kTableSize = kHighest + 1 - (kGap.end - kGap.start);
+constexpr size_t slot_of(uint64_t nr) { return nr < kGap.start ? nr : nr - (kGap.end - kGap.start); }
+
 constexpr size_t kNamesSize = [] {
     size_t size = 0;
     for (const NumberedEntry& e : kEntries) size += std::string_view(e.name).size() + 1;
@@ -414,8 +438,8 @@ constexpr PackedTable build_table() {
     for (uint16_t& offset : table.name_offsets) offset = kNoName;
     size_t at = 0;
     for (const NumberedEntry& e : kEntries) {
-        table.handlers[e.nr] = e.handler;
-        table.name_offsets[e.nr] = static_cast<uint16_t>(at);
+        table.handlers[slot_of(e.nr)] = e.handler;
+        table.name_offsets[slot_of(e.nr)] = static_cast<uint16_t>(at);
         for (char c : std::string_view(e.name)) table.names[at++] = c;
         table.names[at++] = '\0';
     }
@@ -427,8 +451,10 @@ constexpr PackedTable kTable = build_table();
 }  // namespace
 
 SyscallEntry syscall_entry(uint64_t nr) {
-    if (nr >= kTableSize || kTable.name_offsets[nr] == kNoName) return {};
-    return {&kTable.names[kTable.name_offsets[nr]], kTable.handlers[nr]};
+    if (nr > kHighest || (nr >= kGap.start && nr < kGap.end)) return {};
+    size_t slot = slot_of(nr);
+    if (kTable.name_offsets[slot] == kNoName) return {};
+    return {&kTable.names[kTable.name_offsets[slot]], kTable.handlers[slot]};
 }
 
 }  // namespace ingot

@@ -1,6 +1,3 @@
-#include <block/disk_mount_requests.h>
-#include <drivers/pci/pci_config_space.h>
-#include <drivers/virtio/block_device_discovery.h>
 #include <elf/elf_check.h>
 #include <features/feature_hooks.h>
 #include <fs/console_file.h>
@@ -58,7 +55,7 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
               image.program_path.data());
 
     // Disks are found first so that /dev lists them.
-    virtio::register_block_devices({.pci = &pci::platform_pci_config_space(), .command_line = command_line});
+    find_image_disks(command_line);
     // tmpfs may hold up to half of RAM, Linux's default for tmpfs.
     auto mounted = mount_root_filesystem(image.files, image.program_path, image.program,
                                          MountOptions{.tmpfs_capacity_bytes = ram_bytes / 2});
@@ -67,7 +64,7 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
     if (!streams.ok()) bad_image("cannot open the standard streams", streams.error());
     // A disk that cannot be mounted ends the boot as bad input (`ingot run` status 1); the ones
     // already mounted are unmounted cleanly by exit_program.
-    if (!mount_requested_disks(config)) exit_program(1);
+    if (!mount_image_disks(config)) exit_program(1);
     start_image_networking(command_line, config);
 
     elf::ElfCheck check = elf::check_elf(image.program);

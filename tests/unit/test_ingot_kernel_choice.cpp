@@ -1,6 +1,6 @@
-// Which kernel variant `ingot build` casts with a program (tools/ingot/kernel_choice.h): the
-// symbol-table decision, the forcing options, the feature note of a kernel, the --verbose
-// report, and the command line that carries them.
+// Which kernel `ingot build` casts with a program (tools/ingot/kernel_choice.h): the
+// symbol-table decisions, the forcing options, the feature note of a kernel, the smallest
+// embedded kernel that fits, the --verbose report, and the command line that carries them.
 #include <ingot/build_report.h>
 #include <ingot/command_line.h>
 #include <ingot/kernel_choice.h>
@@ -25,6 +25,9 @@ namespace elf = ingot::elf;
 namespace image = ingot::image;
 using ingot::testing::SymbolFile;
 
+constexpr uint32_t kBase = 0, kLoopback = image::kFeatureNet, kNet = image::kFeatureNet | image::kFeatureNetCard;
+constexpr uint32_t kProcess = image::kFeatureProcess, kPoll = image::kFeaturePoll, kBlock = image::kFeatureBlock;
+
 std::vector<uint8_t> program_with(std::vector<std::string> names, uint16_t shndx = 1) {
     SymbolFile file;
     file.symbols.clear();
@@ -43,7 +46,7 @@ std::vector<uint8_t> stripped_program() {
 
 TEST(KernelChoice, ProgramWithoutSocketFunctionsGetsTheBaseKernel) {
     KernelChoice choice = choose_kernel(program_with({"main", "printf", "write", "socket_helper"}), {});
-    EXPECT_EQ(choice.variant, KernelVariant::Base);
+    EXPECT_EQ(choice.features, kBase);
     EXPECT_NE(choice.reason.find("no socket function"), std::string::npos) << choice.reason;
 }
 
@@ -51,53 +54,107 @@ TEST(KernelChoice, EachSocketFunctionOfGlibcMuslAndGoSelectsTheNetwork) {
     for (const char* name : {"socket", "__socket", "socketpair", "connect", "__libc_connect", "bind", "listen",
                              "accept", "accept4", "__libc_accept", "syscall.socket"}) {
         KernelChoice choice = choose_kernel(program_with({"main", name}), {});
-        EXPECT_EQ(choice.variant, KernelVariant::Net) << name;
+        EXPECT_EQ(choice.features, kNet) << name;
         EXPECT_NE(choice.reason.find(name), std::string::npos) << choice.reason;
     }
 }
 
 TEST(KernelChoice, AnUndefinedSocketSymbolIsNoUse) {
-    EXPECT_EQ(choose_kernel(program_with({"main", "socket"}, elf::kShnUndef), {}).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(program_with({"main", "socket"}, elf::kShnUndef), {}).features, kBase);
 }
 
 TEST(KernelChoice, NoNetworkCardMeansLoopbackOnly) {
     FeatureRequest request;
     request.no_card = true;
-    EXPECT_EQ(choose_kernel(program_with({"connect"}), request).variant, KernelVariant::Loopback);
+    EXPECT_EQ(choose_kernel(program_with({"connect"}), request).features, kLoopback);
     // A program without sockets needs no stack at all, card or not.
-    EXPECT_EQ(choose_kernel(program_with({"main"}), request).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(program_with({"main"}), request).features, kBase);
 }
 
 TEST(KernelChoice, AStrippedProgramGetsTheNetworkAndTheReasonSaysWhy) {
-    EXPECT_EQ(find_socket_use(stripped_program()).kind, SocketUse::Kind::Unknown);
+    EXPECT_EQ(find_socket_use(stripped_program()).kind, SymbolUse::Kind::Unknown);
     KernelChoice choice = choose_kernel(stripped_program(), {});
-    EXPECT_EQ(choice.variant, KernelVariant::Net);
+    EXPECT_EQ(choice.features, kNet | kProcess | kPoll);
     EXPECT_NE(choice.reason.find("stripped"), std::string::npos) << choice.reason;
 }
 
 TEST(KernelChoice, ForcingOptionsWinOverTheSymbolTable) {
     FeatureRequest with = parse_feature_options({"net"}, {});
-    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, KernelVariant::Net);
+    EXPECT_EQ(choose_kernel(program_with({"main"}), with).features, kNet);
     with.no_card = true;
-    EXPECT_EQ(choose_kernel(program_with({"main"}), with).variant, KernelVariant::Loopback);
+    EXPECT_EQ(choose_kernel(program_with({"main"}), with).features, kLoopback);
     FeatureRequest without = parse_feature_options({}, {"net"});
-    EXPECT_EQ(choose_kernel(program_with({"socket"}), without).variant, KernelVariant::Base);
-    EXPECT_EQ(choose_kernel(stripped_program(), without).variant, KernelVariant::Base);
+    EXPECT_EQ(choose_kernel(program_with({"socket"}), without).features, kBase);
+    EXPECT_EQ(choose_kernel(stripped_program(), without).features, kProcess | kPoll);
+    FeatureRequest lean = parse_feature_options({}, {"net,process,poll"});
+    EXPECT_EQ(choose_kernel(stripped_program(), lean).features, kBase);
 }
 
 TEST(KernelChoice, FeatureOptionsRejectUnknownAndContradictoryNames) {
     EXPECT_THROW(parse_feature_options({"gpu"}, {}), ToolError);
     EXPECT_THROW(parse_feature_options({}, {""}), ToolError);
     EXPECT_THROW(parse_feature_options({"net"}, {"net"}), ToolError);
+    EXPECT_THROW(parse_feature_options({"block"}, {"net,block"}), ToolError);
     EXPECT_EQ(parse_feature_options({"net,net"}, {}).net, true);
+    FeatureRequest both = parse_feature_options({"block"}, {"net"});
+    EXPECT_EQ(both.block, true);
+    EXPECT_EQ(both.net, false);
+}
+
+TEST(KernelChoice, ProcessAndPollFunctionsBringTheirFeatures) {
+    for (const char* name : {"fork", "_Fork", "__libc_fork", "vfork", "execve", "posix_spawn", "__spawni",
+                             "syscall.forkExec"}) {
+        KernelChoice choice = choose_kernel(program_with({"main", name}), {});
+        EXPECT_EQ(choice.features, kProcess) << name;
+        EXPECT_NE(choice.reason.find(std::string("defines ") + name), std::string::npos) << choice.reason;
+    }
+    for (const char* name : {"poll", "__poll", "select", "epoll_create1", "epoll_wait", "eventfd", "runtime.netpollinit"})
+        EXPECT_EQ(choose_kernel(program_with({"main", name}), {}).features, kPoll) << name;
+    EXPECT_EQ(choose_kernel(program_with({"main", "fork"}, elf::kShnUndef), {}).features, kBase);
+    FeatureRequest without = parse_feature_options({}, {"process"});
+    EXPECT_EQ(choose_kernel(program_with({"fork", "poll"}), without).features, kPoll);
+    FeatureRequest with = parse_feature_options({"process,poll"}, {});
+    KernelChoice choice = choose_kernel(program_with({"main"}), with);
+    EXPECT_EQ(choice.features, kProcess | kPoll);
+    EXPECT_NE(choice.reason.find("--with process"), std::string::npos) << choice.reason;
+}
+
+TEST(KernelChoice, DisksBringDiskSupportAndNothingElseDoes) {
+    std::vector<uint8_t> plain = program_with({"main"});
+    EXPECT_EQ(choose_kernel(plain, {}).features & kBlock, 0u);
+    EXPECT_EQ(choose_kernel(stripped_program(), {}).features & kBlock, 0u);  // stripped: everything but disks
+
+    FeatureRequest volume;
+    request_disks(volume, "--volume");
+    KernelChoice choice = choose_kernel(plain, volume);
+    EXPECT_EQ(choice.features, kBlock);
+    EXPECT_NE(choice.reason.find("--volume needs disk support"), std::string::npos) << choice.reason;
+
+    FeatureRequest with = parse_feature_options({"block"}, {});
+    with.no_card = true;
+    choice = choose_kernel(program_with({"connect"}), with);
+    EXPECT_EQ(choice.features, kLoopback | kBlock);
+    EXPECT_NE(choice.reason.find("--with block"), std::string::npos) << choice.reason;
+
+    FeatureRequest without = parse_feature_options({}, {"block"});
+    EXPECT_THROW(request_disks(without, "--disk"), ToolError);
+    EXPECT_EQ(choose_kernel(plain, without).features, kBase);
+}
+
+TEST(KernelChoice, VariantNamesListTheFeaturesNetworkFirst) {
+    EXPECT_EQ(variant_name(kBase), "base");
+    EXPECT_EQ(variant_name(kBlock), "block");
+    EXPECT_EQ(variant_name(kProcess | kPoll | kBlock), "process+poll+block");
+    EXPECT_EQ(variant_name(kLoopback | kPoll), "loopback+poll");
+    EXPECT_EQ(variant_name(kNet | kProcess | kPoll | kBlock), "net+process+poll+block");
 }
 
 TEST(KernelChoice, HostileSymbolTablesAreNoUseOrUnknownNeverACrash) {
     std::vector<uint8_t> file = program_with({"socket"});
     auto* header = reinterpret_cast<elf::Elf64_Ehdr*>(file.data());
     header->e_shoff = file.size() - 8;  // section table past the end
-    EXPECT_EQ(find_socket_use(file).kind, SocketUse::Kind::Unknown);
-    EXPECT_EQ(find_socket_use(std::vector<uint8_t>(10, 0x7f)).kind, SocketUse::Kind::Unknown);
+    EXPECT_EQ(find_socket_use(file).kind, SymbolUse::Kind::Unknown);
+    EXPECT_EQ(find_socket_use(std::vector<uint8_t>(10, 0x7f)).kind, SymbolUse::Kind::Unknown);
 }
 
 // A kernel-like ELF with one PT_NOTE holding `notes` (already laid out).
@@ -129,6 +186,33 @@ void append_note(std::vector<uint8_t>& notes, const char* name, uint32_t type, u
     notes.insert(notes.end(), desc, desc + 4);
 }
 
+// A kernel-like ELF file of `size` bytes whose note declares `features`.
+std::vector<uint8_t> kernel_with(uint32_t features, size_t size) {
+    std::vector<uint8_t> notes;
+    append_note(notes, "Ingot", image::kFeatureNoteType, features);
+    std::vector<uint8_t> file = elf_with_notes(notes);
+    file.resize(size, 0);
+    return file;
+}
+
+TEST(KernelChoice, TheSmallestEmbeddedKernelWithEveryNeededFeatureServes) {
+    std::vector<std::vector<uint8_t>> files = {kernel_with(kNet | kProcess | kPoll, 5000), kernel_with(kBase, 1000),
+                                               kernel_with(kProcess | kPoll, 1800), kernel_with(kPoll, 1400),
+                                               std::vector<uint8_t>(700, 0)};
+    std::vector<std::span<const uint8_t>> blobs(files.begin(), files.end());
+    EmbeddedKernels embedded = EmbeddedKernels::from_blobs(blobs);
+    ASSERT_EQ(embedded.kernels.size(), 4u);  // the one without a note is not a kernel
+    EXPECT_EQ(embedded.smallest_with(kBase)->bytes.size(), 1000u);
+    EXPECT_EQ(embedded.smallest_with(kPoll)->bytes.size(), 1400u);
+    EXPECT_EQ(embedded.smallest_with(kProcess)->bytes.size(), 1800u);
+    EXPECT_EQ(embedded.smallest_with(kLoopback)->bytes.size(), 5000u);
+    EXPECT_EQ(embedded.smallest_with(kBlock), nullptr);
+    EXPECT_THROW(load_kernel(embedded, kBlock), ToolError);
+    LoadedKernel loaded = load_kernel(embedded, kProcess);
+    EXPECT_EQ(loaded.features, kProcess | kPoll);
+    EXPECT_EQ(loaded.bytes.size(), 1800u);
+}
+
 TEST(KernelChoice, FeatureNoteIsFoundAfterOtherNotes) {
     std::vector<uint8_t> notes;
     append_note(notes, "Xen", 18, 0x100000);
@@ -147,17 +231,31 @@ TEST(KernelChoice, KernelsWithoutTheNoteOrWithABrokenOneSayNothing) {
 }
 
 TEST(KernelChoice, VerboseReportNamesTheVariantAndEachPartsSize) {
-    std::vector<uint8_t> base(1000), loopback(1700), net(2000);
-    EmbeddedKernels embedded{base, loopback, net};
-    LoadedKernel kernel{base, "embedded"};
-    KernelChoice choice{KernelVariant::Base, "the program defines no socket function"};
-    std::string report = describe_build(choice, kernel, embedded, std::vector<uint8_t>(5000));
+    std::vector<std::vector<uint8_t>> files = {
+        kernel_with(kBase, 1000),          kernel_with(kBlock, 1400),
+        kernel_with(kProcess, 1100),       kernel_with(kProcess | kPoll, 1300),
+        kernel_with(kLoopback | kProcess | kPoll, 2000), kernel_with(kNet | kProcess | kPoll, 2300),
+        kernel_with(kNet | kProcess | kPoll | kBlock, 2650)};
+    std::vector<std::span<const uint8_t>> blobs(files.begin(), files.end());
+    EmbeddedKernels embedded = EmbeddedKernels::from_blobs(blobs);
+    KernelChoice choice{kBase, "the program defines no socket function"};
+    std::string report = describe_build(choice, load_kernel(embedded, kBase), embedded, std::vector<uint8_t>(5000));
     EXPECT_NE(report.find("kernel variant base: the program defines no socket function"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +kernel +1000 bytes"))) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +core +1000 bytes"))) << report;
-    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +net +700 bytes"))) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +net +700 bytes .*left out"))) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +netcard +300 bytes"))) << report;
-    EXPECT_NE(report.find("left out"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +process +100 bytes .*left out"))) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +poll +200 bytes .*left out"))) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +block +400 bytes .*left out"))) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +image +5000 bytes"))) << report;
+
+    // Disk support beside the card driver costs what net+process+poll+block adds to net+process+poll.
+    choice = {kNet | kBlock, "--with net; --volume needs disk support"};
+    report = describe_build(choice, load_kernel(embedded, choice.features), embedded, std::vector<uint8_t>(5000));
+    EXPECT_NE(report.find("kernel variant net+process+poll+block: --with net; --volume"), std::string::npos) << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +block +350 bytes .*\\(virtio-blk"))) << report;
+    EXPECT_EQ(report.find("left out"), std::string::npos) << report;
 }
 
 TEST(KernelChoice, CommandLineCarriesTheFeatureOptions) {
@@ -177,6 +275,15 @@ TEST(KernelChoice, CommandLineCarriesTheFeatureOptions) {
     EXPECT_TRUE(run_none.run.features.no_card);
     EXPECT_TRUE(run_none.run.network_asked);
     EXPECT_THROW(parse({"build", "prog", "-o", "img", "--with", "disk"}), ToolError);
+
+    ParsedCommandLine volume = parse({"build", "prog", "-o", "img", "--volume", "/data"});
+    EXPECT_STREQ(volume.build.features.disks, "--volume");
+    ParsedCommandLine disk = parse({"run", "prog", "--disk", "d.img"});
+    EXPECT_STREQ(disk.run.features.disks, "--disk");
+    EXPECT_EQ(parse({"run", "prog", "--with", "block"}).run.features.block, true);
+    EXPECT_EQ(parse({"run", "prog"}).run.features.disks, nullptr);
+    EXPECT_THROW(parse({"run", "prog", "--volume", "d.img:/data", "--without", "block"}), ToolError);
+    EXPECT_THROW(parse({"build", "prog", "-o", "img", "--volume", "/data", "--without", "block"}), ToolError);
 }
 
 }  // namespace

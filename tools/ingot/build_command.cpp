@@ -48,7 +48,7 @@ void run_build(const BuildOptions& options, const EmbeddedKernels& embedded_kern
     std::vector<uint8_t> files;
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
     KernelChoice choice = choose_kernel(program, options.features);
-    LoadedKernel kernel = load_kernel(embedded_kernels, choice.variant);
+    LoadedKernel kernel = load_kernel(embedded_kernels, choice.features);
     std::vector<uint8_t> image = build_image_bytes(kernel.bytes, program, options.program, files, options.args,
                                                    options.environment, options.mem_bytes.value_or(0),
                                                    options.mount_options);

@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include <optional>
+
 namespace ingot::tool {
 
 namespace {
@@ -14,16 +16,55 @@ std::string size_line(const std::string& label, uint64_t bytes, const std::strin
     return fmt::format("ingot: {:<16}{:>10} bytes ({:.1f} KiB){}\n", label, bytes, bytes / 1024.0, note);
 }
 
+struct FeaturePart {
+    uint32_t bit;
+    uint32_t needs;  // the feature it builds on, if any
+    const char* label;
+    const char* contents;
+};
+constexpr FeaturePart kParts[] = {
+    {image::kFeatureNet, 0, "  net", "sockets, TCP/IP, loopback"},
+    {image::kFeatureNetCard, image::kFeatureNet, "  netcard", "virtio-net, PCI, DHCP"},
+    {image::kFeatureProcess, 0, "  process", "fork, vfork, clone of processes, execve"},
+    {image::kFeaturePoll, 0, "  poll", "poll, select, epoll, eventfd"},
+    {image::kFeatureBlock, 0, "  block", "virtio-blk, /dev/vdX, ext2/ext4"},
+};
+
+// What `part` adds to a kernel: the difference between two embedded variants that differ by
+// it alone, those next to the chosen one (features `chosen`) when they exist, else the
+// smallest pair. nullopt when no such pair is embedded.
+std::optional<uint64_t> part_size(const FeaturePart& part, uint32_t chosen, const EmbeddedKernels& embedded) {
+    uint32_t dependents = part.bit == image::kFeatureNet ? uint32_t{image::kFeatureNetCard} : 0u;
+    uint32_t with = chosen | part.bit | part.needs;
+    const EmbeddedKernel* larger = embedded.exactly(with);
+    const EmbeddedKernel* smaller = embedded.exactly(with & ~(part.bit | dependents));
+    if (!larger || !smaller) {
+        larger = smaller = nullptr;
+        for (const EmbeddedKernel& kernel : embedded.kernels) {
+            if ((kernel.features & part.bit) || (kernel.features & part.needs) != part.needs) continue;
+            const EmbeddedKernel* twin = embedded.exactly(kernel.features | part.bit);
+            if (twin && (!smaller || kernel.bytes.size() < smaller->bytes.size())) {
+                smaller = &kernel;
+                larger = twin;
+            }
+        }
+    }
+    if (!larger || larger->bytes.size() < smaller->bytes.size()) return std::nullopt;
+    return larger->bytes.size() - smaller->bytes.size();
+}
+
 // The kernel's parts: what every variant has, then what each feature adds, marked when the
-// chosen variant leaves it out. Empty when the embedded variants are missing.
-std::string feature_lines(KernelVariant chosen, const EmbeddedKernels& embedded) {
-    uint64_t base = embedded.base.size(), loopback = embedded.loopback.size(), net = embedded.net.size();
-    if (base == 0 || loopback < base || net < loopback) return {};
-    uint32_t features = variant_features(chosen);
-    auto mark = [&](uint32_t bit) { return (features & bit) ? std::string() : std::string(", left out"); };
-    std::string text = size_line("  core", base);
-    text += size_line("  net", loopback - base, " (sockets, TCP/IP, loopback" + mark(image::kFeatureNet) + ")");
-    text += size_line("  netcard", net - loopback, " (virtio-net, PCI, DHCP" + mark(image::kFeatureNetCard) + ")");
+// chosen kernel leaves it out. Empty when the embedded kernels lack the base variant.
+std::string feature_lines(uint32_t chosen, const EmbeddedKernels& embedded) {
+    const EmbeddedKernel* base = embedded.exactly(0);
+    if (!base) return {};
+    std::string text = size_line("  core", base->bytes.size());
+    for (const FeaturePart& part : kParts) {
+        std::optional<uint64_t> bytes = part_size(part, chosen, embedded);
+        if (!bytes) continue;
+        const char* left_out = (chosen & part.bit) ? "" : ", left out";
+        text += size_line(part.label, *bytes, fmt::format(" ({}{})", part.contents, left_out));
+    }
     return text;
 }
 
@@ -33,12 +74,12 @@ std::string describe_build(const KernelChoice& choice, const LoadedKernel& kerne
                            std::span<const uint8_t> image) {
     std::string text;
     if (kernel.origin == "embedded") {
-        text += fmt::format("ingot: kernel variant {}: {}\n", variant_name(choice.variant), choice.reason);
+        text += fmt::format("ingot: kernel variant {}: {}\n", variant_name(kernel.features), choice.reason);
         text += size_line("kernel", kernel.bytes.size());
-        text += feature_lines(choice.variant, embedded);
+        text += feature_lines(kernel.features, embedded);
     } else {
         text += fmt::format("ingot: kernel from {} (the {} variant would fit: {})\n", kernel.origin,
-                            variant_name(choice.variant), choice.reason);
+                            variant_name(choice.features), choice.reason);
         text += size_line("kernel", kernel.bytes.size());
     }
     std::optional<ImagePayload> payload = find_payload(image);

@@ -84,12 +84,14 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     build->add_option("--cpus", build_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
     std::vector<std::string> build_with, build_without, run_with, run_without;
     std::string build_net;
-    build->add_option("--with", build_with, "Kernel feature to include whatever the program looks like: net")->type_name("FEATURE");
-    build->add_option("--without", build_without, "Kernel feature to leave out: net")->type_name("FEATURE");
+    build->add_option("--with", build_with, "Kernel feature to include whatever the program looks like: net, process, poll, block")->type_name("FEATURE");
+    build->add_option("--without", build_without, "Kernel feature the program does not need: net, process, poll, block")->type_name("FEATURE");
     build->add_option("--net", build_net, "none: the image will run without a network card (loopback only)")->type_name("MODE");
     build->add_flag("-v,--verbose", parsed.build.verbose, "Print the kernel variant chosen and the size of each part");
-    build->footer("Arguments after -- are stored as the program's argv[1..]. The kernel gets the network stack\n"
-                  "only when the program defines socket functions (or is stripped); see --with/--without.");
+    build->footer("Arguments after -- are stored as the program's argv[1..]. The kernel gets the network stack,\n"
+                  "processes (fork, exec) and polling (poll, select, epoll) only when the program defines the C\n"
+                  "library functions for them (or is stripped), and disk support (block) only with --volume;\n"
+                  "see --with/--without.");
 
     CLI::App* run = app.add_subcommand("run", "Boot an image (or a static program) with QEMU");
     run->add_option("IMAGE", parsed.run.target, "Image from `ingot build`, or a static x86_64 ELF")->required()->type_name("IMAGE|PROGRAM");
@@ -111,8 +113,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     run->add_option("--disk", run_disks, "Attach a raw disk image as /dev/vda, /dev/vdb... (repeatable)")->type_name("FILE[:ro]");
     run->add_option("--volume", run_volumes, "Attach a disk image and mount its file system at /PATH (repeatable)")->type_name("FILE:/PATH[:ro]");
     run->add_flag("--dry-run", parsed.run.dry_run, "Print the QEMU command line instead of running it");
-    run->add_option("--with", run_with, "For a plain PROGRAM: kernel feature to include (net)")->type_name("FEATURE");
-    run->add_option("--without", run_without, "For a plain PROGRAM: kernel feature to leave out (net)")->type_name("FEATURE");
+    run->add_option("--with", run_with, "For a plain PROGRAM: kernel feature to include (net, process, poll, block)")->type_name("FEATURE");
+    run->add_option("--without", run_without, "For a plain PROGRAM: kernel feature it does not need (net, process, poll, block)")->type_name("FEATURE");
     run->footer("Arguments after -- replace the program's arguments (argv[0] stays).\n"
                 "KVM where QEMU can run guests with it (see ingot accel), TCG otherwise; INGOT_ACCEL=kvm|tcg decides.");
 
@@ -158,6 +160,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
             parsed.build.features.no_card = network.mode == NetworkOptions::Mode::None;
         }
         parsed.build.mount_options = parse_build_volumes(build_volumes);
+        if (!build_volumes.empty()) request_disks(parsed.build.features, "--volume");
         return parsed;
     }
     if (create->parsed()) {
@@ -191,6 +194,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     parsed.run.disks = parse_disk_options(run_disks, run_volumes);
     parsed.run.features = parse_feature_options(run_with, run_without);
     parsed.run.features.no_card = parsed.run.network.mode == NetworkOptions::Mode::None;
+    if (!run_disks.empty()) request_disks(parsed.run.features, "--disk");
+    if (!run_volumes.empty()) request_disks(parsed.run.features, "--volume");
     parsed.run.network_asked = run->count("--net") || ip || gateway || !publish.empty();
     return parsed;
 }

@@ -1,32 +1,27 @@
 // The kernel variants (kernel/CMakeLists.txt), linked into the ingot binary as read-only data so
-// that `ingot build` needs no other file. INGOT_KERNEL_<VARIANT>_ELF is each (stripped) kernel's
-// path; without it that blob is empty.
-    .macro EMBED_KERNEL name, path
+// that `ingot build` needs no other file, and a table of their start and end addresses for
+// main.cpp. INGOT_EMBEDDED_KERNEL_LIST names a file of `EMBED_KERNEL "path"` lines, one per
+// (stripped) kernel; without it the table is empty. Each kernel says what it has in its ELF
+// note, so the order does not matter.
+    .macro EMBED_KERNEL path
     .section .rodata.ingot_kernel, "a"
     .balign 16
-    .globl ingot_embedded_kernel_\name\()_start
-ingot_embedded_kernel_\name\()_start:
+1:
     .incbin "\path"
-    .globl ingot_embedded_kernel_\name\()_end
-ingot_embedded_kernel_\name\()_end:
+2:
+    .section .data.rel.ro.ingot_kernels, "aw"
+    .quad 1b, 2b
     .endm
 
-    .macro EMBED_NOTHING name
-    .section .rodata.ingot_kernel, "a"
-    .globl ingot_embedded_kernel_\name\()_start
-ingot_embedded_kernel_\name\()_start:
-    .globl ingot_embedded_kernel_\name\()_end
-ingot_embedded_kernel_\name\()_end:
-    .endm
-
-#ifdef INGOT_KERNEL_BASE_ELF
-    EMBED_KERNEL base, INGOT_KERNEL_BASE_ELF
-    EMBED_KERNEL loopback, INGOT_KERNEL_LOOPBACK_ELF
-    EMBED_KERNEL net, INGOT_KERNEL_NET_ELF
-#else
-    EMBED_NOTHING base
-    EMBED_NOTHING loopback
-    EMBED_NOTHING net
+    .section .data.rel.ro.ingot_kernels, "aw"
+    .balign 8
+    .globl ingot_embedded_kernels
+ingot_embedded_kernels:
+#ifdef INGOT_EMBEDDED_KERNEL_LIST
+#include INGOT_EMBEDDED_KERNEL_LIST
 #endif
+    .section .data.rel.ro.ingot_kernels, "aw"
+    .globl ingot_embedded_kernels_end
+ingot_embedded_kernels_end:
 
     .section .note.GNU-stack, "", @progbits

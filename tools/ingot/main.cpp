@@ -2,19 +2,16 @@
 #include <ingot/ingot_main.h>
 
 #include <cstdint>
+#include <span>
+#include <vector>
 
-#define INGOT_EMBEDDED_KERNEL(name)                                \
-    extern "C" const uint8_t ingot_embedded_kernel_##name##_start[]; \
-    extern "C" const uint8_t ingot_embedded_kernel_##name##_end[];
-INGOT_EMBEDDED_KERNEL(base)
-INGOT_EMBEDDED_KERNEL(loopback)
-INGOT_EMBEDDED_KERNEL(net)
+// embedded_kernel.S: a start and an end address per kernel variant.
+extern "C" const uint8_t* const ingot_embedded_kernels[];
+extern "C" const uint8_t* const ingot_embedded_kernels_end[];
 
 int main(int argc, char** argv) {
-    ingot::tool::EmbeddedKernels kernels{
-        .base = {ingot_embedded_kernel_base_start, ingot_embedded_kernel_base_end},
-        .loopback = {ingot_embedded_kernel_loopback_start, ingot_embedded_kernel_loopback_end},
-        .net = {ingot_embedded_kernel_net_start, ingot_embedded_kernel_net_end},
-    };
-    return ingot::tool::ingot_main(argc, argv, kernels);
+    std::vector<std::span<const uint8_t>> blobs;
+    for (const uint8_t* const* entry = ingot_embedded_kernels; entry < ingot_embedded_kernels_end; entry += 2)
+        blobs.emplace_back(entry[0], entry[1]);
+    return ingot::tool::ingot_main(argc, argv, ingot::tool::EmbeddedKernels::from_blobs(blobs));
 }

@@ -53,6 +53,14 @@ NetworkOptions usable_network(const RunOptions& options, const PreparedImage& pr
     return NetworkOptions{};  // Mode::None
 }
 
+// Disks need a kernel with disk support (the block feature); an image built without it cannot
+// use them, and says so before QEMU starts.
+void check_disk_support(const RunOptions& options, const PreparedImage& prepared) {
+    if (options.disks.disks.empty() || (prepared.kernel_features & image::kFeatureBlock)) return;
+    throw input_error(prepared.kernel_description + " has no disk support, so --disk and --volume cannot be used "
+                      "(rebuild it with --volume or --with block)");
+}
+
 PreparedImage prepare_image(const RunOptions& options, const EmbeddedKernels& embedded_kernels) {
     std::vector<uint8_t> target = read_file(options.target);
     PreparedImage prepared;
@@ -80,10 +88,10 @@ PreparedImage prepare_image(const RunOptions& options, const EmbeddedKernels& em
     std::vector<uint8_t> files;
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
     KernelChoice choice = choose_kernel(target, options.features);
-    LoadedKernel kernel = load_kernel(embedded_kernels, choice.variant);
-    prepared.kernel_features = read_kernel_features(kernel.bytes).value_or(~0u);
-    prepared.kernel_description = std::string("the ") + variant_name(choice.variant) + " kernel chosen for " +
-                                  options.target + " (" + choice.reason + ")";
+    LoadedKernel kernel = load_kernel(embedded_kernels, choice.features);
+    prepared.kernel_features = kernel.features;
+    prepared.kernel_description = "the " + variant_name(kernel.features) + " kernel chosen for " + options.target +
+                                  " (" + choice.reason + ")";
     prepared.bytes = build_image_bytes(kernel.bytes, target, options.target, files, {}, {}, 0);
     prepared.argv0 = guest_program_path(options.target);
     prepared.temporary = true;
@@ -138,6 +146,7 @@ int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) 
     invocation.mem_bytes = options.mem_bytes ? *options.mem_bytes
                            : prepared.mem_bytes ? prepared.mem_bytes
                                                 : kDefaultMemBytes;
+    check_disk_support(options, prepared);
     check_disk_files(options.disks.disks);
     NetworkOptions network = usable_network(options, prepared);
     std::vector<std::string> kernel_options = network_kernel_options(network);

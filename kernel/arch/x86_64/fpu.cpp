@@ -5,15 +5,10 @@ namespace ingot {
 namespace {
 
 // XRSTOR from a header whose XSTATE_BV is zero puts every enabled component in its initial
-// state without reading it; only the legacy region (for MXCSR) and the header are read.
+// state without reading it; only the legacy region and the header are read, and MXCSR, which
+// is loaded from it (Intel SDM Vol. 1 §13.8.1), is set right after. All zeros: in .bss.
 constexpr uint32_t kMxcsrDefault = 0x1F80;
-struct alignas(64) InitialState {
-    uint8_t before_mxcsr[24] = {};
-    uint32_t mxcsr = kMxcsrDefault;           // byte 24 of the legacy region
-    uint8_t rest[512 + 64 - 28] = {};        // the rest of the legacy region, and the header
-};
-static_assert(sizeof(InitialState) == 576);
-constinit const InitialState init_state;
+alignas(64) constinit uint8_t init_state[512 + 64] = {};
 
 uint32_t low(uint64_t v) { return static_cast<uint32_t>(v); }
 uint32_t high(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
@@ -37,7 +32,7 @@ void fpu_restore(const uint8_t* area) {
 }
 
 void fpu_reset() {
-    if (cpu_features().xsave) fpu_restore(reinterpret_cast<const uint8_t*>(&init_state));
+    if (cpu_features().xsave) fpu_restore(init_state);
     uint32_t mxcsr = kMxcsrDefault;
     asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
 }

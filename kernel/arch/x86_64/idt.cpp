@@ -6,8 +6,10 @@
 
 #include <cstdint>
 
-// traps.S: 256 stubs of 16 bytes each, vector 0 first.
+// traps.S: the 32 exception stubs of 16 bytes each, vector 0 first, then the 224 interrupt
+// stubs of 8 bytes each, vector 32 first.
 extern "C" const char trap_stubs[];
+extern "C" const char irq_stubs[];
 
 namespace ingot {
 namespace {
@@ -29,7 +31,8 @@ alignas(16) IdtGate idt[256];
 
 void idt_init() {
     for (int vector = 0; vector < 256; ++vector) {
-        uint64_t handler = reinterpret_cast<uint64_t>(trap_stubs) + 16 * static_cast<uint64_t>(vector);
+        uint64_t handler = vector < 32 ? reinterpret_cast<uint64_t>(trap_stubs) + 16 * static_cast<uint64_t>(vector)
+                                       : reinterpret_cast<uint64_t>(irq_stubs) + 8 * static_cast<uint64_t>(vector - 32);
         IdtGate& gate = idt[vector];
         gate.offset_low = handler & 0xFFFF;
         gate.selector = kKernelCode;

@@ -9,7 +9,6 @@
 #include <features/feature_hooks.h>
 #include <lib/random.h>
 #include <linux/syscall.h>
-#include <fs/disk_mount.h>
 #include <proc/cpu_info.h>
 #include <proc/process.h>
 #include <proc/scheduler.h>
@@ -43,7 +42,7 @@ uint64_t user_gs_base() { return x86::rdmsr(x86::kMsrKernelGsBase); }
     stop_other_threads();
     finish_image_networking();
     // Disk file systems are written back and marked clean before the host sees the status.
-    unmount_all_disks();
+    unmount_image_disks();
     host_exit(shell_status);
 }
 
