@@ -10,7 +10,7 @@ namespace ingot::tool {
 void run_accel(const AccelOptions& options, const EmbeddedKernels& embedded_kernels) {
     AccelSetting setting = accel_setting_from_environment();
     AccelChoice choice =
-        choose_accelerator(setting, find_qemu(options.qemu), embedded_kernels.base, ProbePolicy::Probe);
+        choose_accelerator(setting, find_qemu(options.qemu), embedded_kernels.smallest_bytes(), ProbePolicy::Probe);
     fmt::print("{}\n", accelerator_name(choice.accelerator));
 }
 

@@ -26,6 +26,11 @@ struct EmbeddedKernels {
     const EmbeddedKernel* smallest_with(uint32_t features) const;
     // The kernel with exactly `features`, or nullptr.
     const EmbeddedKernel* exactly(uint32_t features) const;
+    // The smallest kernel's bytes (what the KVM probe boots); empty when none is embedded.
+    std::span<const uint8_t> smallest_bytes() const {
+        const EmbeddedKernel* kernel = smallest_with(0);
+        return kernel ? kernel->bytes : std::span<const uint8_t>();
+    }
 };
 
 struct LoadedKernel {

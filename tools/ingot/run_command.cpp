@@ -140,7 +140,7 @@ int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) 
     invocation.machine = options.machine;
     // A dry run starts nothing, the probe included: it shows the remembered answer, or else
     // takes KVM on /dev/kvm's word and says so.
-    AccelChoice accel = choose_accelerator(accel_setting, invocation.qemu_binary, embedded_kernels.base,
+    AccelChoice accel = choose_accelerator(accel_setting, invocation.qemu_binary, embedded_kernels.smallest_bytes(),
                                            options.dry_run ? ProbePolicy::Assume : ProbePolicy::Probe);
     invocation.use_kvm = accel.accelerator == Accelerator::Kvm;
     invocation.mem_bytes = options.mem_bytes ? *options.mem_bytes
