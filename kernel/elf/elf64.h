@@ -126,4 +126,21 @@ bool read_struct(std::span<const uint8_t> bytes, uint64_t offset, T& out) {
     return true;
 }
 
+// The header of an x86-64 executable with program headers right after it (for programs made
+// in memory: the tool's KVM probe, tests); entry, e_phnum and section fields are the caller's.
+inline Elf64_Ehdr x86_64_executable_header() {
+    Elf64_Ehdr header{};
+    __builtin_memcpy(header.e_ident, kMagic, sizeof kMagic);
+    header.e_ident[kIdentClass] = kClass64;
+    header.e_ident[kIdentData] = kDataLittleEndian;
+    header.e_ident[kIdentVersion] = kVersionCurrent;
+    header.e_type = kTypeExecutable;
+    header.e_machine = kMachineX86_64;
+    header.e_version = kVersionCurrent;
+    header.e_phoff = sizeof(Elf64_Ehdr);
+    header.e_ehsize = sizeof(Elf64_Ehdr);
+    header.e_phentsize = sizeof(Elf64_Phdr);
+    return header;
+}
+
 }  // namespace ingot::elf

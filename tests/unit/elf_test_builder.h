@@ -13,16 +13,7 @@ namespace ingot::testing {
 class ElfTestBuilder {
 public:
     ElfTestBuilder() {
-        std::memcpy(header.e_ident, elf::kMagic, 4);
-        header.e_ident[elf::kIdentClass] = elf::kClass64;
-        header.e_ident[elf::kIdentData] = elf::kDataLittleEndian;
-        header.e_ident[elf::kIdentVersion] = elf::kVersionCurrent;
-        header.e_type = elf::kTypeExecutable;
-        header.e_machine = elf::kMachineX86_64;
-        header.e_version = elf::kVersionCurrent;
-        header.e_phoff = sizeof(elf::Elf64_Ehdr);
-        header.e_ehsize = sizeof(elf::Elf64_Ehdr);
-        header.e_phentsize = sizeof(elf::Elf64_Phdr);
+        header = elf::x86_64_executable_header();
         header.e_shentsize = sizeof(elf::Elf64_Shdr);
     }
 

@@ -81,18 +81,8 @@ std::vector<uint8_t> kvm_probe_program(int status) {
     constexpr uint64_t kHeadersSize = sizeof(elf::Elf64_Ehdr) + sizeof(elf::Elf64_Phdr);
     const uint64_t file_size = kHeadersSize + code.size();
 
-    elf::Elf64_Ehdr header{};
-    std::memcpy(header.e_ident, elf::kMagic, sizeof elf::kMagic);
-    header.e_ident[elf::kIdentClass] = elf::kClass64;
-    header.e_ident[elf::kIdentData] = elf::kDataLittleEndian;
-    header.e_ident[elf::kIdentVersion] = elf::kVersionCurrent;
-    header.e_type = elf::kTypeExecutable;
-    header.e_machine = elf::kMachineX86_64;
-    header.e_version = elf::kVersionCurrent;
+    elf::Elf64_Ehdr header = elf::x86_64_executable_header();
     header.e_entry = kProbeLoadAddress + kHeadersSize;
-    header.e_phoff = sizeof(elf::Elf64_Ehdr);
-    header.e_ehsize = sizeof(elf::Elf64_Ehdr);
-    header.e_phentsize = sizeof(elf::Elf64_Phdr);
     header.e_phnum = 1;
 
     elf::Elf64_Phdr segment{};

@@ -77,7 +77,7 @@ void BlockCache::grow_table() {
 Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
     uint8_t* data = take_buffer();
     if (!data) return Errno::ENOMEM;
-    auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata};
+    auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, 0};
     if (!e) {
         give_back_buffer(data);
         return Errno::ENOMEM;
@@ -133,7 +133,8 @@ void BlockCache::mark_dirty(uint64_t block, BlockKind kind) {
     Entry* e = find(block);
     if (!e) return;
     if (!e->dirty) {
-        ++dirty_count_;
+        e->dirty_slot = dirty_.size();
+        dirty_.push_back(e);
         e->dirty = true;
         e->kind = kind;
         if (kind == BlockKind::Metadata) ++dirty_metadata_count_;
@@ -146,7 +147,10 @@ void BlockCache::mark_dirty(uint64_t block, BlockKind kind) {
 void BlockCache::mark_clean(Entry* e) {
     if (!e->dirty) return;
     e->dirty = false;
-    --dirty_count_;
+    Entry* last = dirty_.back();
+    dirty_[e->dirty_slot] = last;
+    last->dirty_slot = e->dirty_slot;
+    dirty_.pop_back();
     if (e->kind == BlockKind::Metadata) --dirty_metadata_count_;
 }
 
@@ -189,8 +193,8 @@ Result<void> BlockCache::write_run(std::span<Entry* const> run) {
 
 Result<void> BlockCache::write_back_data() {
     std::vector<Entry*> dirty;
-    for (Entry* e = lru_.lru_next; e != &lru_; e = e->lru_next)
-        if (e->dirty && e->kind == BlockKind::Data) dirty.push_back(e);
+    for (Entry* e : dirty_)
+        if (e->kind == BlockKind::Data) dirty.push_back(e);
     // In disk order, consecutive blocks in one request each: a file written in order goes out
     // in 128 KiB requests rather than one per block.
     std::sort(dirty.begin(), dirty.end(), [](const Entry* a, const Entry* b) { return a->block < b->block; });
@@ -204,12 +208,12 @@ Result<void> BlockCache::write_back_data() {
 }
 
 Result<void> BlockCache::write_back_metadata(FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch) {
+    if (dirty_.empty()) return {};
     std::vector<MetadataWrite> batch;
-    for (Entry* e = lru_.lru_next; e != &lru_; e = e->lru_next)
-        if (e->dirty) batch.push_back(MetadataWrite{e->block, e->data});
-    if (batch.empty()) return {};
+    batch.reserve(dirty_.size());
+    for (Entry* e : dirty_) batch.push_back(MetadataWrite{e->block, e->data});
     TRY(write_batch(std::span<const MetadataWrite>(batch.data(), batch.size())));
-    for (Entry* e = lru_.lru_next; e != &lru_; e = e->lru_next) mark_clean(e);
+    while (!dirty_.empty()) mark_clean(dirty_.back());
     return {};
 }
 
@@ -217,7 +221,7 @@ void BlockCache::trim() {
     // Dirty blocks met at the cold end move to the hot end, so that each trim does work in
     // proportion to what it evicts rather than walking past the same dirty blocks again.
     size_t budget = count_;
-    while (count_ > max_blocks_ && count_ > dirty_count_ && budget--) {
+    while (count_ > max_blocks_ && count_ > dirty_.size() && budget--) {
         Entry* e = lru_.lru_prev;
         if (e->dirty)
             touch(e);

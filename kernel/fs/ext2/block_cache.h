@@ -45,10 +45,10 @@ public:
     // Drops a freed block: its contents need never be written.
     void forget(uint64_t block);
 
-    size_t dirty_count() const { return dirty_count_; }
+    size_t dirty_count() const { return dirty_.size(); }
     size_t dirty_metadata_count() const { return dirty_metadata_count_; }
     size_t cached_count() const { return count_; }
-    bool over_dirty_limit() const { return dirty_count_ > max_blocks_ / 2; }
+    bool over_dirty_limit() const { return dirty_.size() > max_blocks_ / 2; }
 
     // Writes dirty data blocks in place (no flush).
     Result<void> write_back_data();
@@ -69,6 +69,7 @@ private:
         Entry* lru_next;
         bool dirty;
         BlockKind kind;
+        size_t dirty_slot;  // its place in dirty_ while dirty
     };
     Entry* find(uint64_t block) const;
     Result<Entry*> insert(uint64_t block);
@@ -92,7 +93,7 @@ private:
     std::vector<Entry*> buckets_;
     Entry lru_;  // sentinel: lru_.lru_next is the most recently used
     size_t count_ = 0;
-    size_t dirty_count_ = 0;
+    std::vector<Entry*> dirty_;  // every dirty entry, unordered: write-back never scans the cache
     size_t dirty_metadata_count_ = 0;
     std::vector<uint8_t*> chunks_;     // every buffer chunk, freed with the cache
     uint8_t* free_buffers_ = nullptr;  // unused buffers, each holding the next one's address
