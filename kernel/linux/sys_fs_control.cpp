@@ -1,5 +1,6 @@
 // ioctl and fcntl on descriptors (ioctl(2), ioctl_tty(2), fcntl(2)).
 #include <block/block_device.h>
+#include <fs/block_device_file.h>
 #include <fs/pipe.h>
 #include <fs/record_locks.h>
 #include <linux/sys_fs.h>
@@ -114,6 +115,21 @@ Result<int64_t> sys_ioctl(const SyscallArgs& args) {
         if (!inode || !inode->is_block_device()) return Errno::ENOTTY;
         if (request == kBlkGetSize64) TRY(write_user(argp, uint64_t{inode->size()}));
         else TRY(write_user(argp, int{BlockDevice::kSectorSize}));
+        return 0;
+    }
+    case kBlkDiscard: {
+        // The checks of Linux's blk_ioctl_discard, in its order.
+        InodeRef inode = file->inode();
+        if (!inode || !inode->is_block_device()) return Errno::ENOTTY;
+        if (!file->can_write()) return Errno::EBADF;
+        BlockDevice& device = static_cast<BlockDeviceFile&>(*inode).device();
+        if (device.read_only()) return Errno::EPERM;
+        uint64_t range[2];
+        TRY(copy_from_user(range, argp, sizeof(range)));
+        uint64_t start = range[0], length = range[1];
+        if (length == 0 || start % BlockDevice::kSectorSize || length % BlockDevice::kSectorSize) return Errno::EINVAL;
+        if (start > inode->size() || length > inode->size() - start) return Errno::EINVAL;
+        TRY(device.discard(start / BlockDevice::kSectorSize, length / BlockDevice::kSectorSize));
         return 0;
     }
     default: return Errno::ENOTTY;

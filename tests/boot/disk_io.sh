@@ -34,6 +34,9 @@ run_guest rw 0 --disk "$dir/rw.img" --disk "$dir/ro.img:ro" -- rw /dev/vda
 expect_line rw "block device: yes, major 254"
 expect_line rw "size 1048576 bytes, sector 512, SEEK_END 1048576"
 expect_line rw "read back 131072 bytes, 0 wrong"
+expect_line rw "discard: 0"
+expect_line rw "discard unaligned: -1 EINVAL"
+expect_line rw "discard past the end: -1 EINVAL"
 expect_line rw "write past the end: -1 ENOSPC"
 expect_line rw "read at the end: 0"
 python3 - "$dir/rw.img" <<'PY' || fail=1
@@ -41,6 +44,7 @@ import sys
 data = open(sys.argv[1], "rb").read()
 want = bytearray(((i * 131) ^ (i >> 9) ^ 0x5A) & 0xFF for i in range(131072))
 want[1000:4000] = b"\xab" * 3000
+# The discarded 128 KiB after the pattern was zero before and reads as zero after (a hole).
 if len(data) != 1048576 or data[:131072] != want or data[131072:] != bytes(1048576 - 131072):
     print("rw.img: the host does not see the bytes the guest wrote")
     sys.exit(1)
@@ -51,6 +55,7 @@ expect_line ro "block device: yes, major 254"
 expect_line ro "size 2097152 bytes, sector 512, SEEK_END 2097152"
 expect_line ro "first byte 7"
 expect_line ro "write: -1 EPERM"
+expect_line ro "discard: -1 EPERM"
 [[ $(od -An -tu1 -N1 "$dir/ro.img" | tr -d ' ') == 7 ]] || { echo "ro.img changed"; fail=1; }
 
 run_guest volume 1 --volume "$dir/rw.img:/data" -- ro /dev/vda

@@ -1,7 +1,9 @@
 // Reads and writes a disk through its block special file, as a program does with a raw
 // device: `disk_io rw DEV` writes a pattern (aligned, then an unaligned range that needs a
 // read-modify-write), fsyncs and reads it back; `disk_io ro DEV` checks that a read-only disk
-// reads but refuses writes with EPERM, as Linux's blkdev_write_iter does.
+// reads but refuses writes with EPERM, as Linux's blkdev_write_iter does. BLKDISCARD is
+// accepted on whole sectors inside the disk, refused otherwise (EINVAL) and on a read-only disk
+// (EPERM).
 // The host (tests/boot/disk_io.sh) then checks the disk file's bytes.
 #include "errno_name.h"
 #include "pattern.h"
@@ -55,6 +57,17 @@ static int read_write(const char* path) {
         wrong += back[i] != want;
     }
     printf("read back %d bytes, %zu wrong\n", kAligned, wrong);
+    // BLKDISCARD: the device may forget the range (the bytes read back are then unspecified).
+    uint64_t range[2] = {kAligned, kAligned};
+    printf("discard: %d\n", ioctl(fd, BLKDISCARD, range));
+    range[0] = kOddOffset;
+    errno = 0;
+    int refused = ioctl(fd, BLKDISCARD, range);
+    printf("discard unaligned: %d %s\n", refused, errno_name(errno));
+    range[0] = (uint64_t)lseek(fd, 0, SEEK_END);
+    errno = 0;
+    refused = ioctl(fd, BLKDISCARD, range);
+    printf("discard past the end: %d %s\n", refused, errno_name(errno));
     off_t end = lseek(fd, 0, SEEK_END);
     errno = 0;
     ssize_t past = pwrite(fd, buffer, 1, end);
@@ -72,6 +85,10 @@ static int read_only(const char* path) {
     errno = 0;
     ssize_t written = pwrite(fd, back, 512, 0);
     printf("write: %zd %s\n", written, errno_name(errno));
+    uint64_t range[2] = {0, 4096};
+    errno = 0;
+    int refused = ioctl(fd, BLKDISCARD, range);
+    printf("discard: %d %s\n", refused, errno_name(errno));
     close(fd);
     return 0;
 }

@@ -92,7 +92,7 @@ TEST(DiskCommandLine, DiskCreateErrors) {
 TEST(DiskArguments, MicrovmUsesModernVirtioMmio) {
     Strings args = qemu_disk_arguments({{"a,b.img", false}, {"c.img", true}}, "microvm");
     EXPECT_EQ(args, (Strings{"-global", "virtio-mmio.force-legacy=false",
-                             "-drive", "file=a,,b.img,if=none,id=disk0,format=raw,cache=writeback",
+                             "-drive", "file=a,,b.img,if=none,id=disk0,format=raw,cache=writeback,discard=unmap",
                              "-device", "virtio-blk-device,drive=disk0",
                              "-drive", "file=c.img,if=none,id=disk1,format=raw,cache=writeback,readonly=on",
                              "-device", "virtio-blk-device,drive=disk1"}));
@@ -100,7 +100,7 @@ TEST(DiskArguments, MicrovmUsesModernVirtioMmio) {
 
 TEST(DiskArguments, PcAndQ35UseVirtioPci) {
     Strings args = qemu_disk_arguments({{"a.img", false}}, "q35");
-    EXPECT_EQ(args, (Strings{"-drive", "file=a.img,if=none,id=disk0,format=raw,cache=writeback", "-device",
+    EXPECT_EQ(args, (Strings{"-drive", "file=a.img,if=none,id=disk0,format=raw,cache=writeback,discard=unmap", "-device",
                              "virtio-blk-pci,drive=disk0"}));
     EXPECT_TRUE(qemu_disk_arguments({}, "pc").empty());
 }

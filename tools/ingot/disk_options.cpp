@@ -102,8 +102,9 @@ std::vector<std::string> qemu_disk_arguments(const std::vector<DiskAttachment>& 
         // cache=writeback: writes may sit in the host's page cache, and the guest's flush
         // (VIRTIO_BLK_F_FLUSH, offered because the cache is writeback) makes QEMU fdatasync
         // the file, so what the guest synced survives a host crash and runs stay fast.
+        // discard=unmap: what the guest discards becomes a hole in the file.
         std::string drive = "file=" + escape_commas(disks[i].file) + ",if=none,id=" + id +
-                            ",format=raw,cache=writeback" + (disks[i].read_only ? ",readonly=on" : "");
+                            ",format=raw,cache=writeback" + (disks[i].read_only ? ",readonly=on" : ",discard=unmap");
         args.insert(args.end(), {"-drive", drive, "-device", std::string(device) + ",drive=" + id});
     }
     return args;
