@@ -32,16 +32,16 @@ bool raises_sigpipe(uint64_t nr) {
 }  // namespace
 
 int64_t dispatch_syscall(const SyscallArgs& args) {
-    SyscallEntry entry = syscall_entry(args.nr);
-    if (!entry.handler) {
-        log_unsupported_once(args.nr, entry.name);
+    SyscallHandler handler = syscall_handler(args.nr);
+    if (!handler) {
+        log_unsupported_once(args.nr, syscall_name(args.nr));
         return -static_cast<int64_t>(Errno::ENOSYS);
     }
-    Result<int64_t> result = entry.handler(args);
+    Result<int64_t> result = handler(args);
     if (!result.ok()) {
         if (result.error() == Errno::EPIPE && raises_sigpipe(args.nr)) raise_signal(kSigPipe);
         if (log_enabled(LogLevel::Debug))
-            log_debug("%s -> %s", entry.name, errno_name(result.error()));
+            log_debug("%s -> %s", syscall_name(args.nr), errno_name(result.error()));
         return -static_cast<int64_t>(result.error());
     }
     return result.value();
