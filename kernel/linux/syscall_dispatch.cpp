@@ -11,11 +11,12 @@ namespace {
 constexpr uint64_t kLoggedLimit = 512;
 bool logged[kLoggedLimit];
 
-void log_unsupported_once(uint64_t nr, const char* name) {
+void log_unsupported_once(uint64_t nr) {
     if (nr < kLoggedLimit) {
         if (logged[nr]) return;
         logged[nr] = true;
     }
+    const char* name = syscall_name(nr);  // walks the names: only once per number
     if (name)
         log_info("unsupported system call %s (%lu): returning ENOSYS", name, nr);
     else
@@ -34,7 +35,7 @@ bool raises_sigpipe(uint64_t nr) {
 int64_t dispatch_syscall(const SyscallArgs& args) {
     SyscallHandler handler = syscall_handler(args.nr);
     if (!handler) {
-        log_unsupported_once(args.nr, syscall_name(args.nr));
+        log_unsupported_once(args.nr);
         return -static_cast<int64_t>(Errno::ENOSYS);
     }
     Result<int64_t> result = handler(args);
