@@ -16,7 +16,7 @@ void log_missing_feature(bool& logged, const char* call, const char* feature, co
 }
 
 const char* call_name(const SyscallArgs& args) {
-    const char* name = syscall_entry(args.nr).name;
+    const char* name = syscall_name(args.nr);
     return name ? name : "system call";
 }
 

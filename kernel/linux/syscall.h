@@ -16,15 +16,15 @@ struct SyscallArgs {
 
 using SyscallHandler = Result<int64_t> (*)(const SyscallArgs&);
 
-struct SyscallEntry {
-    const char* name = nullptr;        // nullptr: an unknown number
-    SyscallHandler handler = nullptr;  // nullptr: known by name, not implemented (-ENOSYS, logged once)
-};
-
 // Runs system call args.nr and returns what the program sees in rax.
 int64_t dispatch_syscall(const SyscallArgs& args);
 
-// The table's entry for syscall number nr; an unknown number gives an entry without a name.
-SyscallEntry syscall_entry(uint64_t nr);
+// The handler of system call nr; nullptr for an unknown number and for one known by name only
+// (-ENOSYS, logged once).
+SyscallHandler syscall_handler(uint64_t nr);
+
+// The Linux name of system call nr; nullptr for an unknown number. For messages: it walks the
+// table of names.
+const char* syscall_name(uint64_t nr);
 
 }  // namespace ingot

@@ -11,11 +11,12 @@ namespace {
 constexpr uint64_t kLoggedLimit = 512;
 bool logged[kLoggedLimit];
 
-void log_unsupported_once(uint64_t nr, const char* name) {
+void log_unsupported_once(uint64_t nr) {
     if (nr < kLoggedLimit) {
         if (logged[nr]) return;
         logged[nr] = true;
     }
+    const char* name = syscall_name(nr);  // walks the names: only once per number
     if (name)
         log_info("unsupported system call %s (%lu): returning ENOSYS", name, nr);
     else
@@ -32,16 +33,16 @@ bool raises_sigpipe(uint64_t nr) {
 }  // namespace
 
 int64_t dispatch_syscall(const SyscallArgs& args) {
-    SyscallEntry entry = syscall_entry(args.nr);
-    if (!entry.handler) {
-        log_unsupported_once(args.nr, entry.name);
+    SyscallHandler handler = syscall_handler(args.nr);
+    if (!handler) {
+        log_unsupported_once(args.nr);
         return -static_cast<int64_t>(Errno::ENOSYS);
     }
-    Result<int64_t> result = entry.handler(args);
+    Result<int64_t> result = handler(args);
     if (!result.ok()) {
         if (result.error() == Errno::EPIPE && raises_sigpipe(args.nr)) raise_signal(kSigPipe);
         if (log_enabled(LogLevel::Debug))
-            log_debug("%s -> %s", entry.name, errno_name(result.error()));
+            log_debug("%s -> %s", syscall_name(args.nr), errno_name(result.error()));
         return -static_cast<int64_t>(result.error());
     }
     return result.value();

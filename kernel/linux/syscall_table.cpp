@@ -387,16 +387,20 @@ constexpr NumberedEntry kEntries[] = {
     {450, "set_mempolicy_home_node", nullptr},
 };
 
-// The table is packed, as it is in every image: handlers by number, and the names in one
-// block of NUL-terminated strings with a 16-bit offset per number (a table of {name pointer,
-// handler} pairs for 512 numbers took 8 KiB). The longest run of numbers without a call
-// (335-423 on x86-64: Linux numbers the calls added since then alike on every architecture,
-// from 424) has no slots.
-constexpr size_t kHighest = [] {
-    uint64_t highest = 0;
-    for (const NumberedEntry& e : kEntries) highest = e.nr > highest ? e.nr : highest;
-    return highest;
+// The table is packed, as it is in every image: the handlers in one array with a one-byte index
+// into it per number (more than half of the numbers have no handler), and the names in one
+// block of NUL-terminated strings in number order, which only messages read (a table of {name
+// pointer, handler} pairs for 512 numbers took 8 KiB). The longest run of numbers without a
+// call (335-423 on x86-64: Linux numbers the calls added since then alike on every
+// architecture, from 424) has no slots.
+constexpr bool kInNumberOrder = [] {
+    for (size_t i = 1; i < std::size(kEntries); ++i)
+        if (kEntries[i].nr <= kEntries[i - 1].nr) return false;
+    return true;
 }();
+static_assert(kInNumberOrder, "kEntries is listed by number, each number once");
+constexpr uint64_t kHighest = kEntries[std::size(kEntries) - 1].nr;
+
 constexpr bool is_numbered(uint64_t nr) {
     for (const NumberedEntry& e : kEntries)
         if (e.nr == nr) return true;
@@ -417,31 +421,42 @@ constexpr Gap kGap = [] {
     return longest;
 }();
 constexpr size_t kTableSize = kHighest + 1 - (kGap.end - kGap.start);
+constexpr bool has_slot(uint64_t nr) { return nr <= kHighest && (nr < kGap.start || nr >= kGap.end); }
 constexpr size_t slot_of(uint64_t nr) { return nr < kGap.start ? nr : nr - (kGap.end - kGap.start); }
 
+// Every slot's name, an empty one for a number without a call.
 constexpr size_t kNamesSize = [] {
-    size_t size = 0;
-    for (const NumberedEntry& e : kEntries) size += std::string_view(e.name).size() + 1;
+    size_t size = kTableSize;
+    for (const NumberedEntry& e : kEntries) size += std::string_view(e.name).size();
     return size;
 }();
-constexpr uint16_t kNoName = 0xFFFF;
-static_assert(kNamesSize < kNoName, "name offsets are 16 bits");
+
+constexpr size_t kHandlerCount = [] {
+    size_t count = 0;
+    for (const NumberedEntry& e : kEntries) count += e.handler != nullptr;
+    return count;
+}();
+constexpr uint8_t kNoHandler = 0;  // handler_numbers: 0 for none, else the handler's index + 1
+static_assert(kHandlerCount < 0xFF, "handler numbers are 8 bits");
 
 struct PackedTable {
-    std::array<SyscallHandler, kTableSize> handlers{};
-    std::array<uint16_t, kTableSize> name_offsets{};
+    std::array<SyscallHandler, kHandlerCount> handlers{};
+    std::array<uint8_t, kTableSize> handler_numbers{};
     std::array<char, kNamesSize> names{};
 };
 
 constexpr PackedTable build_table() {
     PackedTable table{};
-    for (uint16_t& offset : table.name_offsets) offset = kNoName;
-    size_t at = 0;
+    size_t at = 0, handler_count = 0, slot = 0;
     for (const NumberedEntry& e : kEntries) {
-        table.handlers[slot_of(e.nr)] = e.handler;
-        table.name_offsets[slot_of(e.nr)] = static_cast<uint16_t>(at);
+        for (; slot < slot_of(e.nr); ++slot) table.names[at++] = '\0';
+        if (e.handler) {
+            table.handlers[handler_count] = e.handler;
+            table.handler_numbers[slot] = static_cast<uint8_t>(++handler_count);
+        }
         for (char c : std::string_view(e.name)) table.names[at++] = c;
         table.names[at++] = '\0';
+        ++slot;
     }
     return table;
 }
@@ -450,11 +465,19 @@ constexpr PackedTable kTable = build_table();
 
 }  // namespace
 
-SyscallEntry syscall_entry(uint64_t nr) {
-    if (nr > kHighest || (nr >= kGap.start && nr < kGap.end)) return {};
-    size_t slot = slot_of(nr);
-    if (kTable.name_offsets[slot] == kNoName) return {};
-    return {&kTable.names[kTable.name_offsets[slot]], kTable.handlers[slot]};
+SyscallHandler syscall_handler(uint64_t nr) {
+    if (!has_slot(nr)) return nullptr;
+    uint8_t handler = kTable.handler_numbers[slot_of(nr)];
+    return handler == kNoHandler ? nullptr : kTable.handlers[handler - 1];
+}
+
+const char* syscall_name(uint64_t nr) {
+    if (!has_slot(nr)) return nullptr;
+    const char* name = kTable.names.data();
+    for (size_t slot = slot_of(nr); slot > 0; --slot)
+        while (*name++ != '\0') {
+        }
+    return *name != '\0' ? name : nullptr;
 }
 
 }  // namespace ingot
