@@ -132,10 +132,10 @@ void modify(const DirectoryRef& root) {
 
 }  // namespace
 
-void run_ext2_image(std::span<const uint8_t> image) {
+bool run_ext2_image(std::span<const uint8_t> image) {
     MemoryBlockDevice device(std::vector<uint8_t>(image.begin(), image.end()));
     Result<RefPtr<ext2::Ext2FileSystem>> mounted = ext2::Ext2FileSystem::mount(device, false);
-    if (!mounted.ok()) return;
+    if (!mounted.ok()) return false;
     RefPtr<ext2::Ext2FileSystem> fs = mounted.release_value();
     {
         Result<DirectoryRef> root = fs->root(nullptr);
@@ -148,6 +148,7 @@ void run_ext2_image(std::span<const uint8_t> image) {
         }
     }
     (void)fs->unmount();
+    return true;
 }
 
 }  // namespace ingot::fuzz

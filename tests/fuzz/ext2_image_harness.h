@@ -10,6 +10,7 @@
 
 namespace ingot::fuzz {
 
-void run_ext2_image(std::span<const uint8_t> image);
+// True when the image mounted (the seeds must; damaged images mostly do not).
+bool run_ext2_image(std::span<const uint8_t> image);
 
 }  // namespace ingot::fuzz
