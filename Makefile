@@ -5,8 +5,9 @@
 #   make test   install dependencies, build, run every test (unit and boot)
 #   make bench  install dependencies, build, run the benchmarks (bench/boot.sh, bench/threads.sh,
 #               bench/http.sh, bench/servers.sh, bench/disk.sh)
-#   make fuzz   install clang, build the network receive fuzzer into build-fuzz/ and run it
-#               for FUZZ_SECONDS over a copy of tests/fuzz/corpus/network_receive
+#   make fuzz   install clang, build the network receive and ext2 image fuzzers into
+#               build-fuzz/ and run each for FUZZ_SECONDS over a copy of its corpus
+#               (tests/fuzz/corpus/network_receive, tests/fuzz/corpus/ext2_image)
 #   make clean  remove build/ and build-fuzz/
 
 BUILD_DIR ?= build
@@ -15,9 +16,11 @@ JOBS ?= $(shell nproc)
 # Boot tests run QEMU under TCG, one busy core each: more parallelism than this only thrashes.
 TEST_JOBS ?= 2
 
-# The fuzzer needs clang and a build of its own (sanitizers, coverage instrumentation).
+# The fuzzers need clang and a build of their own (sanitizers, coverage instrumentation).
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 300
+# Disk images are inputs of up to 256 KiB (the seeds are 128-256 KiB mke2fs images).
+EXT2_FUZZ_MAX_LEN := 262144
 
 INGOT := $(BUILD_DIR)/bin/ingot
 DEMO_IMAGE := $(BUILD_DIR)/examples/demo/demo.img
@@ -67,9 +70,11 @@ bench: bench-deps
 fuzz: fuzz-deps
 	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
 	       -DCMAKE_CXX_COMPILER=clang++ -DINGOT_FUZZ=ON --log-level=WARNING
-	@cmake --build $(FUZZ_BUILD_DIR) --target network-receive-fuzzer -j$(JOBS)
+	@cmake --build $(FUZZ_BUILD_DIR) --target network-receive-fuzzer ext2-image-fuzzer -j$(JOBS)
 	@tests/fuzz/run_fuzzer.sh $(FUZZ_BUILD_DIR)/fuzz/network-receive-fuzzer \
-	       tests/fuzz/corpus/network_receive $(FUZZ_BUILD_DIR)/run $(FUZZ_SECONDS)
+	       tests/fuzz/corpus/network_receive $(FUZZ_BUILD_DIR)/run/network_receive $(FUZZ_SECONDS)
+	@tests/fuzz/run_fuzzer.sh $(FUZZ_BUILD_DIR)/fuzz/ext2-image-fuzzer \
+	       tests/fuzz/corpus/ext2_image $(FUZZ_BUILD_DIR)/run/ext2_image $(FUZZ_SECONDS) $(EXT2_FUZZ_MAX_LEN)
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)

@@ -5,6 +5,7 @@
 
 #include "fakes/memory_block_device.h"
 
+#include <string>
 #include <vector>
 
 namespace ingot::fuzz {
@@ -47,34 +48,94 @@ void walk(const DirectoryRef& dir, int depth) {
     }
 }
 
+// The first child of dir (not "." or "..") that wanted accepts, with its name.
+template <typename Predicate>
+InodeRef find_child(const DirectoryRef& dir, std::string& name, Predicate wanted) {
+    DirEntry entry;
+    int seen = 0;
+    for (uint64_t cookie = 0; seen < kMaxEntriesPerDirectory && dir->read_entry(cookie, entry); cookie = entry.cookie + 1) {
+        ++seen;
+        if (entry.name == "." || entry.name == ".." || entry.name.starts_with("fuzz-")) continue;
+        std::string candidate(entry.name);
+        Result<InodeRef> child = dir->lookup(candidate);
+        if (!child.ok() || !wanted(child.value())) continue;
+        name = std::move(candidate);
+        return child.value();
+    }
+    return {};
+}
+
+// True when ancestor is dir or one of dir's ancestors (vfs_namespace.cpp's check).
+bool is_ancestor(const Inode& ancestor, DirectoryRef dir) {
+    for (; dir; dir = dir->parent())
+        if (dir.get() == &ancestor) return true;
+    return false;
+}
+
+// Writes into, grows and shrinks a file the image already held, so that its (hostile) block
+// map or extent tree is extended and cut as well as read.
+void rewrite_existing_file(const DirectoryRef& root) {
+    static const uint8_t kData[1500] = {7, 7, 7};
+    std::string name;
+    InodeRef file = find_child(root, name, [](const InodeRef& inode) { return inode->is_regular(); });
+    if (!file) return;
+    IoBuffer head = IoBuffer::kernel_source(std::span<const uint8_t>(kData, sizeof(kData)));
+    (void)file->write_at(0, head);
+    IoBuffer tail = IoBuffer::kernel_source(std::span<const uint8_t>(kData, sizeof(kData)));
+    (void)file->write_at(file->size() + 5000, tail);
+    (void)file->truncate(file->size() / 3);
+    (void)file->truncate(20000);
+}
+
+// The directory operations the VFS builds rename, link, unlink and rmdir from
+// (kernel/fs/vfs_namespace.cpp), applied to entries of the image and to new ones.
 void modify(const DirectoryRef& root) {
     static const uint8_t kData[3000] = {1, 2, 3};
     Result<InodeRef> file = root->create_file("fuzz-file", 0644);
     if (file.ok()) {
         IoBuffer src = IoBuffer::kernel_source(std::span<const uint8_t>(kData, sizeof(kData)));
         (void)file.value()->write_at(0, src);
-        (void)file.value()->write_at(70000, src);
+        IoBuffer far = IoBuffer::kernel_source(std::span<const uint8_t>(kData, sizeof(kData)));
+        (void)file.value()->write_at(70000, far);
         (void)file.value()->truncate(100);
     }
-    Result<InodeRef> dir = root->create_directory("fuzz-dir", 0755);
-    if (dir.ok()) (void)as_directory(dir.value())->create_symlink("link", std::string(80, 'l'));
-    DirEntry entry;
-    for (uint64_t cookie = 0; root->read_entry(cookie, entry); cookie = entry.cookie + 1) {
-        if (entry.name == "." || entry.name == ".." || entry.name == "fuzz-dir") continue;
-        std::string name(entry.name);
-        Result<InodeRef> victim = root->lookup(name);
-        if (!victim.ok() || victim.value()->is_directory()) continue;
-        if (root->remove_entry(name).ok()) victim.value()->drop_link();
-        break;
+    rewrite_existing_file(root);
+    Result<InodeRef> made = root->create_directory("fuzz-dir", 0755);
+    if (!made.ok()) return;
+    DirectoryRef dir = as_directory(made.value());
+    (void)dir->create_symlink("link", std::string(80, 'l'));
+    (void)dir->create_symlink("short", "a");
+    // link(2): a second name for the new file.
+    if (file.ok() && dir->add_entry("hard", file.value()).ok()) file.value()->add_link();
+    // rename(2) of a file and of a directory from the image into the new directory.
+    std::string name;
+    for (bool directories : {false, true}) {
+        // rename(2) EINVAL, as the VFS checks: a directory cannot move below itself (an entry
+        // of a hostile image may name the root or an ancestor).
+        InodeRef moved = find_child(root, name, [directories, &dir](const InodeRef& inode) {
+            return inode->is_directory() == directories && !(directories && is_ancestor(*inode, dir));
+        });
+        if (!moved || !root->remove_entry(name).ok()) continue;
+        if (!dir->add_entry(name, moved).ok()) (void)root->add_entry(name, moved);
     }
+    // unlink(2) of the next file of the image, and rmdir(2) of an empty directory.
+    InodeRef victim = find_child(root, name, [](const InodeRef& inode) { return !inode->is_directory(); });
+    if (victim && root->remove_entry(name).ok()) victim->drop_link();
+    InodeRef empty = find_child(root, name, [](const InodeRef& inode) {
+        return inode->is_directory() && as_directory(inode)->is_empty();
+    });
+    if (empty && root->remove_entry(name).ok()) as_directory(empty)->mark_removed();
+    // And the new names go again: the file (both links) and the emptied new directory.
+    if (file.ok() && root->remove_entry("fuzz-file").ok()) file.value()->drop_link();
+    if (file.ok() && dir->remove_entry("hard").ok()) file.value()->drop_link();
 }
 
 }  // namespace
 
-void run_ext2_image(std::span<const uint8_t> image) {
+bool run_ext2_image(std::span<const uint8_t> image) {
     MemoryBlockDevice device(std::vector<uint8_t>(image.begin(), image.end()));
     Result<RefPtr<ext2::Ext2FileSystem>> mounted = ext2::Ext2FileSystem::mount(device, false);
-    if (!mounted.ok()) return;
+    if (!mounted.ok()) return false;
     RefPtr<ext2::Ext2FileSystem> fs = mounted.release_value();
     {
         Result<DirectoryRef> root = fs->root(nullptr);
@@ -82,10 +143,12 @@ void run_ext2_image(std::span<const uint8_t> image) {
             walk(root.value(), 0);
             if (!fs->read_only()) modify(root.value());
             (void)fs->sync();
+            walk(root.value(), 0);
             root.value()->detach_tree();
         }
     }
     (void)fs->unmount();
+    return true;
 }
 
 }  // namespace ingot::fuzz

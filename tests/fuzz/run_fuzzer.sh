@@ -3,16 +3,16 @@
 # stays as it is) and reports what it found. A crash, a leak, a sanitizer report or an input
 # slower than 10 s makes it fail; the input that did it is kept under WORK_DIR/crashes/.
 #
-#   tests/fuzz/run_fuzzer.sh FUZZER CORPUS_DIR WORK_DIR SECONDS
+#   tests/fuzz/run_fuzzer.sh FUZZER CORPUS_DIR WORK_DIR SECONDS [MAX_LEN]
 #
-# One job only (the fuzzer runs in this process), inputs of at most 4096 bytes.
+# One job only (the fuzzer runs in this process), inputs of at most MAX_LEN bytes (4096).
 set -euo pipefail
 
-if [[ $# -ne 4 ]]; then
+if [[ $# -lt 4 || $# -gt 5 ]]; then
   sed -n '2,8p' "$0" >&2
   exit 2
 fi
-fuzzer=$1 corpus=$2 work=$3 seconds=$4
+fuzzer=$1 corpus=$2 work=$3 seconds=$4 max_len=${5:-4096}
 name=$(basename "$fuzzer")
 
 rm -rf "$work/corpus" "$work/crashes"
@@ -23,7 +23,7 @@ log=$work/$name.log
 
 echo "fuzz: running $name for ${seconds}s over $before inputs (log: $log)"
 status=0
-"$fuzzer" -max_len=4096 -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+"$fuzzer" -max_len="$max_len" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/crashes/" "$work/corpus" >"$log" 2>&1 || status=$?
 
 after=$(find "$work/corpus" -type f | wc -l)

@@ -15,10 +15,12 @@
 namespace ingot {
 namespace {
 
-std::vector<std::vector<uint8_t>> corpus() {
+// The corpus files, or only the seed images (seed-*, from make_ext2_seed_corpus.sh).
+std::vector<std::vector<uint8_t>> corpus(bool seeds_only = false) {
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(INGOT_EXT2_FUZZ_CORPUS_DIR))
-        if (entry.is_regular_file()) files.push_back(entry.path());
+        if (entry.is_regular_file() && (!seeds_only || entry.path().filename().string().starts_with("seed-")))
+            files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     std::vector<std::vector<uint8_t>> inputs;
     for (const auto& file : files) {
@@ -32,6 +34,13 @@ TEST(Ext2FuzzCorpus, EveryInputRunsToCompletion) {
     auto inputs = corpus();
     ASSERT_GE(inputs.size(), 2u);
     for (const auto& input : inputs) fuzz::run_ext2_image(input);
+}
+
+TEST(Ext2FuzzCorpus, EverySeedMounts) {
+    // A seed the driver refuses would leave the fuzzer only the mount checks to explore.
+    auto seeds = corpus(true);
+    ASSERT_GE(seeds.size(), 8u);
+    for (size_t i = 0; i < seeds.size(); ++i) EXPECT_TRUE(fuzz::run_ext2_image(seeds[i])) << "seed " << i;
 }
 
 TEST(Ext2FuzzCorpus, DamagedSeedsRunToCompletion) {
