@@ -9,6 +9,7 @@
 #include <mm/user_memory.h>
 #include <proc/arch_thread.h>
 #include <proc/fork.h>
+#include <proc/cpus.h>
 #include <proc/futex.h>
 #include <proc/process.h>
 #include <proc/process_exit.h>
@@ -162,8 +163,6 @@ void clear_child_tid(const Thread& thread) {
     if (write_user(thread.clear_child_tid, uint32_t{0}).ok()) futex_wake(thread.clear_child_tid, ~0u, 1);
 }
 
-int cpu_count() { return 1; }
-
 Result<void> check_thread_id(uint64_t pid) {
     if (pid == 0) return {};
     if (pid > INT32_MAX || !find_thread(static_cast<int>(pid))) return Errno::ESRCH;
@@ -286,16 +285,16 @@ Result<int64_t> sys_sched_getaffinity(const SyscallArgs& a) {
     uint64_t size = a.a[1];
     TRY(check_thread_id(a.a[0]));
     if (size < sizeof(uint64_t) || (size & 7)) return Errno::EINVAL;
-    uint64_t mask = (cpu_count() >= 64) ? ~0ull : (1ull << cpu_count()) - 1;
+    uint64_t mask = (online_cpus() >= 64) ? ~0ull : (1ull << online_cpus()) - 1;
     TRY(clear_user(a.a[2], size));
     TRY(write_user(a.a[2], mask));
     return sizeof(uint64_t);
 }
 
-// getcpu(cpu, node, cache): the one CPU, on NUMA node 0; the cache argument is unused since
-// Linux 2.6.24. Either pointer may be null.
+// getcpu(cpu, node, cache): the CPU the caller runs on, NUMA node 0; the cache argument is
+// unused since Linux 2.6.24. Either pointer may be null.
 Result<int64_t> sys_getcpu(const SyscallArgs& a) {
-    if (a.a[0]) TRY(write_user(a.a[0], uint32_t{0}));
+    if (a.a[0]) TRY(write_user(a.a[0], uint32_t{current_cpu()}));
     if (a.a[1]) TRY(write_user(a.a[1], uint32_t{0}));
     return 0;
 }
@@ -306,7 +305,7 @@ Result<int64_t> sys_sched_setaffinity(const SyscallArgs& a) {
     TRY(check_thread_id(a.a[0]));
     if (size < sizeof(uint64_t)) return Errno::EINVAL;
     uint64_t mask = TRY(read_user<uint64_t>(a.a[2]));
-    uint64_t cpus = (cpu_count() >= 64) ? ~0ull : (1ull << cpu_count()) - 1;
+    uint64_t cpus = (online_cpus() >= 64) ? ~0ull : (1ull << online_cpus()) - 1;
     if (!(mask & cpus)) return Errno::EINVAL;
     return 0;
 }

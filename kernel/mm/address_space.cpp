@@ -4,6 +4,7 @@
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
+#include <proc/cpus.h>
 
 #include <cstring>
 #include <new>
@@ -13,7 +14,13 @@ namespace ingot {
 namespace {
 
 AddressSpace boot_address_space;
-AddressSpace* active_space = &boot_address_space;
+AddressSpace* active_spaces[kMaxCpus] = {};  // per CPU; nullptr: the boot address space
+
+AddressSpace*& active_space_slot() { return active_spaces[current_cpu()]; }
+AddressSpace* active_space() {
+    AddressSpace* space = active_space_slot();
+    return space ? space : &boot_address_space;
+}
 
 bool access_allowed(uint32_t prot, Access access) {
     switch (access) {
@@ -34,13 +41,18 @@ Result<uint64_t> zeroed_page() {
 void release_range(uint64_t start, uint64_t end) {
     std::vector<uint64_t> pages;
     for_each_user_page(start, end, [&pages](uint64_t va, uint64_t) { pages.push_back(va); });
+    std::vector<uint64_t> frames;
+    frames.reserve(pages.size());
     for (uint64_t va : pages)
-        if (auto phys = unmap_user_page(va)) frame_release(*phys);
+        if (auto phys = unmap_user_page(va)) frames.push_back(*phys);
+    flush_other_cpus_tlb();  // no CPU may reach a frame through an old translation once it is free
+    for (uint64_t phys : frames) frame_release(phys);
 }
 
 }  // namespace
 
-AddressSpace& current_address_space() { return *active_space; }
+AddressSpace& current_address_space() { return *active_space(); }
+AddressSpace& kernel_address_space() { return boot_address_space; }
 
 Result<void> handle_page_fault(uint64_t address, Access access) {
     return current_address_space().handle_fault(address, access);
@@ -52,9 +64,9 @@ void AddressSpace::set_layout(uint64_t stack_top) {
 }
 
 AddressSpace::~AddressSpace() {
-    if (active_space == this && this != &boot_address_space) {
+    if (active_space() == this && this != &boot_address_space) {
         activate_page_table(boot_page_table());
-        active_space = &boot_address_space;
+        active_space_slot() = &boot_address_space;
     }
 }
 
@@ -62,7 +74,7 @@ uint64_t AddressSpace::root() const { return root_ == kBootRoot ? boot_page_tabl
 
 void AddressSpace::activate() {
     activate_page_table(root());
-    active_space = this;
+    active_space_slot() = this;
 }
 
 void AddressSpace::release_pages(std::span<const Vma> removed) {
@@ -132,7 +144,7 @@ Result<AddressSpace*> AddressSpace::fork_copy() {
 }
 
 void AddressSpace::release_everything() {
-    bool was_active = active_space == this;
+    bool was_active = active_space() == this;
     uint64_t previous = active_page_table();
     activate_page_table(root());
     release_pages(vmas_.regions());
@@ -140,7 +152,7 @@ void AddressSpace::release_everything() {
     if (was_active) {
         // Whatever runs next activates its own; until then the boot table keeps the kernel mapped.
         activate_page_table(boot_page_table());
-        active_space = &boot_address_space;
+        active_space_slot() = &boot_address_space;
     } else {
         activate_page_table(previous);
     }
@@ -172,6 +184,7 @@ Result<uint64_t> AddressSpace::private_page(uint64_t page_address, uint32_t prot
         physical_pages().free(copy);
         return mapped.error();
     }
+    flush_other_cpus_tlb();  // threads on other CPUs must see the copy, not the shared frame
     frame_release(*existing);
     return copy;
 }

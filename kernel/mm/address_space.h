@@ -91,8 +91,10 @@ private:
     uint64_t brk_ = 0;
 };
 
-// The address space of the running process.
+// The address space of the process running on this CPU.
 AddressSpace& current_address_space();
+// The address space with no program pages, which idle CPUs use.
+AddressSpace& kernel_address_space();
 
 // The architecture's page-fault handler calls this for faults on user addresses.
 Result<void> handle_page_fault(uint64_t address, Access access);

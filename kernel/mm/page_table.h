@@ -40,6 +40,11 @@ std::optional<uint64_t> unmap_user_page(uint64_t va);
 // Changes the protection of va if it is mapped.
 void protect_user_page(uint64_t va, uint32_t prot);
 
+// Returns once no other CPU can still use a translation that the calls above removed or
+// reduced (arch/x86_64/tlb_shootdown.h): before the frames of removed mappings are freed. The
+// kernel lock's release does it too, so only frame reuse needs an explicit call.
+void flush_other_cpus_tlb();
+
 // The physical page va is mapped to, if any.
 std::optional<uint64_t> user_page_phys(uint64_t va);
 

@@ -25,6 +25,14 @@ void arch_switch_threads(Thread& from, Thread& to);
 // stack `rsp`: every other register zero, no TLS base, a clean FPU state.
 void arch_restart_user_thread(uint64_t rip, uint64_t rsp);
 
+// The architecture part of an idle thread: a kernel stack that starts in run_idle_thread().
+// nullptr when out of memory.
+ArchThread* arch_create_idle_thread();
+
+// Continues on `thread`'s kernel stack, as a switch to it would, leaving the current stack
+// for good (a secondary CPU's start-up stack).
+[[noreturn]] void arch_enter_thread(Thread& thread);
+
 // Frees the architecture part of a dead thread that is not running.
 void arch_destroy_thread(ArchThread* arch);
 

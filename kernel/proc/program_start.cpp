@@ -14,6 +14,7 @@
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
 #include <proc/cpu_info.h>
+#include <proc/cpus.h>
 #include <proc/elf_loader.h>
 #include <proc/initial_stack.h>
 #include <proc/process.h>
@@ -35,6 +36,20 @@ void apply_kernel_options(const image::BootConfig& config) {
     std::string_view level = config.option("log");
     if (level == "debug") set_log_level(LogLevel::Debug);
     else if (level == "error" || level == "quiet") set_log_level(LogLevel::Error);
+}
+
+// "cpus=N" (`ingot run --cpus N`): 1 to kMaxCpus; without it, one CPU.
+unsigned requested_cpus(const image::BootConfig& config) {
+    std::string_view text = config.option("cpus");
+    if (text.empty()) return 1;
+    unsigned count = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9' || count > kMaxCpus) panic("cannot start the program: bad kernel option cpus=%.*s", static_cast<int>(text.size()), text.data());
+        count = count * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (count == 0 || count > kMaxCpus)
+        panic("cannot start the program: cpus=%u is not between 1 and %u", count, kMaxCpus);
+    return count;
 }
 
 }  // namespace
@@ -78,6 +93,7 @@ UserEntry start_program(std::span<const uint8_t> payload_bytes, const char* comm
     auto entry = load_program_image({image.program, config.argv(), config.envp(), image.program_path}, &failed_step);
     if (!entry.ok()) bad_image(failed_step, entry.error());
     // Only measured when asked for: reading the clock the first time calibrates it.
+    start_cpus(requested_cpus(config));
     if (log_enabled(LogLevel::Debug)) log_debug("boot: program entry after %lu us", monotonic_ns() / 1000);
     return entry.value();
 }

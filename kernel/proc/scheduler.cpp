@@ -1,10 +1,18 @@
-// Round-robin over one run queue; blocked threads sit on one list and the scheduler re-checks
-// their waits whenever it runs (after polling the event sources), so no subsystem has to know
-// which thread waits for it. Futex waits are ended explicitly by wake_thread().
+// Round-robin over one run queue that every CPU takes threads from; blocked threads sit on one
+// list and the scheduler re-checks their waits whenever it runs on any CPU (after polling the
+// event sources), so no subsystem has to know which thread waits for it. Futex waits are ended
+// explicitly by wake_thread(). All of it runs under the kernel lock (proc/cpus.h).
+//
+// A CPU with nothing to run halts on the stack of the thread that blocked, which stays "on"
+// that CPU (Thread::on_cpu) until the CPU switches away: no other CPU may resume it meanwhile,
+// so a thread woken while its CPU halts is run by that CPU, which gets kicked. Only when the
+// blocked thread is dead does the CPU move to an idle thread of its own, so that the dead
+// thread's stack and address space can go.
 #include <lib/clock.h>
 #include <lib/log.h>
 #include <lib/panic.h>
 #include <proc/arch_thread.h>
+#include <proc/cpus.h>
 #include <proc/event_loop.h>
 #include <proc/futex.h>
 #include <proc/process_exit.h>
@@ -59,21 +67,51 @@ private:
 
 ThreadQueue run_queue;
 ThreadQueue blocked;
+int blocked_count = 0;
 int condition_waiters = 0;  // blocked threads whose wait the scheduler must re-check
 
 void add_blocked(Thread& t) {
     blocked.push_back(t);
+    ++blocked_count;
     if (t.wait_kind != WaitKind::Futex) ++condition_waiters;
 }
 
 void remove_blocked(Thread& t) {
     blocked.remove(t);
+    --blocked_count;
     if (t.wait_kind != WaitKind::Futex) --condition_waiters;
 }
-Thread* zombie = nullptr;  // a dead thread whose kernel stack was in use until the last switch
-uint64_t slice_end_ns = 0;
-bool woken_since_switch = false;  // a thread became runnable: preempt at the next chance
-bool deadlocked = false;
+
+// What the scheduler keeps for each CPU.
+struct CpuScheduler {
+    Thread* zombie = nullptr;       // a dead thread whose kernel stack was in use until the last switch
+    Thread* idle_thread = nullptr;  // runs when the thread the CPU halted for is dead
+    uint64_t slice_end_ns = 0;
+    bool woken_since_switch = false;  // a thread became runnable: preempt at the next chance
+    bool deadlocked = false;
+    bool halted = false;              // waiting in idle() for a kick, a deadline or an interrupt
+};
+CpuScheduler cpu_schedulers[kMaxCpus];
+
+CpuScheduler& this_cpu_scheduler() { return cpu_schedulers[current_cpu()]; }
+
+// Wakes a CPU to run `t`: the CPU it halted on (only that one may resume it), else a halted
+// CPU, else none: this CPU switches at its next chance.
+void find_cpu_for(const Thread& t) {
+    unsigned self = current_cpu();
+    if (t.on_cpu >= 0 && static_cast<unsigned>(t.on_cpu) != self) {
+        cpu_schedulers[t.on_cpu].halted = false;
+        kick_cpu(static_cast<unsigned>(t.on_cpu));
+        return;
+    }
+    for (unsigned cpu = 0; cpu < online_cpus(); ++cpu) {
+        if (cpu == self || !cpu_schedulers[cpu].halted) continue;
+        cpu_schedulers[cpu].halted = false;  // the next wake-up goes to another halted CPU
+        kick_cpu(cpu);
+        return;
+    }
+    this_cpu_scheduler().woken_since_switch = true;
+}
 
 bool is_blocked_in_wait(const Thread& t) { return t.state == ThreadState::Blocked; }
 
@@ -86,7 +124,24 @@ bool wait_is_over(Thread& t, uint64_t now) {
 void make_runnable(Thread& t) {
     t.state = ThreadState::Runnable;
     run_queue.push_back(t);
-    woken_since_switch = true;
+    find_cpu_for(t);
+}
+
+// A thread running the program on another CPU enters the kernel soon (for a signal).
+void interrupt_elsewhere(const Thread& t) {
+    if (t.on_cpu >= 0 && static_cast<unsigned>(t.on_cpu) != current_cpu()) kick_cpu(static_cast<unsigned>(t.on_cpu));
+}
+
+// The first runnable thread this CPU may resume: not one another CPU halted on.
+Thread* pop_runnable() {
+    int self = static_cast<int>(current_cpu());
+    for (Thread* t = run_queue.front(); t; t = t->queue_next) {
+        if (t->on_cpu < 0 || t->on_cpu == self) {
+            run_queue.remove(*t);
+            return t;
+        }
+    }
+    return nullptr;
 }
 
 // Polls the event sources and fires due interval timers, then moves every blocked thread whose
@@ -116,6 +171,7 @@ uint64_t earliest_blocked_deadline() {
 // and none waits for a condition that the event sources (devices, protocol timers) could
 // bring about. With every thread blocked, the program can make no progress.
 bool nothing_can_wake() {
+    if (blocked_count != live_thread_count()) return false;     // one runs on another CPU
     if (next_real_timer_expiry() != kNoDeadline) return false;  // SIGALRM would end a wait
     for (Thread* t = blocked.front(); t; t = t->queue_next) {
         if (t->wait_deadline != kNoDeadline) return false;
@@ -125,46 +181,67 @@ bool nothing_can_wake() {
 }
 
 void reap_zombie() {
-    if (zombie && zombie != &current_thread()) {
-        destroy_thread(*zombie);
-        zombie = nullptr;
+    CpuScheduler& cpu = this_cpu_scheduler();
+    if (cpu.zombie && cpu.zombie != &current_thread()) {
+        destroy_thread(*cpu.zombie);
+        cpu.zombie = nullptr;
     }
 }
 
 void switch_to(Thread& next) {
     Thread& prev = current_thread();
+    CpuScheduler& cpu = this_cpu_scheduler();
     next.state = ThreadState::Running;
-    slice_end_ns = monotonic_ns() + kTimeSliceNs;
-    woken_since_switch = false;
+    cpu.slice_end_ns = monotonic_ns() + kTimeSliceNs;
+    cpu.woken_since_switch = false;
     if (&next == &prev) return;
     set_current_thread(next);
-    AddressSpace& space = *process_of(next).space;
+    // The kernel lock is held across the switch, so no other CPU sees prev between here and
+    // the moment its registers are saved.
+    prev.on_cpu = -1;
+    next.on_cpu = static_cast<int>(current_cpu());
+    AddressSpace& space = &next == cpu.idle_thread ? kernel_address_space() : *process_of(next).space;
     if (&space != &current_address_space()) space.activate();
+    if (prev.state == ThreadState::Runnable) find_cpu_for(prev);  // it may run elsewhere now
     arch_switch_threads(prev, next);
     reap_zombie();  // back on prev's stack
+}
+
+Thread& idle_thread() {
+    CpuScheduler& cpu = this_cpu_scheduler();
+    if (!cpu.idle_thread) cpu.idle_thread = create_idle_thread();
+    if (!cpu.idle_thread) panic("out of memory for CPU %u's idle thread", current_cpu());
+    return *cpu.idle_thread;
 }
 
 // The CPU has nothing to run: the current thread is blocked or dead. Halts until the earliest
 // deadline or an interrupt; when nothing can ever happen, the program is deadlocked.
 void idle() {
+    Thread& self = current_thread();
+    CpuScheduler& cpu = this_cpu_scheduler();
+    if (self.state == ThreadState::Dead && &self != cpu.idle_thread) {
+        switch_to(idle_thread());  // the dead thread's stack is not for halting on
+        return;
+    }
     uint64_t deadline = earliest_blocked_deadline();
     if (uint64_t timer = next_real_timer_expiry(); timer < deadline) deadline = timer;
     uint64_t sources = next_event_deadline();
     if (sources < deadline) deadline = sources;
     if (nothing_can_wake()) {
-        Thread& self = current_thread();
         if (self.state == ThreadState::Blocked && self.wait_kind != WaitKind::Futex && live_thread_count() == 1) {
             // The only thread waits for something nothing can produce: its call fails (EDEADLK).
             remove_blocked(self);
             make_runnable(self);
-            deadlocked = true;
+            cpu.deadlocked = true;
             return;
         }
         log_error("deadlock: all %d threads of the program are blocked and nothing can wake them",
                   live_thread_count());
         exit_program(128 + kSigKill);
     }
+    cpu.halted = true;
     halt_until(deadline);
+    cpu.halted = false;
 }
 
 // Runs the next runnable thread; returns when the current thread runs again (never when it
@@ -172,7 +249,7 @@ void idle() {
 void schedule() {
     for (;;) {
         wake_finished_waits();
-        if (Thread* next = run_queue.pop_front()) {
+        if (Thread* next = pop_runnable()) {
             switch_to(*next);
             return;
         }
@@ -199,13 +276,13 @@ void block_current(WaitKind kind, const FunctionRef<bool()>* ready, uint64_t dea
     self.wait_deadline = deadline_ns;
     self.wait_interruptible = interruptible;
     self.state = ThreadState::Blocked;
-    deadlocked = false;
+    this_cpu_scheduler().deadlocked = false;
     add_blocked(self);
     schedule();
     self.wait_ready = nullptr;
 }
 
-bool current_wait_deadlocked() { return deadlocked; }
+bool current_wait_deadlocked() { return this_cpu_scheduler().deadlocked; }
 
 void wake_thread(Thread& thread) {
     if (!is_blocked_in_wait(thread)) return;
@@ -214,9 +291,9 @@ void wake_thread(Thread& thread) {
 }
 
 void wake_for_signal(Thread& thread) {
-    if (is_blocked_in_wait(thread) && thread.wait_interruptible &&
-        next_deliverable_signal(thread.signals, process_of(thread).shared_pending))
-        wake_thread(thread);
+    if (!next_deliverable_signal(thread.signals, process_of(thread).shared_pending)) return;
+    if (is_blocked_in_wait(thread) && thread.wait_interruptible) wake_thread(thread);
+    else if (thread.state == ThreadState::Running) interrupt_elsewhere(thread);
 }
 
 void start_thread(Thread& thread) { make_runnable(thread); }
@@ -235,7 +312,7 @@ void yield_current() {
     Process& process = process_of(self);
     if (--process.live_threads == 0) process_ended(process, wait_status);
     reap_zombie();
-    if (&self != &main_thread()) zombie = &self;  // the boot thread's stack is static
+    if (&self != &main_thread()) this_cpu_scheduler().zombie = &self;  // the boot thread's stack is static
     schedule();
     __builtin_unreachable();
 }
@@ -243,7 +320,9 @@ void yield_current() {
 void stop_other_threads() {
     Thread& self = current_thread();
     for_each_thread([&self](Thread& t) {
+        bool elsewhere = &t != &self && t.on_cpu >= 0;
         retire(t);
+        if (elsewhere) kick_cpu(static_cast<unsigned>(t.on_cpu));  // it leaves at its next kernel entry
         if (&t == &self) t.state = ThreadState::Running;
     });
 }
@@ -253,12 +332,29 @@ void stop_process_threads(Process& process) {
     std::vector<Thread*> stopped;  // freed after the walk: destroying unlinks from the list walked
     for_each_thread([&](Thread& t) {
         if (&t == &self || &process_of(t) != &process) return;
+        if (t.on_cpu >= 0) kick_cpu(static_cast<unsigned>(t.on_cpu));
         retire(t);
         --process.live_threads;
         stopped.push_back(&t);
     });
+    // A stopped thread another CPU still runs (in the program, or halted on its stack) keeps
+    // its stack and page table in use until that CPU switches away; it does so at its next
+    // kernel entry, for which it needs the lock.
+    auto still_on_a_cpu = [&stopped] {
+        for (Thread* t : stopped)
+            if (t->on_cpu >= 0) return true;
+        return false;
+    };
+    while (still_on_a_cpu()) let_other_cpus_in();
     for (Thread* t : stopped)
         if (t != &main_thread()) destroy_thread(*t);
+    leave_if_stopped();  // another thread may have ended this one meanwhile (exit_group)
+}
+
+void leave_if_stopped() {
+    if (current_thread().state != ThreadState::Dead) return;
+    schedule();  // never returns: a dead thread is not run again
+    __builtin_unreachable();
 }
 
 void preempt_on_interrupt() {
@@ -266,7 +362,8 @@ void preempt_on_interrupt() {
     if (blocked.empty() && run_queue.empty()) return;  // one thread running alone
     wake_finished_waits();
     if (run_queue.empty()) return;
-    if (!woken_since_switch && monotonic_ns() < slice_end_ns) return;
+    CpuScheduler& cpu = this_cpu_scheduler();
+    if (!cpu.woken_since_switch && monotonic_ns() < cpu.slice_end_ns) return;
     Thread& self = current_thread();
     self.state = ThreadState::Runnable;
     run_queue.push_back(self);
@@ -281,9 +378,10 @@ uint64_t preemption_deadline() {
     // the running thread may have made true without blocking (a loopback packet, a pipe
     // write). A thread past its slice with none of that pending simply gets a new one.
     if (!run_queue.empty() || condition_waiters > 0) {
+        CpuScheduler& cpu = this_cpu_scheduler();
         uint64_t now = monotonic_ns();
-        if (slice_end_ns <= now && run_queue.empty()) slice_end_ns = now + kTimeSliceNs;
-        if (slice_end_ns < deadline) deadline = slice_end_ns;
+        if (cpu.slice_end_ns <= now && run_queue.empty()) cpu.slice_end_ns = now + kTimeSliceNs;
+        if (cpu.slice_end_ns < deadline) deadline = cpu.slice_end_ns;
     }
     if (timer < deadline) deadline = timer;
     // Event sources (network timers) can end only condition waits; futex waiters are woken by
@@ -292,6 +390,18 @@ uint64_t preemption_deadline() {
     if (condition_waiters == 0) return deadline;
     uint64_t sources = next_event_deadline();
     return sources < deadline ? sources : deadline;
+}
+
+[[noreturn]] void run_idle_thread() {
+    reap_zombie();
+    for (;;) schedule();
+}
+
+[[noreturn]] void start_scheduling_on_this_cpu() {
+    Thread& idle = idle_thread();
+    set_current_thread(idle);
+    idle.on_cpu = static_cast<int>(current_cpu());
+    arch_enter_thread(idle);
 }
 
 void thread_first_run() {

@@ -1,7 +1,8 @@
-// The scheduler: which thread runs on the CPU, how threads block and wake, and preemption.
-// One CPU; the kernel itself is never preempted (it runs with interrupts masked), so a switch
-// happens only where a thread blocks, yields or exits, or on the way back to the program
-// after an interrupt (the time slice ran out, or a blocked thread became ready).
+// The scheduler: which thread runs on each CPU, how threads block and wake, and preemption.
+// The kernel itself is never preempted (it runs with interrupts masked, under the kernel lock
+// of proc/cpus.h), so a switch happens only where a thread blocks, yields or exits, or on the
+// way back to the program after an interrupt (the time slice ran out, a blocked thread became
+// ready, or another CPU kicked this one).
 #pragma once
 
 #include <lib/function_ref.h>
@@ -61,5 +62,15 @@ uint64_t preemption_deadline();
 
 // Called first by a newly created thread, on its own stack, before it enters user mode.
 void thread_first_run();
+
+// A CPU's idle thread: runs whatever becomes runnable, halting in between. It is where a
+// secondary CPU starts, and where a CPU goes when the thread it ran has died.
+[[noreturn]] void run_idle_thread();
+// A secondary CPU, once started and holding the kernel lock, moves to its idle thread.
+[[noreturn]] void start_scheduling_on_this_cpu();
+
+// On entry from the program: if another thread stopped this one (exit_group, execve), the CPU
+// leaves it for good instead of running it further.
+void leave_if_stopped();
 
 }  // namespace ingot

@@ -1,4 +1,5 @@
 #include <proc/arch_thread.h>
+#include <proc/cpus.h>
 #include <proc/process.h>
 #include <proc/thread.h>
 
@@ -16,21 +17,37 @@ Thread& boot_thread() {
         Thread t;
         t.tid = kProgramPid;
         t.state = ThreadState::Running;
+        t.on_cpu = 0;  // it runs on the boot CPU from the start
         return t;
     }();
     if (!thread.arch) thread.arch = arch_boot_thread();
     return thread;
 }
 
-Thread* running = nullptr;
+Thread* running[kMaxCpus] = {};
 Thread* all_threads = nullptr;  // every thread but the boot thread, newest first
 int next_tid = kProgramPid + 1;
 
 }  // namespace
 
 Thread& main_thread() { return boot_thread(); }
-Thread& current_thread() { return running ? *running : boot_thread(); }
-void set_current_thread(Thread& thread) { running = &thread; }
+Thread& current_thread() {
+    Thread* thread = running[current_cpu()];
+    return thread ? *thread : boot_thread();
+}
+void set_current_thread(Thread& thread) { running[current_cpu()] = &thread; }
+
+Thread* create_idle_thread() {
+    auto* thread = new (std::nothrow) Thread;
+    if (!thread) return nullptr;
+    thread->arch = arch_create_idle_thread();
+    if (!thread->arch) {
+        delete thread;
+        return nullptr;
+    }
+    thread->state = ThreadState::Running;  // it is never queued, so never Runnable
+    return thread;
+}
 
 Thread* find_thread(int tid) {
     Thread& main = boot_thread();

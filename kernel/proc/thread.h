@@ -45,6 +45,9 @@ struct Thread {
     uint64_t wait_deadline = 0;
     bool wait_interruptible = true;
 
+    // The CPU whose kernel stack this thread is (running it, or halted on it), or -1.
+    int on_cpu = -1;
+
     // Links in the scheduler's run queue or blocked list, and in the list of all threads.
     Thread* queue_next = nullptr;
     Thread* queue_prev = nullptr;
@@ -75,5 +78,9 @@ Process& process_of(const Thread& thread);
 
 // The scheduler records the switch here (scheduler.cpp).
 void set_current_thread(Thread& thread);
+
+// A CPU's idle thread (scheduler.h): a kernel stack of its own, no process, never listed
+// among the program's threads. nullptr when out of memory.
+Thread* create_idle_thread();
 
 }  // namespace ingot

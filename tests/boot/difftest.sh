@@ -11,6 +11,7 @@
 #                          gives, N means both runs must end with N
 #   --machine M            QEMU machine for `ingot run` (microvm, pc, q35; default microvm)
 #   --mem SIZE             guest memory, passed to `ingot run --mem`
+#   --cpus N               virtual CPUs, passed to `ingot run --cpus`
 #   --net MODE             the guest's network, passed to `ingot run --net` (default: ingot's)
 #   --files DIR            root file system of the guest, passed to `ingot run --files`
 #   --env K=V              an environment entry, for both runs (repeatable); nothing else is
@@ -35,11 +36,11 @@ needs_value() {
   [[ $# -ge 2 ]] || { echo "difftest: $1 needs a value" >&2; usage; }
 }
 
-ingot="" status_expected="native" machine="microvm" mem="" net="" files="" timeout=120 keep=""
+ingot="" status_expected="native" machine="microvm" mem="" cpus="" net="" files="" timeout=120 keep=""
 envs=() native_args=() guest_args=() stderr_regexes=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --ingot|--status|--machine|--mem|--net|--files|--env|--native-arg|--guest-arg|--stderr-regex|\
+    --ingot|--status|--machine|--mem|--cpus|--net|--files|--env|--native-arg|--guest-arg|--stderr-regex|\
     --timeout|--keep) needs_value "$@" ;;
   esac
   case "$1" in
@@ -47,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --status) status_expected="$2"; shift 2 ;;
     --machine) machine="$2"; shift 2 ;;
     --mem) mem="$2"; shift 2 ;;
+    --cpus) cpus="$2"; shift 2 ;;
     --net) net="$2"; shift 2 ;;
     --files) files="$2"; shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
@@ -97,6 +99,7 @@ native_ms=$(( $(now_ms) - native_start ))
 # Guest run, with an outer limit in case ingot itself stops responding.
 run_command=("$ingot" run --timeout "$timeout" --machine "$machine")
 [[ -n "$mem" ]] && run_command+=(--mem "$mem")
+[[ -n "$cpus" ]] && run_command+=(--cpus "$cpus")
 [[ -n "$net" ]] && run_command+=(--net "$net")
 [[ -n "$files" ]] && run_command+=(--files "$files")
 for entry in "${envs[@]}"; do run_command+=(--env "$entry"); done

@@ -59,6 +59,8 @@ ArchThread* arch_boot_thread() {
     return &boot;
 }
 void arch_switch_threads(Thread&, Thread&) { panic("ingot-net-peer runs one thread"); }
+ArchThread* arch_create_idle_thread() { panic("ingot-net-peer runs one thread"); }
+void arch_enter_thread(Thread&) { panic("ingot-net-peer runs one thread"); }
 void arch_destroy_thread(ArchThread*) {}
 [[noreturn]] void exit_program(int shell_status) { std::exit(shell_status); }
 

@@ -79,12 +79,13 @@ TEST(CommandLine, Run) {
     EXPECT_EQ(p.run.args, std::vector<std::string>{"arg"});
 }
 
-TEST(CommandLine, OneCpuIsAcceptedAndMoreAreRefusedClearly) {
-    EXPECT_EQ(parse({"run", "img", "--cpus", "1"}).action, ParsedCommandLine::Action::Run);
-    EXPECT_EQ(parse({"build", "prog", "-o", "img", "--cpus", "1"}).action, ParsedCommandLine::Action::Build);
-    EXPECT_NE(usage_error_of({"run", "img", "--cpus", "4"}).find("more than one virtual CPU is not supported yet"),
-              std::string::npos);
-    EXPECT_NE(usage_error_of({"build", "prog", "-o", "img", "--cpus", "2"}).find("not supported yet"), std::string::npos);
+TEST(CommandLine, CpuCountsUpToTheKernelsLimitAreAccepted) {
+    EXPECT_EQ(parse({"run", "img", "--cpus", "1"}).run.cpus, 1u);
+    EXPECT_EQ(parse({"run", "img", "--cpus", "4"}).run.cpus, 4u);
+    EXPECT_EQ(parse({"run", "img"}).run.cpus, std::nullopt);
+    EXPECT_EQ(parse({"build", "prog", "-o", "img", "--cpus", "32"}).build.cpus, 32u);
+    EXPECT_NE(usage_error_of({"run", "img", "--cpus", "33"}).find("at most 32 virtual CPUs"), std::string::npos);
+    EXPECT_NE(usage_error_of({"build", "prog", "-o", "img", "--cpus", "1000"}).find("at most 32"), std::string::npos);
     EXPECT_NE(usage_error_of({"run", "img", "--cpus", "0"}).find("invalid count"), std::string::npos);
     EXPECT_NE(usage_error_of({"run", "img", "--cpus", "two"}).find("invalid count"), std::string::npos);
 }

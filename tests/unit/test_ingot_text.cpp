@@ -166,6 +166,24 @@ TEST(QemuCommand, KvmMachineAndEmptyCommandLine) {
     EXPECT_FALSE(contains_sequence(args, {"-append"}));
 }
 
+TEST(QemuCommand, SeveralCpusGetSmpAndOneGetsNone) {
+    QemuInvocation inv;
+    inv.qemu_binary = "qemu";
+    inv.image_path = "app.img";
+    inv.mem_bytes = 64 * kMiB;
+    EXPECT_FALSE(contains_sequence(qemu_arguments(inv), {"-smp"}));
+    inv.cpus = 4;
+    EXPECT_TRUE(contains_sequence(qemu_arguments(inv), {"-smp", "4"}));
+}
+
+TEST(QemuCommand, TheCpuCountTravelsAsAKernelOptionAndAConfigRecord) {
+    EXPECT_EQ(cpus_kernel_option(4), "cpus=4");
+    EXPECT_EQ(cpus_in_records({"a/prog", "kcpus=4"}), 4u);
+    EXPECT_EQ(cpus_in_records({"a/prog", "elog=1"}), std::nullopt);
+    EXPECT_EQ(cpus_in_records({"kcpus=0"}), std::nullopt);
+    EXPECT_EQ(cpus_in_records({"kcpus=99"}), std::nullopt);
+}
+
 TEST(QemuCommand, MemoryRoundsUpToWholeMebibytes) {
     EXPECT_EQ(qemu_memory_argument(64 * kMiB), "64M");
     EXPECT_EQ(qemu_memory_argument(64 * kMiB + 1), "65M");

@@ -6,6 +6,7 @@
 #include <ingot/image_writer.h>
 #include <ingot/kernel_source.h>
 #include <ingot/payload_builder.h>
+#include <ingot/qemu_command.h>
 #include <ingot/tool_error.h>
 
 #include <elf/elf_check.h>
@@ -49,9 +50,11 @@ void run_build(const BuildOptions& options, const EmbeddedKernels& embedded_kern
     if (options.files_dir) files = pack_directory_tree(*options.files_dir);
     KernelChoice choice = choose_kernel(program, options.features);
     LoadedKernel kernel = load_kernel(embedded_kernels, choice.features);
+    std::vector<std::string> kernel_options = options.mount_options;
+    if (options.cpus) kernel_options.push_back(cpus_kernel_option(*options.cpus));
     std::vector<uint8_t> image = build_image_bytes(kernel.bytes, program, options.program, files, options.args,
                                                    options.environment, options.mem_bytes.value_or(0),
-                                                   options.mount_options);
+                                                   kernel_options);
     write_file_atomically(options.output, image);
     if (options.verbose) {
         std::string report = describe_build(choice, kernel, embedded_kernels, image);

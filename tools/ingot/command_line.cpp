@@ -25,16 +25,15 @@ uint64_t parse_memory_option(const std::string& text) {
     return *bytes;
 }
 
-// --cpus: one virtual CPU is all Ingot schedules threads on so far; asking for more is refused
-// rather than silently booting a machine whose other CPUs stay idle.
-void check_cpus_option(const std::string& text) {
+// --cpus: 1 to the most CPUs the kernel brings up (proc/cpus.h).
+unsigned parse_cpus_option(const std::string& text) {
     char* end = nullptr;
     unsigned long cpus = std::strtoul(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || cpus == 0 || text[0] == '-')
         throw usage_error("--cpus: invalid count '" + text + "' (expected a positive number)");
-    if (cpus > 1)
-        throw usage_error("--cpus " + text + ": more than one virtual CPU is not supported yet "
-                          "(a program's threads share one CPU; see README)");
+    if (cpus > kMaxCpus)
+        throw usage_error("--cpus " + text + ": at most " + std::to_string(kMaxCpus) + " virtual CPUs are supported");
+    return static_cast<unsigned>(cpus);
 }
 
 template <size_t N>
@@ -81,7 +80,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     std::vector<std::string> build_volumes, run_disks, run_volumes;
     build->add_option("--volume", build_volumes, "Mount the next disk given at run time with --disk at /PATH (repeatable)")->type_name("/PATH[:ro]");
     std::string build_cpus, run_cpus;
-    build->add_option("--cpus", build_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
+    build->add_option("--cpus", build_cpus, "Default virtual CPUs for `ingot run` (default 1)")->type_name("N");
     std::vector<std::string> build_with, build_without, run_with, run_without;
     std::string build_net;
     build->add_option("--with", build_with, "Kernel feature to include whatever the program looks like: net, process, poll, block")->type_name("FEATURE");
@@ -96,7 +95,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     CLI::App* run = app.add_subcommand("run", "Boot an image (or a static program) with QEMU");
     run->add_option("IMAGE", parsed.run.target, "Image from `ingot build`, or a static x86_64 ELF")->required()->type_name("IMAGE|PROGRAM");
     run->add_option("--mem", run_mem, "Guest memory, e.g. 64M, 1G (default: the image's, else 64M)")->type_name("SIZE");
-    run->add_option("--cpus", run_cpus, "Virtual CPUs (only 1 is supported yet)")->type_name("N");
+    run->add_option("--cpus", run_cpus, "Virtual CPUs (default: the image's, else 1)")->type_name("N");
     run->add_option("--machine", parsed.run.machine, "QEMU machine: microvm, pc or q35")->type_name("MACHINE");
     run->add_option("--env", parsed.run.environment, "Environment entry NAME=VALUE (repeatable)")->type_name("NAME=VALUE");
     run->add_option("--files", parsed.run.files_dir, "Directory to use as the guest's root file system")->type_name("DIR");
@@ -151,7 +150,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
         parsed.action = ParsedCommandLine::Action::Build;
         parsed.build.args = guest_args;
         if (!build_mem.empty() || build->count("--mem")) parsed.build.mem_bytes = parse_memory_option(build_mem);
-        if (build->count("--cpus")) check_cpus_option(build_cpus);
+        if (build->count("--cpus")) parsed.build.cpus = parse_cpus_option(build_cpus);
         for (const std::string& e : parsed.build.environment) validate_environment_entry(e);
         if (parsed.build.output.empty()) throw usage_error("-o: the image path is empty");
         parsed.build.features = parse_feature_options(build_with, build_without);
@@ -182,7 +181,7 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& argv) {
     parsed.action = ParsedCommandLine::Action::Run;
     parsed.run.args = guest_args;
     if (!run_mem.empty() || run->count("--mem")) parsed.run.mem_bytes = parse_memory_option(run_mem);
-    if (run->count("--cpus")) check_cpus_option(run_cpus);
+    if (run->count("--cpus")) parsed.run.cpus = parse_cpus_option(run_cpus);
     for (const std::string& e : parsed.run.environment) validate_environment_entry(e);
     if (!one_of(parsed.run.machine, kMachines))
         throw usage_error("--machine: unknown machine '" + parsed.run.machine + "' (use microvm, pc or q35)");

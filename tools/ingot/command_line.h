@@ -6,6 +6,7 @@
 #include <ingot/disk_options.h>
 #include <ingot/kernel_choice.h>
 #include <ingot/network_options.h>
+#include <proc/cpus.h>
 
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ struct BuildOptions {
     std::optional<std::string> files_dir;   // --files DIR: the guest's root file system
     std::vector<std::string> environment;   // --env K=V, validated
     std::optional<uint64_t> mem_bytes;      // --mem SIZE
+    std::optional<unsigned> cpus;           // --cpus N
     std::vector<std::string> mount_options; // --volume /PATH[:ro]: kernel options (disk_options.h)
     FeatureRequest features;                // --with, --without, --net none
     bool verbose = false;                   // --verbose: the kernel variant and the size of each part
@@ -28,6 +30,7 @@ struct BuildOptions {
 struct RunOptions {
     std::string target;                     // an image, or a plain static program
     std::optional<uint64_t> mem_bytes;
+    std::optional<unsigned> cpus;           // --cpus N
     std::string machine = "microvm";        // microvm | pc | q35
     std::vector<std::string> environment;
     std::optional<std::string> files_dir;

@@ -4,6 +4,7 @@
 #include <ingot/tool_error.h>
 
 #include <image/host_channels.h>
+#include <proc/cpus.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ std::vector<std::string> qemu_arguments(const QemuInvocation& inv) {
     } else {
         args.insert(args.end(), {"-accel", "tcg", "-cpu", "max"});
     }
+    if (inv.cpus > 1) args.insert(args.end(), {"-smp", std::to_string(inv.cpus)});
     args.insert(args.end(), {"-m", qemu_memory_argument(inv.mem_bytes), "-nodefaults", "-no-user-config",
                              "-display", "none", "-no-reboot", "-kernel", inv.image_path});
     if (!inv.kernel_command_line.empty()) args.insert(args.end(), {"-append", inv.kernel_command_line});
@@ -56,6 +58,18 @@ std::vector<std::string> qemu_arguments(const QemuInvocation& inv) {
         "-device", "isa-debug-exit,iobase=" + hex_port(image::kExitPort) + ",iosize=4",
     });
     return args;
+}
+
+std::string cpus_kernel_option(unsigned cpus) { return "cpus=" + std::to_string(cpus); }
+
+std::optional<unsigned> cpus_in_records(const std::vector<std::string>& records) {
+    constexpr std::string_view kRecord = "kcpus=";
+    for (const std::string& record : records) {
+        if (record.rfind(kRecord, 0) != 0) continue;
+        unsigned long cpus = std::strtoul(record.c_str() + kRecord.size(), nullptr, 10);
+        if (cpus >= 1 && cpus <= kMaxCpus) return static_cast<unsigned>(cpus);
+    }
+    return std::nullopt;
 }
 
 std::string boot_command_line(const std::string& argv0, const std::vector<std::string>& args,

@@ -18,6 +18,7 @@ struct QemuInvocation {
     std::string qemu_binary;
     std::string image_path;
     uint64_t mem_bytes = 0;
+    unsigned cpus = 1;                 // -smp, and the kernel learns it from cpus_kernel_option()
     std::string machine = "microvm";
     bool use_kvm = false;
     std::string kernel_command_line;  // -append; omitted when empty
@@ -36,6 +37,11 @@ std::string boot_command_line(const std::string& argv0, const std::vector<std::s
                               const std::vector<std::string>& environment,
                               const std::optional<std::string>& log_level,
                               const std::vector<std::string>& kernel_options = {});
+
+// The kernel option that tells the guest how many CPUs to start ("cpus=N", proc/cpus.h).
+std::string cpus_kernel_option(unsigned cpus);
+// The CPU count an image's config records ask for ("k" "cpus=N"), if any.
+std::optional<unsigned> cpus_in_records(const std::vector<std::string>& records);
 
 // QEMU's -m value: the size in MiB, rounded up ("64M").
 std::string qemu_memory_argument(uint64_t bytes);

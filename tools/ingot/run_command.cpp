@@ -35,6 +35,7 @@ struct PreparedImage {
     std::vector<uint8_t> bytes;  // set when the image must be written to a temporary file
     bool temporary = false;
     uint64_t mem_bytes = 0;      // the image's default, 0 if none
+    unsigned cpus = 1;           // the image's default
     std::string argv0;
     uint32_t kernel_features = ~0u;  // image::KernelFeature bits; all when the kernel does not say
     std::string kernel_description;  // for a note: "IMAGE's kernel" or "the base kernel chosen for PROGRAM"
@@ -67,6 +68,7 @@ PreparedImage prepare_image(const RunOptions& options, const EmbeddedKernels& em
     std::optional<ImagePayload> payload = find_payload(target);
     if (payload) {
         prepared.mem_bytes = payload->header.mem_bytes;
+        prepared.cpus = cpus_in_records(payload->records).value_or(1);
         prepared.argv0 = payload_argv0(*payload);
         prepared.kernel_features = read_kernel_features(target).value_or(~0u);
         prepared.kernel_description = options.target + "'s kernel";
@@ -151,6 +153,8 @@ int run_run(const RunOptions& options, const EmbeddedKernels& embedded_kernels) 
     NetworkOptions network = usable_network(options, prepared);
     std::vector<std::string> kernel_options = network_kernel_options(network);
     kernel_options.insert(kernel_options.end(), options.disks.kernel_options.begin(), options.disks.kernel_options.end());
+    invocation.cpus = options.cpus.value_or(prepared.cpus);
+    if (options.cpus) kernel_options.push_back(cpus_kernel_option(*options.cpus));  // overrides the image's
     invocation.kernel_command_line = boot_command_line(prepared.argv0, options.args, options.environment,
                                                        options.log_level, kernel_options);
     invocation.network_arguments = qemu_network_arguments(network, options.machine);

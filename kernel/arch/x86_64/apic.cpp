@@ -5,6 +5,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/idt.h>
+#include <arch/x86_64/kernel_lock.h>
 #include <arch/x86_64/page_table_mmio.h>
 #include <arch/x86_64/tsc.h>
 #include <lib/log.h>
@@ -14,15 +15,18 @@ namespace ingot {
 namespace {
 
 // Local APIC register offsets (Intel SDM Vol. 3A table 11-1).
-constexpr uint32_t kEoi = 0xB0, kSpuriousVector = 0xF0, kLvtTimer = 0x320, kInitialCount = 0x380,
+constexpr uint32_t kEoi = 0xB0, kSpuriousVector = 0xF0, kInterruptCommandLow = 0x300,
+                   kInterruptCommandHigh = 0x310, kLvtTimer = 0x320, kInitialCount = 0x380,
                    kCurrentCount = 0x390, kDivideConfig = 0x3E0;
 constexpr uint32_t kLvtMasked = 1u << 16;
 constexpr uint32_t kLvtTscDeadline = 2u << 17;
+// Interrupt command register bits (Intel SDM Vol. 3A §11.6.1).
+constexpr uint32_t kIcrDeliveryPending = 1u << 12, kIcrAssert = 1u << 14, kIcrLevelTriggered = 1u << 15, kIcrInit = 5u << 8,
+                   kIcrStartup = 6u << 8;
 
+// Every CPU's local APIC answers at the same address; each CPU reaches its own there.
 volatile uint32_t* apic = nullptr;
 uint64_t apic_timer_hz = 0;
-uint64_t armed_tsc_deadline = 0;  // 0: nothing armed, or it fired
-bool lvt_in_tsc_deadline_mode = false;  // the LVT timer entry was set to TSC-deadline mode
 
 uint32_t read(uint32_t reg) { return apic[reg / 4]; }
 void write(uint32_t reg, uint32_t value) { apic[reg / 4] = value; }
@@ -63,8 +67,12 @@ uint64_t measure_apic_timer() {
 void apic_init() {
     mask_legacy_pics();
     uint64_t base = x86::rdmsr(x86::kMsrApicBase);
-    x86::wrmsr(x86::kMsrApicBase, base | (1u << 11));  // global enable
     apic = static_cast<volatile uint32_t*>(map_mmio(base & ~0xFFFull, 4096));
+    apic_init_this_cpu();
+}
+
+void apic_init_this_cpu() {
+    x86::wrmsr(x86::kMsrApicBase, x86::rdmsr(x86::kMsrApicBase) | (1u << 11));  // global enable
     write(kSpuriousVector, 0x100 | kVectorSpurious);  // software enable
     write(kDivideConfig, 0xB);                        // divide by 1
     write(kLvtTimer, kLvtMasked | kVectorTimer);
@@ -72,18 +80,39 @@ void apic_init() {
 
 void apic_end_of_interrupt() { write(kEoi, 0); }
 
-uint64_t apic_timer_armed_deadline() { return armed_tsc_deadline; }
-void apic_timer_fired() { armed_tsc_deadline = 0; }
+namespace {
+
+// Intel SDM Vol. 3A §11.6.1: the high half (destination) first; writing the low half sends.
+// The previous command must have left first.
+void send_interrupt_command(uint32_t apic_id, uint32_t command) {
+    while (read(kInterruptCommandLow) & kIcrDeliveryPending) x86::pause();
+    write(kInterruptCommandHigh, apic_id << 24);
+    write(kInterruptCommandLow, command);
+}
+
+}  // namespace
+
+void apic_send_ipi(uint32_t apic_id, uint8_t vector) { send_interrupt_command(apic_id, kIcrAssert | vector); }
+
+void apic_send_init(uint32_t apic_id) { send_interrupt_command(apic_id, kIcrLevelTriggered | kIcrAssert | kIcrInit); }
+
+void apic_send_startup(uint32_t apic_id, uint64_t start_page_phys) {
+    send_interrupt_command(apic_id, kIcrStartup | static_cast<uint32_t>(start_page_phys >> 12));
+}
+
+uint64_t apic_timer_armed_deadline() { return this_cpu().armed_tsc_deadline; }
+void apic_timer_fired() { this_cpu().armed_tsc_deadline = 0; }
 
 void apic_timer_fire_at(uint64_t tsc_deadline) {
-    armed_tsc_deadline = tsc_deadline;
+    PerCpu& cpu = this_cpu();
+    cpu.armed_tsc_deadline = tsc_deadline;
     if (cpu_features().tsc_deadline) {
         // The LVT stays in TSC-deadline mode once set (Intel SDM Vol. 3A §11.5.4.1): only the
         // MSR is written per deadline. An LVT write is an exit to the hypervisor's APIC each
         // time, and this runs after most system calls.
-        if (!lvt_in_tsc_deadline_mode) {
+        if (!cpu.lvt_in_tsc_deadline_mode) {
             write(kLvtTimer, kLvtTscDeadline | kVectorTimer);
-            lvt_in_tsc_deadline_mode = true;
+            cpu.lvt_in_tsc_deadline_mode = true;
         }
         x86::wrmsr(x86::kMsrTscDeadline, tsc_deadline);
         return;
@@ -108,8 +137,11 @@ void halt_until(uint64_t monotonic_deadline_ns) {
         if (x86::rdtsc() >= deadline_tsc) return;
         apic_timer_fire_at(deadline_tsc);
     }
-    // sti takes effect after the next instruction, so no interrupt slips in before hlt.
+    // Other CPUs may run the kernel while this one halts. sti takes effect after the next
+    // instruction, so no interrupt (a kick sent once the lock went) slips in before hlt.
+    kernel_lock_release();
     asm volatile("sti; hlt; cli" ::: "memory");
+    kernel_lock_acquire();
 }
 
 // Sleeping lets the event sources (network devices, protocol timers) keep running.

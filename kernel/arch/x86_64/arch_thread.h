@@ -19,7 +19,9 @@ struct ArchThread {
     // whether that call replaced the registers wholesale (return by iretq).
     TrapFrame* syscall_frame = nullptr;
     bool syscall_frame_replaced = false;
+    bool idle = false;  // a CPU's idle thread: kernel only, no program state
 };
+
 
 // Before every return to ring 3: arms the timer for the scheduler's next deadline.
 void prepare_return_to_user();

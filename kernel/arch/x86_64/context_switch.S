@@ -28,3 +28,9 @@ context_switch:
 thread_entry_trampoline:
     call new_thread_enters_user
     jmp trap_return
+
+    /* An idle thread's first instructions (arch_create_idle_thread): it never returns. */
+    .globl idle_thread_trampoline
+idle_thread_trampoline:
+    call idle_thread_starts
+    ud2

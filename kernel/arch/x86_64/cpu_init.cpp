@@ -4,6 +4,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/trap_frame.h>
+#include <proc/cpus.h>
 
 extern "C" void syscall_entry();
 extern "C" bool x86_user_access_smap;
@@ -23,14 +24,10 @@ constexpr uint64_t kXcr0Wanted = 0x1 | 0x2 | 0x4 | 0x20 | 0x40 | 0x80;
 constexpr uint64_t kSyscallFlagMask = 0x100 | 0x400 | 0x200 | 0x3000 | 0x4000 | 0x40000;
 
 CpuFeatures features;
-PerCpu per_cpu;
+PerCpu per_cpu[kMaxCpus];
 
-}  // namespace
-
-const CpuFeatures& cpu_features() { return features; }
-PerCpu& this_cpu() { return per_cpu; }
-
-void cpu_init() {
+// What CPUID says about this processor, learnt on the boot CPU (the others are the same model).
+void learn_features() {
     auto leaf1 = x86::cpuid(1);
     auto leaf7 = x86::cpuid(0) .eax >= 7 ? x86::cpuid(7, 0) : x86::CpuidResult{};
     features.xsave = leaf1.ecx & (1u << 26);
@@ -42,6 +39,21 @@ void cpu_init() {
     features.smep = leaf7.ebx & (1u << 7);
     features.smap = leaf7.ebx & (1u << 20);
     features.umip = leaf7.ecx & (1u << 2);
+}
+
+}  // namespace
+
+const CpuFeatures& cpu_features() { return features; }
+PerCpu& cpu_block(unsigned index) { return per_cpu[index]; }
+
+void cpu_init(unsigned index) {
+    PerCpu& block = per_cpu[index];
+    block.self = &block;
+    block.index = index;
+    block.apic_id = x86::cpuid(1).ebx >> 24;
+    x86::wrmsr(x86::kMsrGsBase, reinterpret_cast<uint64_t>(&block));  // kernel GS while in the kernel
+    x86::wrmsr(x86::kMsrKernelGsBase, 0);                            // the program's GS
+    if (index == 0) learn_features();
 
     uint64_t cr0 = x86::read_cr0();
     cr0 &= ~kCr0Emulation;
@@ -56,14 +68,18 @@ void cpu_init() {
     x86::write_cr4(cr4);
     x86_user_access_smap = features.smap;
 
-    features.fpu_state_size = 512;  // FXSAVE area
+    if (index == 0) {
+        features.fpu_state_size = 512;  // FXSAVE area
+        if (features.xsave) {
+            // CPUID leaf 0xD sub-leaf 0: EDX:EAX = supported XCR0 bits (Intel SDM Vol. 1 §13.2).
+            auto xsave_leaf = x86::cpuid(0xD, 0);
+            uint64_t supported = (uint64_t(xsave_leaf.edx) << 32) | xsave_leaf.eax;
+            features.xcr0 = supported & kXcr0Wanted;
+        }
+    }
     if (features.xsave) {
-        // CPUID leaf 0xD sub-leaf 0: EDX:EAX = supported XCR0 bits (Intel SDM Vol. 1 §13.2).
-        auto xsave_leaf = x86::cpuid(0xD, 0);
-        uint64_t supported = (uint64_t(xsave_leaf.edx) << 32) | xsave_leaf.eax;
-        features.xcr0 = supported & kXcr0Wanted;
         x86::xsetbv(0, features.xcr0);
-        features.fpu_state_size = x86::cpuid(0xD, 0).ebx;  // size for the enabled components
+        if (index == 0) features.fpu_state_size = x86::cpuid(0xD, 0).ebx;  // size for the enabled components
     }
     // Clean x87 and SSE state for the program: FCW 0x37F, MXCSR 0x1F80 (psABI §3.2.3).
     uint32_t mxcsr = 0x1F80;
@@ -75,10 +91,6 @@ void cpu_init() {
     x86::wrmsr(x86::kMsrStar, (uint64_t(kUserData - 8 - 3) << 48) | (uint64_t(kKernelCode) << 32));
     x86::wrmsr(x86::kMsrLstar, reinterpret_cast<uint64_t>(&syscall_entry));
     x86::wrmsr(x86::kMsrSfmask, kSyscallFlagMask);
-
-    per_cpu.self = &per_cpu;
-    x86::wrmsr(x86::kMsrGsBase, reinterpret_cast<uint64_t>(&per_cpu));  // kernel GS while in the kernel
-    x86::wrmsr(x86::kMsrKernelGsBase, 0);                              // the program's GS
 }
 
 }  // namespace ingot

@@ -6,8 +6,8 @@ namespace ingot {
 
 inline constexpr int kDoubleFaultIst = 1;
 
-// Loads the kernel's GDT and TSS; segment registers are reloaded.
-void gdt_init();
+// Loads CPU `cpu`'s GDT and TSS (made on first use); segment registers are reloaded.
+void gdt_init(unsigned cpu);
 
 // The stack the CPU switches to when an interrupt arrives while ring 3 runs (TSS.RSP0).
 void tss_set_kernel_stack(uint64_t top);

@@ -43,6 +43,10 @@ void idt_init() {
         gate.offset_mid = (handler >> 16) & 0xFFFF;
         gate.offset_high = handler >> 32;
     }
+    idt_load();
+}
+
+void idt_load() {
     struct [[gnu::packed]] {
         uint16_t limit;
         uint64_t base;

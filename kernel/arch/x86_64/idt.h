@@ -22,10 +22,15 @@ enum : int {
     kVectorTimer = 32,
     kFirstDeviceVector = 48,  // vectors for device interrupts (register_interrupt_handler)
     kLastDeviceVector = 223,  // 0xE0-0xEF stay with the remapped legacy PICs
+    kVectorKick = 0xF1,       // another CPU wants this one to look at the scheduler (smp.cpp)
+    kVectorTlbFlush = 0xF2,   // another CPU changed a page table this one uses (tlb_shootdown.cpp)
     kVectorSpurious = 255,
 };
 
+// Fills the IDT (once, on the boot CPU) and loads it.
 void idt_init();
+// Loads the IDT on a secondary CPU.
+void idt_load();
 
 // Calls handler(context) on each interrupt at `vector` (kFirstDeviceVector to
 // kLastDeviceVector), then signals end of interrupt to the local APIC. A later call for the

@@ -5,8 +5,10 @@
 #include <arch/x86_64/gdt.h>
 #include <arch/x86_64/host_channels.h>
 #include <arch/x86_64/idt.h>
+#include <arch/x86_64/kernel_lock.h>
 #include <arch/x86_64/memory_init.h>
 #include <arch/x86_64/pvh.h>
+#include <arch/x86_64/smp.h>
 #include <arch/x86_64/user_entry.h>
 #include <image/format.h>
 #include <image/payload.h>
@@ -49,12 +51,14 @@ std::span<const uint8_t> find_payload(uint64_t& payload_end) {
 
 extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
     host_channels_init();
-    gdt_init();
+    gdt_init(0);
     idt_init();
-    cpu_init();
+    cpu_init(0);
+    kernel_lock_acquire();  // held until the program starts; secondary CPUs wait for it
 
     auto* start_info = boot_window<pvh::StartInfo>(start_info_phys);
     if (start_info->magic != pvh::kStartInfoMagic) panic("not started through PVH (bad start_info magic)");
+    choose_cpu_start_pages(*start_info);
     uint64_t payload_end = 0;
     std::span<const uint8_t> payload_window = find_payload(payload_end);
     uint64_t command_line_phys = start_info->cmdline_paddr;

@@ -4,13 +4,16 @@
 // root's upper-half PML4 entries, so a kernel mapping made through any of them is seen by all;
 // a new upper-half PML4 entry is made in the boot root and copied into every other root.
 #include <arch/x86_64/cpu.h>
+#include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/page_table_bits.h>
 #include <arch/x86_64/page_table_mmio.h>
+#include <arch/x86_64/tlb_shootdown.h>
 #include <lib/panic.h>
 #include <mm/page_allocator.h>
 #include <mm/page_table.h>
 #include <mm/physical_memory.h>
 #include <mm/user_memory.h>
+#include <proc/cpus.h>
 
 #include <cstring>
 
@@ -28,14 +31,16 @@ int index_at(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 0x1FF; 
 
 uint64_t boot_root() { return reinterpret_cast<uint64_t>(boot_pml4) - 0xFFFF'FFFF'8000'0000ull; }
 
-uint64_t active_root = 0;   // 0 until the first switch: the boot root
+// Each CPU's active root is in its per-CPU block (loaded_page_table): 0 until its first switch,
+// which means the boot root.
+uint64_t& active_root() { return this_cpu().loaded_page_table; }
 uint64_t other_roots[kMaxRoots];  // every live root but the boot one
 size_t other_root_count = 0;
 
 uint64_t* root_table(uint64_t va) {
     // Kernel addresses are always walked from the boot root: its upper half is the original.
-    if (!is_user_range(va, 1) || !active_root) return boot_pml4;
-    return static_cast<uint64_t*>(phys_to_virt(active_root));
+    if (!is_user_range(va, 1) || !active_root()) return boot_pml4;
+    return static_cast<uint64_t*>(phys_to_virt(active_root()));
 }
 
 void share_new_kernel_entry(int index) {
@@ -97,6 +102,8 @@ Result<uint64_t> create_page_table() {
 
 void destroy_page_table(uint64_t root) {
     if (root == boot_root() || root == active_page_table()) panic("destroying the boot or the active page table");
+    for (unsigned cpu = 0; cpu < online_cpus(); ++cpu)
+        if (cpu_page_table(cpu) == root) panic("destroying the page table CPU %u uses", cpu);
     auto* table = static_cast<uint64_t*>(phys_to_virt(root));
     for (int i = 0; i < kKernelHalfFirstEntry; ++i) {
         if (!(table[i] & kPtePresent)) continue;
@@ -114,11 +121,17 @@ void destroy_page_table(uint64_t root) {
 
 void activate_page_table(uint64_t root) {
     if (root == active_page_table()) return;
-    active_root = root;
+    flush_other_cpus_tlb();  // a change noted for the root being left is still owed
+    active_root() = root;
     x86::write_cr3(root);
 }
 
-uint64_t active_page_table() { return active_root ? active_root : boot_root(); }
+uint64_t active_page_table() { return active_root() ? active_root() : boot_root(); }
+
+uint64_t cpu_page_table(unsigned cpu) {
+    uint64_t root = __atomic_load_n(&cpu_block(cpu).loaded_page_table, __ATOMIC_RELAXED);
+    return root ? root : boot_root();
+}
 
 Result<void> map_user_page(uint64_t va, uint64_t phys, uint32_t prot) {
     if (!is_user_range(va, kPageSize)) return Errno::EFAULT;
@@ -127,7 +140,10 @@ Result<void> map_user_page(uint64_t va, uint64_t phys, uint32_t prot) {
     bool was_present = *pte & kPtePresent;
     // A PROT_NONE page keeps its frame (bit 9 marks it) so mprotect can bring it back.
     *pte = phys | leaf_flags(prot) | kPteFrameKept;
-    if (was_present) x86::invlpg(va);
+    if (was_present) {
+        x86::invlpg(va);
+        note_page_table_change(active_page_table());
+    }
     return {};
 }
 
@@ -137,6 +153,7 @@ std::optional<uint64_t> unmap_user_page(uint64_t va) {
     uint64_t phys = *pte & kPteAddressMask;
     *pte = 0;
     x86::invlpg(va);
+    note_page_table_change(active_page_table());
     return phys;
 }
 
@@ -145,6 +162,7 @@ void protect_user_page(uint64_t va, uint32_t prot) {
     if (!pte || !(*pte & kPteFrameKept)) return;
     *pte = (*pte & kPteAddressMask) | leaf_flags(prot) | kPteFrameKept;
     x86::invlpg(va);
+    note_page_table_change(active_page_table());
 }
 
 std::optional<uint64_t> user_page_phys(uint64_t va) {

@@ -4,6 +4,7 @@
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/host_channels.h>
+#include <arch/x86_64/kernel_lock.h>
 #include <arch/x86_64/signal_delivery.h>
 #include <arch/x86_64/trap_frame.h>
 #include <features/feature_hooks.h>
@@ -18,7 +19,10 @@
 
 namespace ingot {
 
+// The kernel lock is held from here until the return to the program (kernel_lock.h).
 extern "C" bool syscall_from_user(TrapFrame* frame) {
+    kernel_lock_acquire();
+    leave_if_stopped();
     set_current_syscall_frame(frame);
     SyscallArgs args{frame->rax, {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9}};
     int64_t result = dispatch_syscall(args);
@@ -26,6 +30,7 @@ extern "C" bool syscall_from_user(TrapFrame* frame) {
     if (!full_restore) frame->rax = static_cast<uint64_t>(result);
     if (deliver_pending_signals(*frame)) full_restore = true;
     prepare_return_to_user();
+    kernel_lock_release();
     return full_restore;
 }
 

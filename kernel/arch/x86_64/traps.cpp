@@ -5,6 +5,8 @@
 #include <arch/x86_64/arch_thread.h>
 #include <arch/x86_64/cpu.h>
 #include <arch/x86_64/idt.h>
+#include <arch/x86_64/kernel_lock.h>
+#include <arch/x86_64/tlb_shootdown.h>
 #include <arch/x86_64/signal_delivery.h>
 #include <arch/x86_64/trap_frame.h>
 #include <lib/panic.h>
@@ -94,6 +96,8 @@ void interrupted_program(TrapFrame& frame) {
     prepare_return_to_user();
 }
 
+void dispatch(TrapFrame& frame);
+
 }  // namespace
 
 void register_interrupt_handler(uint8_t vector, void (*handler)(void* context), void* context) {
@@ -101,10 +105,37 @@ void register_interrupt_handler(uint8_t vector, void (*handler)(void* context), 
     device_interrupts[vector - kFirstDeviceVector] = {handler, context};
 }
 
+// The kernel lock (kernel_lock.h) is taken on every entry from the program and given back on
+// the way out. In the kernel, interrupts arrive only while a CPU halts without the lock
+// (halt_until): a device's handler takes it; the timer and a kick just end the halt. A fault in
+// the kernel (a bad user pointer) happens with the lock held.
 extern "C" void trap_dispatch(TrapFrame* frame) {
     uint64_t vector = frame->vector;
-    if (vector == kVectorTimer) {
-        apic_timer_fired();
+    if (vector == kVectorTlbFlush) {  // answered at once, lock or not: its sender waits for it
+        answer_tlb_shootdown();
+        apic_end_of_interrupt();
+        return;
+    }
+    if (!frame->from_user()) {
+        bool device = vector >= kFirstDeviceVector && vector <= kLastDeviceVector;
+        if (device) kernel_lock_acquire();
+        dispatch(*frame);
+        if (device) kernel_lock_release();
+        return;
+    }
+    kernel_lock_acquire();
+    leave_if_stopped();
+    dispatch(*frame);
+    kernel_lock_release();
+}
+
+namespace {
+
+void dispatch(TrapFrame& trap) {
+    TrapFrame* frame = &trap;
+    uint64_t vector = frame->vector;
+    if (vector == kVectorTimer || vector == kVectorKick) {
+        if (vector == kVectorTimer) apic_timer_fired();
         apic_end_of_interrupt();
         interrupted_program(*frame);
         return;
@@ -127,5 +158,7 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
     }
     kernel_fault(*frame, vector < 32 ? "exception" : "unexpected interrupt", vector);
 }
+
+}  // namespace
 
 }  // namespace ingot

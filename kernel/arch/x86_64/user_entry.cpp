@@ -1,5 +1,6 @@
 #include <arch/x86_64/cpu_init.h>
 #include <arch/x86_64/gdt.h>
+#include <arch/x86_64/kernel_lock.h>
 #include <arch/x86_64/trap_frame.h>
 #include <arch/x86_64/user_entry.h>
 
@@ -30,6 +31,7 @@ uint64_t kernel_stack_top() { return reinterpret_cast<uint64_t>(kernel_stack_end
     frame->rflags = kUserFlags;
     frame->rsp = entry.rsp;
     frame->ss = kUserData;
+    kernel_lock_release();
     asm volatile("mov %0, %%rsp\n"
                  "jmp trap_return" ::"r"(frame)
                  : "memory");

@@ -41,6 +41,7 @@ Result<uint64_t> create_page_table() {
 void destroy_page_table(uint64_t root) { page_tables.erase(root); }
 void activate_page_table(uint64_t root) { active_root = root; }
 uint64_t active_page_table() { return active_root; }
+void flush_other_cpus_tlb() {}  // one CPU: nothing to flush elsewhere
 
 void* phys_to_virt(uint64_t phys) { return ram + phys; }
 uint64_t virt_to_phys(const void* p) { return static_cast<const uint8_t*>(p) - ram; }

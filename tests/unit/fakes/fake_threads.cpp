@@ -65,6 +65,22 @@ Result<void> arch_clone_thread(Thread& child, uint64_t, bool, uint64_t) {
     return {};
 }
 
+ArchThread* arch_create_idle_thread() {
+    auto arch = std::make_unique<ArchThread>();
+    arch->stack.resize(kHostStackSize);
+    getcontext(&arch->context);
+    arch->context.uc_stack.ss_sp = arch->stack.data();
+    arch->context.uc_stack.ss_size = arch->stack.size();
+    arch->context.uc_link = nullptr;
+    makecontext(&arch->context, +[] { run_idle_thread(); }, 0);
+    return arch.release();
+}
+
+[[noreturn]] void arch_enter_thread(Thread& thread) {
+    setcontext(&thread.arch->context);
+    __builtin_unreachable();
+}
+
 void arch_switch_threads(Thread& from, Thread& to) {
     swapcontext(&from.arch->context, &to.arch->context);
     throw_pending_exit();
