@@ -1,7 +1,8 @@
 // futex(2) (DESIGN rule 9): waits with and without timeouts, wakes, requeues and WAKE_OP, over
 // the wait queues of proc/futex.h. A waiter blocks; other threads run until a wake, its
-// timeout or a signal ends the wait. The kernel runs with interrupts masked on one CPU, so
-// reading and updating the futex word here is atomic with respect to every program thread.
+// timeout or a signal ends the wait. Waits and wakes are atomic with respect to each other
+// (the kernel lock); program threads on other CPUs may change a futex word at any time, so
+// the one word the kernel updates (FUTEX_WAKE_OP) is changed by compare-and-swap.
 #include <lib/clock.h>
 #include <linux/sys_families.h>
 #include <linux/user_time.h>
@@ -70,15 +71,17 @@ Result<bool> wake_op(uint64_t uaddr2, uint32_t encoded) {
         if (oparg > 31) return Errno::EINVAL;
         oparg = 1u << oparg;
     }
+    if (op > 4) return Errno::ENOSYS;
     uint32_t old = TRY(read_user<uint32_t>(uaddr2));
-    uint32_t value;
-    switch (op) {
-    case 0: value = oparg; break;          // FUTEX_OP_SET
-    case 1: value = old + oparg; break;    // FUTEX_OP_ADD
-    case 2: value = old | oparg; break;    // FUTEX_OP_OR
-    case 3: value = old & ~oparg; break;   // FUTEX_OP_ANDN
-    case 4: value = old ^ oparg; break;    // FUTEX_OP_XOR
-    default: return Errno::ENOSYS;
+    for (;;) {
+        uint32_t value = op == 0 ? oparg            // FUTEX_OP_SET
+                         : op == 1 ? old + oparg    // FUTEX_OP_ADD
+                         : op == 2 ? old | oparg    // FUTEX_OP_OR
+                         : op == 3 ? old & ~oparg   // FUTEX_OP_ANDN
+                                   : old ^ oparg;   // FUTEX_OP_XOR
+        uint32_t seen = TRY(compare_exchange_user(uaddr2, old, value));
+        if (seen == old) break;
+        old = seen;  // another CPU changed it: apply the operation to the new value
     }
     auto signed_old = static_cast<int32_t>(old), signed_arg = static_cast<int32_t>(cmparg);
     bool passes;
@@ -91,7 +94,6 @@ Result<bool> wake_op(uint64_t uaddr2, uint32_t encoded) {
     case 5: passes = signed_old >= signed_arg; break;  // FUTEX_OP_CMP_GE
     default: return Errno::ENOSYS;
     }
-    TRY(write_user(uaddr2, value));
     return passes;
 }
 

@@ -135,11 +135,20 @@ struct RobustListHead {
 
 void release_robust_futex(uint64_t entry, int64_t offset, int tid) {
     uint64_t address = entry + static_cast<uint64_t>(offset);
-    auto word = read_user<uint32_t>(address);
-    if (!word.ok() || (word.value() & kFutexTidMask) != static_cast<uint32_t>(tid)) return;
-    uint32_t updated = (word.value() & kFutexWaiters) | kFutexOwnerDied;
-    if (!write_user(address, updated).ok()) return;
-    if (word.value() & kFutexWaiters) futex_wake(address, ~0u, 1);
+    auto read = read_user<uint32_t>(address);
+    if (!read.ok()) return;
+    uint32_t word = read.value();
+    // Other threads may set FUTEX_WAITERS meanwhile: the owner-died mark goes in by compare-and-swap.
+    while ((word & kFutexTidMask) == static_cast<uint32_t>(tid)) {
+        uint32_t updated = (word & kFutexWaiters) | kFutexOwnerDied;
+        auto seen = compare_exchange_user(address, word, updated);
+        if (!seen.ok()) return;
+        if (seen.value() == word) {
+            if (word & kFutexWaiters) futex_wake(address, ~0u, 1);
+            return;
+        }
+        word = seen.value();
+    }
 }
 
 void release_robust_list(const Thread& thread) {

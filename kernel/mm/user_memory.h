@@ -27,6 +27,11 @@ Result<void> clear_user(uint64_t user_dst, size_t len);
 // Returns its length; ENAMETOOLONG if it does not fit, EFAULT on a bad pointer.
 Result<size_t> copy_string_from_user(char* dst, size_t capacity, uint64_t user_src);
 
+// Atomically replaces the aligned 32-bit word at user_addr with `desired` if it holds
+// `expected` (lock cmpxchg: program threads on other CPUs may change it meanwhile). Returns
+// the value it held; the swap happened when that equals `expected`. EFAULT on a bad pointer.
+Result<uint32_t> compare_exchange_user(uint64_t user_addr, uint32_t expected, uint32_t desired);
+
 template <typename T>
 Result<T> read_user(uint64_t user_src) {
     T value;

@@ -70,3 +70,24 @@ strnlen_fault:
     clac
 5:  ret
     EX_ENTRY strnlen_instruction, strnlen_fault
+
+/* bool user_cmpxchg32_raw(uint32_t* addr, uint32_t expected, uint32_t desired, uint32_t* old):
+ * lock cmpxchg on a user word; false on a fault. *old gets the value the word held. */
+    .globl user_cmpxchg32_raw
+user_cmpxchg32_raw:
+    cmpb $0, x86_user_access_smap(%rip)
+    je 1f
+    stac
+1:  mov %esi, %eax
+cmpxchg_instruction:
+    lock cmpxchg %edx, (%rdi)
+    mov %eax, (%rcx)
+    mov $1, %eax
+    jmp 2f
+cmpxchg_fault:
+    xor %eax, %eax
+2:  cmpb $0, x86_user_access_smap(%rip)
+    je 3f
+    clac
+3:  ret
+    EX_ENTRY cmpxchg_instruction, cmpxchg_fault

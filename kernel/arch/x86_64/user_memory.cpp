@@ -8,6 +8,7 @@ bool x86_user_access_smap = false;
 size_t user_copy_raw(void* dst, const void* src, size_t len);
 size_t user_clear_raw(void* dst, size_t len);
 long user_strnlen_raw(const char* src, size_t max);
+bool user_cmpxchg32_raw(uint32_t* addr, uint32_t expected, uint32_t desired, uint32_t* old);
 }
 
 namespace ingot {
@@ -22,6 +23,13 @@ Result<void> copy_to_user(uint64_t user_dst, const void* src, size_t len) {
     if (!is_user_range(user_dst, len)) return Errno::EFAULT;
     if (user_copy_raw(reinterpret_cast<void*>(user_dst), src, len) != 0) return Errno::EFAULT;
     return {};
+}
+
+Result<uint32_t> compare_exchange_user(uint64_t user_addr, uint32_t expected, uint32_t desired) {
+    if (!is_user_range(user_addr, sizeof(uint32_t)) || (user_addr & 3)) return Errno::EFAULT;
+    uint32_t old = 0;
+    if (!user_cmpxchg32_raw(reinterpret_cast<uint32_t*>(user_addr), expected, desired, &old)) return Errno::EFAULT;
+    return old;
 }
 
 Result<void> clear_user(uint64_t user_dst, size_t len) {

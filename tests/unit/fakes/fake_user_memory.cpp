@@ -54,6 +54,16 @@ Result<void> copy_to_user(uint64_t user_dst, const void* src, size_t len) {
     return {};
 }
 
+Result<uint32_t> compare_exchange_user(uint64_t user_addr, uint32_t expected, uint32_t desired) {
+    if (!is_user_range(user_addr, sizeof(uint32_t)) || (user_addr & 3)) return Errno{EFAULT};
+    uint8_t* word = find(user_addr, sizeof(uint32_t));
+    if (!word) return Errno{EFAULT};
+    uint32_t old;
+    memcpy(&old, word, sizeof(old));
+    if (old == expected) memcpy(word, &desired, sizeof(desired));
+    return old;
+}
+
 Result<void> clear_user(uint64_t user_dst, size_t len) {
     if (len == 0) return {};
     if (!is_user_range(user_dst, len)) return Errno{EFAULT};
