@@ -7,8 +7,8 @@
 namespace ingot {
 
 // A ticket lock: CPUs get it in the order they asked, so one making system calls in a tight
-// loop cannot keep another out. While it waits, a CPU answers TLB shootdowns: it waits with
-// interrupts masked, and the CPU holding the lock may be waiting for that answer.
+// loop cannot keep another out. A waiter spins briefly, then halts until the holder kicks it.
+// While it waits, a CPU answers TLB shootdowns: the holder may be waiting for that answer.
 void kernel_lock_acquire();
 // Other CPUs learn of page-table changes (tlb_shootdown.h) before the lock goes.
 void kernel_lock_release();

@@ -116,6 +116,9 @@ extern "C" void trap_dispatch(TrapFrame* frame) {
         apic_end_of_interrupt();
         return;
     }
+    // A kick ends its service before the lock is waited for: while a vector of its priority
+    // class is in service, the kick that ends a halted wait for the lock could not arrive.
+    if (vector == kVectorKick) apic_end_of_interrupt();
     if (!frame->from_user()) {
         bool device = vector >= kFirstDeviceVector && vector <= kLastDeviceVector;
         if (device) kernel_lock_acquire();
@@ -134,9 +137,13 @@ namespace {
 void dispatch(TrapFrame& trap) {
     TrapFrame* frame = &trap;
     uint64_t vector = frame->vector;
-    if (vector == kVectorTimer || vector == kVectorKick) {
-        if (vector == kVectorTimer) apic_timer_fired();
+    if (vector == kVectorTimer) {
+        apic_timer_fired();
         apic_end_of_interrupt();
+        interrupted_program(*frame);
+        return;
+    }
+    if (vector == kVectorKick) {
         interrupted_program(*frame);
         return;
     }
