@@ -162,6 +162,7 @@ std::vector<uint8_t> elf_with_notes(const std::vector<uint8_t>& notes) {
     std::vector<uint8_t> file(0x200 + notes.size(), 0);
     elf::Elf64_Ehdr eh{};
     std::memcpy(eh.e_ident, elf::kMagic, 4);
+    eh.e_ident[elf::kIdentClass] = elf::kClass64;
     eh.e_phoff = sizeof(eh);
     eh.e_phentsize = sizeof(elf::Elf64_Phdr);
     eh.e_phnum = 1;

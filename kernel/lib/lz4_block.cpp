@@ -1,0 +1,103 @@
+#include <lib/lz4_block.h>
+
+#include <cstring>
+
+namespace ingot::lz4 {
+namespace {
+
+constexpr size_t kMinMatch = 4;  // a match length nibble of 0 means 4 bytes
+constexpr uint8_t kNibbleMax = 15;
+
+class Reader {
+public:
+    explicit Reader(std::span<const uint8_t> input) : input_(input) {}
+
+    size_t position() const { return at_; }
+    size_t left() const { return input_.size() - at_; }
+    bool at_end() const { return at_ == input_.size(); }
+    uint8_t byte() { return input_[at_++]; }
+    const uint8_t* take(size_t n) {
+        const uint8_t* p = input_.data() + at_;
+        at_ += n;
+        return p;
+    }
+
+    // Adds the continuation bytes of a length whose nibble was 15: every byte is added, and a
+    // byte below 255 is the last. False when the input ends first.
+    bool extend_length(size_t& length) {
+        for (;;) {
+            if (at_end()) return false;
+            uint8_t b = byte();
+            length += b;
+            if (b != 255) return true;
+        }
+    }
+
+private:
+    std::span<const uint8_t> input_;
+    size_t at_ = 0;
+};
+
+// Copies a match of `length` bytes starting `offset` bytes back. When the match overlaps what
+// it writes (offset < length) it repeats the last `offset` bytes: each pass copies what is
+// already there, twice as much as the pass before, and never overlaps its own source.
+void copy_match(uint8_t* out, size_t offset, size_t length) {
+    const uint8_t* from = out - offset;
+    while (length > 0) {
+        size_t chunk = static_cast<size_t>(out - from);
+        if (chunk > length) chunk = length;
+        std::memcpy(out, from, chunk);
+        out += chunk;
+        length -= chunk;
+    }
+}
+
+}  // namespace
+
+DecodeResult decode_block(std::span<const uint8_t> input, std::span<uint8_t> output) {
+    Reader in(input);
+    size_t out = 0;
+    auto fail = [&](DecodeError error, size_t sequence_start) {
+        return DecodeResult{error, out, sequence_start};
+    };
+    for (;;) {
+        size_t sequence_start = in.position();
+        if (in.at_end()) return fail(DecodeError::TruncatedInput, sequence_start);
+        uint8_t token = in.byte();
+
+        size_t literals = token >> 4;
+        if (literals == kNibbleMax && !in.extend_length(literals))
+            return fail(DecodeError::TruncatedInput, sequence_start);
+        if (literals > in.left()) return fail(DecodeError::TruncatedInput, sequence_start);
+        if (literals > output.size() - out) return fail(DecodeError::OutputOverrun, sequence_start);
+        const uint8_t* literal_bytes = in.take(literals);
+        if (literals > 0) std::memcpy(output.data() + out, literal_bytes, literals);
+        out += literals;
+        if (in.at_end()) return {DecodeError::None, out, in.position()};  // the last sequence
+
+        if (in.left() < 2) return fail(DecodeError::TruncatedInput, sequence_start);
+        size_t offset = in.byte();
+        offset |= size_t{in.byte()} << 8;
+        if (offset == 0) return fail(DecodeError::ZeroOffset, sequence_start);
+        if (offset > out) return fail(DecodeError::OffsetBeforeStart, sequence_start);
+        size_t length = (token & kNibbleMax) + kMinMatch;
+        if ((token & kNibbleMax) == kNibbleMax && !in.extend_length(length))
+            return fail(DecodeError::TruncatedInput, sequence_start);
+        if (length > output.size() - out) return fail(DecodeError::OutputOverrun, sequence_start);
+        copy_match(output.data() + out, offset, length);
+        out += length;
+    }
+}
+
+const char* describe(DecodeError error) {
+    switch (error) {
+        case DecodeError::None: return "no error";
+        case DecodeError::TruncatedInput: return "the block ends inside a sequence";
+        case DecodeError::OutputOverrun: return "a sequence writes past the end of the output";
+        case DecodeError::ZeroOffset: return "a match has offset 0";
+        case DecodeError::OffsetBeforeStart: return "a match copies from before the start of the output";
+    }
+    return "unknown error";
+}
+
+}  // namespace ingot::lz4
