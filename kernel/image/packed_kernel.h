@@ -42,8 +42,11 @@ struct PackedKernelHeader {
     uint64_t image_bytes;       // size of the memory image: what the block decodes to
     uint64_t memory_bytes;      // the kernel's whole memory from load_address, .bss included
     uint64_t compressed_bytes;  // size of the LZ4 block, which follows this header
+    uint64_t content_bytes;     // the kernel's code and data: the part of image_bytes that comes
+                                // from its segments, the rest being the gaps between them (for
+                                // reports: what the kernel takes uncompressed)
 };
-static_assert(sizeof(PackedKernelHeader) == 48, "PackedKernelHeader is an on-disk format");
+static_assert(sizeof(PackedKernelHeader) == 56, "PackedKernelHeader is an on-disk format");
 
 // Where the header lies in memory: at the first boundary after the stub's end.
 constexpr uint64_t packed_kernel_address(uint64_t stub_end) {

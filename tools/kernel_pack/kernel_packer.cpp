@@ -138,9 +138,12 @@ KernelMemoryImage kernel_memory_image(std::span<const uint8_t> kernel_elf) {
     for (const elf::Elf64_Phdr& ph : loads)
         if (ph.p_filesz > 0) file_end = std::max(file_end, ph.p_paddr + std::min(ph.p_filesz, ph.p_memsz));
     image.bytes.resize(file_end - image.load_address);
-    for (const elf::Elf64_Phdr& ph : loads)
+    for (const elf::Elf64_Phdr& ph : loads) {
+        uint64_t file_bytes = std::min(ph.p_filesz, ph.p_memsz);
         std::memcpy(image.bytes.data() + (ph.p_paddr - image.load_address), kernel_elf.data() + ph.p_offset,
-                    std::min(ph.p_filesz, ph.p_memsz));
+                    file_bytes);
+        image.content_bytes += file_bytes;
+    }
 
     std::optional<uint32_t> entry = pvh_entry(kernel_elf);
     if (!entry) throw tool::input_error("kernel: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)");
@@ -155,8 +158,9 @@ std::vector<uint8_t> compress_block(std::span<const uint8_t> data) {
         throw tool::input_error("kernel: " + std::to_string(data.size()) + " bytes is more than LZ4 compresses");
     int input_size = static_cast<int>(data.size());
     std::vector<uint8_t> block(static_cast<size_t>(LZ4_compressBound(input_size)));
-    int size = LZ4_compress_HC(reinterpret_cast<const char*>(data.data()), reinterpret_cast<char*>(block.data()),
-                               input_size, static_cast<int>(block.size()), LZ4HC_CLEVEL_MAX);
+    const char* source = data.empty() ? "" : reinterpret_cast<const char*>(data.data());  // liblz4 wants one
+    int size = LZ4_compress_HC(source, reinterpret_cast<char*>(block.data()), input_size,
+                               static_cast<int>(block.size()), LZ4HC_CLEVEL_MAX);
     if (size <= 0) throw tool::input_error("kernel: LZ4 compression failed");
     block.resize(static_cast<size_t>(size));
     return block;
@@ -177,6 +181,7 @@ PackedKernel pack_kernel(std::span<const uint8_t> stub_elf, std::span<const uint
     header.image_bytes = kernel.bytes.size();
     header.memory_bytes = kernel.memory_bytes;
     header.compressed_bytes = block.size();
+    header.content_bytes = kernel.content_bytes;
 
     uint64_t header_address = image::packed_kernel_address(stub.phys_end);
     uint64_t packed_end = header_address + sizeof header + block.size();

@@ -16,6 +16,7 @@ namespace ingot::pack {
 struct KernelMemoryImage {
     uint64_t load_address = 0;   // the lowest PT_LOAD's physical address
     std::vector<uint8_t> bytes;  // every PT_LOAD's file bytes at p_paddr - load_address, gaps zeroed
+    uint64_t content_bytes = 0;  // the PT_LOADs' file bytes, summed: `bytes` less the gaps
     uint64_t memory_bytes = 0;   // from load_address to the end of the last PT_LOAD's memory
     uint32_t entry = 0;          // the PVH entry (XEN_ELFNOTE_PHYS32_ENTRY)
 };
