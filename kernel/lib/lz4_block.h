@@ -34,8 +34,8 @@ struct DecodeResult {
     bool ok() const { return error == DecodeError::None; }
 };
 
-// Decodes one block into `output`, whose size is the most the block may produce. Only
-// output[0, written) is ever written.
+// Decodes one block into `output`, whose size is the most the block may produce. Nothing
+// outside `output` is ever written; on error, bytes past `written` may have been.
 DecodeResult decode_block(std::span<const uint8_t> input, std::span<uint8_t> output);
 
 // A phrase for messages, e.g. "a match copies from before the start of the output".

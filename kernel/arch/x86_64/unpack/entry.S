@@ -37,8 +37,9 @@ unpack_start32:
     mov $__unpack_bss_start, %edi
     mov $__unpack_bss_end, %ecx
     sub %edi, %ecx
+    shr $2, %ecx
     xor %eax, %eax
-    rep stosb
+    rep stosl
     mov $unpack_stack_top, %esp
 
     lgdt unpack_gdt_descriptor
