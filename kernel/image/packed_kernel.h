@@ -11,7 +11,7 @@
 //           kernel's memory image as one
 //           LZ4 block (lib/lz4_block.h)
 //   load_address (the kernel's link       PT_LOAD  no file bytes, memory_bytes long (RWX):
-//   address, 2 MiB, arch/x86_64/linker.ld) it reserves the kernel's memory, so that
+//   address, 1.25 MiB, x86_64/linker.ld)  it reserves the kernel's memory, so that
 //           the kernel, .bss included,    `ingot build` puts the payload after it
 //   4 KiB boundary after it: the payload  PT_NOTE  the stub's XEN_ELFNOTE_PHYS32_ENTRY, then
 //           (image/format.h)                       the kernel's other notes (its features)

@@ -188,7 +188,8 @@ PackedKernel pack_kernel(std::span<const uint8_t> stub_elf, std::span<const uint
     if (packed_end > kernel.load_address)
         throw tool::input_error("kernel: compressed to " + std::to_string(block.size()) + " bytes, it ends at " +
                                 hex(packed_end) + ", past its load address " + hex(kernel.load_address) +
-                                " (the stub ends at " + hex(stub.phys_end) + ")");
+                                " (the stub ends at " + hex(stub.phys_end) +
+                                "); raise KERNEL_PHYS in kernel/arch/x86_64/linker.ld");
 
     std::vector<uint8_t> packed_bytes(sizeof header);
     std::memcpy(packed_bytes.data(), &header, sizeof header);
