@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Size benchmark: the stripped kernel of each variant `ingot build` chooses from (what lands in
-# an image), what each part of the kernel takes in the base and full variants (summed per
-# source directory from the link maps), and whole images of a few test programs.
+# Size benchmark: the kernel of each variant `ingot build` chooses from, packed (what lands in
+# an image: kernel/image/packed_kernel.h) and stripped (uncompressed), what each part of the
+# kernel takes in the base and full variants (summed per source directory from the link maps),
+# and whole images of a few test programs.
 #
 #   bench/sizes.sh            (after building the `ingot` and `guest-programs` targets)
 #
@@ -18,19 +19,19 @@ guests="$build/tests/guest"
 
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 
-echo "| kernel variant | file | stripped file |"
-echo "|---|---|---:|"
-for path in "$kernel_dir"/ingot-kernel*.elf; do
+echo "| kernel variant | file | packed (in the image) | stripped, uncompressed |"
+echo "|---|---|---:|---:|"
+for path in "$kernel_dir"/ingot-kernel*.packed; do
   file=$(basename "$path")
-  echo "$(stat -c %s "$path") $file"
-done | sort -n | while read -r bytes file; do
+  echo "$(stat -c %s "$path") $file $(stat -c %s "${path%.packed}.elf")"
+done | sort -n | while read -r bytes file stripped; do
   case $file in
-    ingot-kernel.elf) variant="net+block" ;;
-    *) variant=${file#ingot-kernel-}; variant=${variant%.elf}; variant=${variant//-/+} ;;
+    ingot-kernel.packed) variant="net+block" ;;
+    *) variant=${file#ingot-kernel-}; variant=${variant%.packed}; variant=${variant//-/+} ;;
   esac
   # The network variants always have process and poll (kernel/CMakeLists.txt).
   case $variant in loopback* | net*) variant=${variant%%+*}+process+poll${variant#"${variant%%+*}"} ;; esac
-  echo "| $variant | $file | $bytes bytes ($(kib "$bytes")) |"
+  echo "| $variant | $file | $bytes bytes ($(kib "$bytes")) | $stripped bytes ($(kib "$stripped")) |"
 done
 
 # Sums the .text/.rodata/.data input sections a link map kept, per source directory.

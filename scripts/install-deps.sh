@@ -15,6 +15,8 @@ packages=(
   musl-tools
   libgtest-dev libgmock-dev googletest
   libcli11-dev libfmt-dev nlohmann-json3-dev
+  # ingot-kernel-pack compresses the kernel variants (LZ4HC) at build time.
+  liblz4-dev
   cpio binutils file gzip coreutils
   iproute2 iputils-ping curl python3
   # The shell-script boot test runs Debian's static busybox.

@@ -6,6 +6,13 @@
 // headers), and begins with PayloadHeader. Everything is little-endian; offsets are from the
 // start of the payload. Each part starts on a 16-byte boundary.
 //
+// The kernel ELF that `ingot` embeds is packed (image/packed_kernel.h): an unpacking stub and
+// the compressed kernel below the kernel's load address, then a PT_LOAD without file bytes that
+// reserves the kernel's memory, .bss included. That reservation is the last PT_LOAD, so the
+// rule above holds unchanged: the payload lies right after the unpacked kernel's end
+// (__kernel_phys_end), where the kernel looks, and the stub need not tell the kernel anything.
+// An unpacked kernel ELF ($INGOT_KERNEL) is laid out the same way and works alike.
+//
 //   [PayloadHeader][program ELF][root file system: cpio newc][config records]
 //
 // Config records are NUL-terminated strings, each starting with a one-character tag:

@@ -4,8 +4,9 @@
 # polling; disks (--volume, --disk) bring disk support; --with/--without and --net none decide
 # instead; `ingot run` of an image without a card driver boots without a card and says so, and
 # one without disk support refuses disks.
-# The kernel without optional parts must stay within BASE_BUDGET bytes (stripped), the one with
-# the network (no disks) within NET_BUDGET.
+# The kernel without optional parts must stay within BASE_BUDGET bytes (packed, as it lands in
+# the image), the one with the network (no disks) within NET_BUDGET; --verbose gives each
+# packed kernel's size uncompressed too.
 # Usage: kernel_variants.sh INGOT STATIC_PROGRAM BASE_BUDGET NET_BUDGET
 set -u
 ingot=$1 program=$2 budget=$3 net_budget=$4
@@ -46,6 +47,8 @@ check_budget() {
         fail "the $1 kernel is ${kernel_bytes:-?} bytes, over its budget of $2"
 }
 check_budget base "$budget"
+grep -Eq "^ingot: kernel +[0-9]+ bytes \([0-9.]+ KiB\) compressed, [0-9]+ bytes \([0-9.]+ KiB\) uncompressed$" "$work/report" ||
+    fail "--verbose lacks the kernel's compressed and uncompressed sizes: $(grep '^ingot: kernel ' "$work/report")"
 
 # The network variants also have processes and polling (socket programs nearly always poll).
 expect_variant net+process+poll "--with net" "$program" --with net

@@ -91,4 +91,17 @@ public:
     uint64_t min_size = 0;
 };
 
+// Appends one ELF note to `notes`: the header, `name` with its NUL and `value` as a 4-byte
+// descriptor, each padded to 4 bytes (gABI "Note Section").
+inline void append_note(std::vector<uint8_t>& notes, const char* name, uint32_t type, uint32_t value) {
+    uint32_t header[3] = {static_cast<uint32_t>(std::strlen(name) + 1), 4, type};
+    const auto* bytes = reinterpret_cast<const uint8_t*>(header);
+    notes.insert(notes.end(), bytes, bytes + sizeof header);
+    size_t name_start = notes.size();
+    notes.insert(notes.end(), name, name + std::strlen(name) + 1);
+    notes.resize(name_start + ((std::strlen(name) + 1 + 3) & ~size_t{3}), 0);
+    const auto* desc = reinterpret_cast<const uint8_t*>(&value);
+    notes.insert(notes.end(), desc, desc + 4);
+}
+
 }  // namespace ingot::testing

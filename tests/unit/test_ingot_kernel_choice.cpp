@@ -8,7 +8,9 @@
 
 #include <elf/elf64.h>
 #include <image/kernel_features.h>
+#include <image/packed_kernel.h>
 
+#include "elf_test_builder.h"
 #include "symbol_file_builder.h"
 
 #include <gtest/gtest.h>
@@ -23,6 +25,7 @@ namespace {
 using namespace ingot::tool;
 namespace elf = ingot::elf;
 namespace image = ingot::image;
+using ingot::testing::append_note;
 using ingot::testing::SymbolFile;
 
 constexpr uint32_t kBase = 0, kLoopback = image::kFeatureNet, kNet = image::kFeatureNet | image::kFeatureNetCard;
@@ -162,6 +165,7 @@ std::vector<uint8_t> elf_with_notes(const std::vector<uint8_t>& notes) {
     std::vector<uint8_t> file(0x200 + notes.size(), 0);
     elf::Elf64_Ehdr eh{};
     std::memcpy(eh.e_ident, elf::kMagic, 4);
+    eh.e_ident[elf::kIdentClass] = elf::kClass64;
     eh.e_phoff = sizeof(eh);
     eh.e_phentsize = sizeof(elf::Elf64_Phdr);
     eh.e_phnum = 1;
@@ -173,17 +177,6 @@ std::vector<uint8_t> elf_with_notes(const std::vector<uint8_t>& notes) {
     std::memcpy(file.data() + sizeof eh, &ph, sizeof ph);
     std::memcpy(file.data() + 0x200, notes.data(), notes.size());
     return file;
-}
-
-void append_note(std::vector<uint8_t>& notes, const char* name, uint32_t type, uint32_t value) {
-    uint32_t header[3] = {static_cast<uint32_t>(std::strlen(name) + 1), 4, type};
-    const auto* bytes = reinterpret_cast<const uint8_t*>(header);
-    notes.insert(notes.end(), bytes, bytes + sizeof header);
-    size_t name_start = notes.size();
-    notes.insert(notes.end(), name, name + std::strlen(name) + 1);
-    notes.resize(name_start + ((std::strlen(name) + 1 + 3) & ~size_t{3}), 0);
-    const auto* desc = reinterpret_cast<const uint8_t*>(&value);
-    notes.insert(notes.end(), desc, desc + 4);
 }
 
 // A kernel-like ELF file of `size` bytes whose note declares `features`.
@@ -256,6 +249,50 @@ TEST(KernelChoice, VerboseReportNamesTheVariantAndEachPartsSize) {
     EXPECT_NE(report.find("kernel variant net+process+poll+block: --with net; --volume"), std::string::npos) << report;
     EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +block +350 bytes .*\\(virtio-blk"))) << report;
     EXPECT_EQ(report.find("left out"), std::string::npos) << report;
+}
+
+// A packed kernel-like ELF of `size` bytes (image/packed_kernel.h): the feature note, and a
+// PT_LOAD starting with the packed kernel's header, which gives `uncompressed` bytes of code
+// and data.
+std::vector<uint8_t> packed_kernel_with(uint32_t features, size_t size, uint64_t uncompressed) {
+    std::vector<uint8_t> file = kernel_with(features, size);
+    constexpr uint64_t kHeaderOffset = 0x100;  // between the program headers and the notes
+    image::PackedKernelHeader header{};
+    std::memcpy(header.magic, image::kPackedKernelMagic, sizeof header.magic);
+    header.header_size = sizeof header;
+    header.content_bytes = uncompressed;
+    std::memcpy(file.data() + kHeaderOffset, &header, sizeof header);
+    elf::Elf64_Phdr load{};
+    load.p_type = elf::kPtLoad;
+    load.p_offset = kHeaderOffset;
+    load.p_filesz = load.p_memsz = sizeof header;
+    std::memcpy(file.data() + sizeof(elf::Elf64_Ehdr) + sizeof(elf::Elf64_Phdr), &load, sizeof load);
+    reinterpret_cast<elf::Elf64_Ehdr*>(file.data())->e_phnum = 2;
+    return file;
+}
+
+TEST(KernelChoice, VerboseReportGivesPackedKernelsUncompressedToo) {
+    std::vector<std::vector<uint8_t>> files = {packed_kernel_with(kBase, 1000, 3000),
+                                               packed_kernel_with(kProcess, 1100, 3400),
+                                               packed_kernel_with(kPoll, 1300, 3900)};
+    std::vector<std::span<const uint8_t>> blobs(files.begin(), files.end());
+    EmbeddedKernels embedded = EmbeddedKernels::from_blobs(blobs);
+    KernelChoice choice{kProcess, "--with process"};
+    std::string report = describe_build(choice, load_kernel(embedded, kProcess), embedded, std::vector<uint8_t>(5000));
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +kernel +1100 bytes \\(1.1 KiB\\) compressed, 3400 bytes "
+                                                     "\\(3.3 KiB\\) uncompressed\n")))
+        << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +core +1000 bytes \\(1.0 KiB\\), 3000 uncompressed\n")))
+        << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +process +100 bytes \\(0.1 KiB\\), 400 uncompressed \\(fork")))
+        << report;
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +poll +300 bytes \\(0.3 KiB\\), 900 uncompressed .*left out")))
+        << report;
+
+    // A kernel from $INGOT_KERNEL that is not packed has one size.
+    LoadedKernel plain{std::vector<uint8_t>(2000), "INGOT_KERNEL=/k", ~0u};
+    report = describe_build(choice, plain, embedded, std::vector<uint8_t>(5000));
+    EXPECT_TRUE(std::regex_search(report, std::regex("ingot: +kernel +2000 bytes \\(2.0 KiB\\)\n"))) << report;
 }
 
 TEST(KernelChoice, CommandLineCarriesTheFeatureOptions) {

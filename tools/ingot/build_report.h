@@ -12,8 +12,9 @@
 namespace ingot::tool {
 
 // The report for `image`, built with `kernel` as `choice` picked it. The size of each kernel
-// feature is the difference between the embedded variants with and without it (stripped
-// bytes, as they land in the image). One line per item, each starting with "ingot: ".
+// feature is the difference between the embedded variants with and without it: in bytes as
+// they land in the image (compressed: image/packed_kernel.h), then of code and data
+// uncompressed. One line per item, each starting with "ingot: ".
 std::string describe_build(const KernelChoice& choice, const LoadedKernel& kernel, const EmbeddedKernels& embedded,
                            std::span<const uint8_t> image);
 

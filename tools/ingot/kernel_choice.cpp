@@ -3,6 +3,7 @@
 #include <ingot/tool_error.h>
 
 #include <elf/elf64.h>
+#include <elf/elf_notes.h>
 #include <elf/elf_symbols.h>
 #include <image/kernel_features.h>
 
@@ -171,33 +172,17 @@ KernelChoice choose_kernel(std::span<const uint8_t> program, const FeatureReques
 }
 
 std::optional<uint32_t> read_kernel_features(std::span<const uint8_t> elf_file) {
-    elf::Elf64_Ehdr eh{};
-    if (!elf::read_struct(elf_file, 0, eh) || std::memcmp(eh.e_ident, elf::kMagic, 4) != 0) return std::nullopt;
-    if (eh.e_phentsize != sizeof(elf::Elf64_Phdr)) return std::nullopt;
-    for (uint64_t i = 0; i < eh.e_phnum; ++i) {
-        elf::Elf64_Phdr ph{};
-        if (!elf::read_struct(elf_file, eh.e_phoff + i * sizeof(ph), ph)) return std::nullopt;
-        if (ph.p_type != elf::kPtNote || !elf::range_within(ph.p_offset, ph.p_filesz, elf_file.size())) continue;
-        // Notes: namesz, descsz, type, name and descriptor each padded to 4 bytes (gABI).
-        uint64_t at = ph.p_offset, end = ph.p_offset + ph.p_filesz;
-        while (end - at >= 12) {
-            uint32_t header[3];
-            elf::read_struct(elf_file, at, header);
-            uint64_t name_at = at + 12;
-            uint64_t desc_at = name_at + ((uint64_t{header[0]} + 3) & ~uint64_t{3});
-            uint64_t next = desc_at + ((uint64_t{header[1]} + 3) & ~uint64_t{3});
-            if (next > end) break;
-            uint32_t features = 0;
-            if (header[2] == image::kFeatureNoteType && header[0] == sizeof(image::kFeatureNoteName) &&
-                header[1] == sizeof(features) &&
-                std::memcmp(elf_file.data() + name_at, image::kFeatureNoteName, sizeof(image::kFeatureNoteName)) == 0) {
-                std::memcpy(&features, elf_file.data() + desc_at, sizeof(features));
-                return features;
-            }
-            at = next;
-        }
-    }
-    return std::nullopt;
+    std::optional<uint32_t> features;
+    elf::find_note(elf_file, [&](const elf::ElfNote& note) {
+        if (note.type != image::kFeatureNoteType || note.name != image::kFeatureNoteName ||
+            note.descriptor.size() != sizeof(uint32_t))
+            return false;
+        uint32_t bits;
+        std::memcpy(&bits, note.descriptor.data(), sizeof bits);
+        features = bits;
+        return true;
+    });
+    return features;
 }
 
 }  // namespace ingot::tool

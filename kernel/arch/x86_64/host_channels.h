@@ -1,6 +1,8 @@
 // The kernel's side of image/host_channels.h.
 #pragma once
 
+#include <cstdint>
+
 namespace ingot {
 
 // Detects the debugcon channels and initialises COM1. Call before the first message.

@@ -120,8 +120,10 @@ MemoryLayout memory_init(const pvh::StartInfo& info, uint64_t reserved_end) {
         uint64_t end = map[i].addr + map[i].size;
         if (start < end) page_allocator.add_free_range(start, end - start);
     }
-    // Kernel image, payload, early allocations: everything from 1 MiB up to the early end.
-    page_allocator.reserve_range(kLowMemoryEnd, early.end() - kLowMemoryEnd);
+    // Kernel image, payload, early allocations: everything from the kernel up to the early end.
+    // Between 1 MiB and the kernel lay only what unpacked it (image/packed_kernel.h).
+    uint64_t kernel_phys_start = reinterpret_cast<uint64_t>(__kernel_start) - kBootWindowBase;
+    page_allocator.reserve_range(kernel_phys_start, early.end() - kernel_phys_start);
     layout.reserved_end = early.end();
 
     protect_kernel_image();
