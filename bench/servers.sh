@@ -15,6 +15,7 @@
 # Environment: BUILD_DIR (build), BENCH_SERVERS ("redis nginx"), BENCH_ROUNDS (3),
 # BENCH_REDIS_REQUESTS (50000 per run at pipelining 1, four times that at 16),
 # BENCH_NGINX_SECONDS (10), BENCH_NGINX_CONNECTIONS ("16 64"), BENCH_MACHINE (microvm),
+# BENCH_CPUS (1: the vCPUs of both guests),
 # BENCH_MEM_MIB (256), QEMU, LINUX_KERNEL and LINUX_MODULES (bench/linux/prepare.sh).
 set -euo pipefail
 export LC_ALL=C
@@ -27,6 +28,7 @@ redis_requests="${BENCH_REDIS_REQUESTS:-50000}"
 nginx_seconds="${BENCH_NGINX_SECONDS:-10}"
 read -r -a nginx_connections <<<"${BENCH_NGINX_CONNECTIONS:-16 64}"
 machine="${BENCH_MACHINE:-microvm}"
+cpus="${BENCH_CPUS:-1}"
 mem_mib="${BENCH_MEM_MIB:-256}"
 qemu="${QEMU:-qemu-system-x86_64}"
 ingot="$build/bin/ingot"
@@ -145,7 +147,7 @@ for server in "${servers[@]}"; do
   binary="$("${server}_binary")"
   read -r -a args <<<"$("${server}_args")"
 
-  learn_qemu_args "$work" 'virtio-net*' "$ingot" --machine "$machine" --mem "${mem_mib}M" \
+  learn_qemu_args "$work" 'virtio-net*' "$ingot" --machine "$machine" --cpus "$cpus" --mem "${mem_mib}M" \
     --net tap:tap0 --ip "$guest_address/$prefix" "$binary"
   additions=()
   for entry in "$files"/*; do additions+=(--add "$entry:/$(basename "$entry")"); done
@@ -157,7 +159,7 @@ for server in "${servers[@]}"; do
   linux_append+=" -- $guest_address/$prefix /$server ${args[*]}"
 
   for guest in "${guests[@]}"; do make_namespace "$guest"; done
-  ip netns exec "${namespace_of[ingot]}" "$ingot" run --machine "$machine" --mem "${mem_mib}M" \
+  ip netns exec "${namespace_of[ingot]}" "$ingot" run --machine "$machine" --cpus "$cpus" --mem "${mem_mib}M" \
     --net tap:tap0 --ip "$guest_address/$prefix" --files "$files" "$binary" -- "${args[@]}" \
     </dev/null >"$work/$server-ingot.log" 2>&1 &
   pid_of[ingot]=$!
@@ -190,7 +192,7 @@ median() { tr ' ' '\n' | { grep . || true; } | sort -g | awk '{v[NR] = $1}
        else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 {
   echo "Servers under QEMU $("$qemu" --version | awk 'NR == 1 {print $4}') ($accel_name), $machine," \
-       "1 vCPU, -m ${mem_mib}M, TAP; median of $rounds rounds; $(date -u +%Y-%m-%d)"
+       "$cpus vCPU, -m ${mem_mib}M, TAP; median of $rounds rounds; $(date -u +%Y-%m-%d)"
   echo
   echo "| metric | Ingot | Linux | Ingot/Linux |"
   echo "|---|---:|---:|---:|"

@@ -8,7 +8,8 @@
 # Each guest runs BENCH_RUNS (3) times, alternating, and the median of its runs is reported
 # with the Ingot/Linux ratio (below 1 means Ingot is faster). KVM where `ingot run` uses it.
 # Environment: BUILD_DIR (build), BENCH_RUNS (3), BENCH_MEM_MIB (256), BENCH_MACHINE (microvm),
-# QEMU (qemu-system-x86_64), LINUX_KERNEL (a bzImage instead of Debian's).
+# BENCH_CPUS (1: the vCPUs of both guests), QEMU (qemu-system-x86_64), LINUX_KERNEL (a bzImage
+# instead of Debian's).
 set -euo pipefail
 export LC_ALL=C
 
@@ -17,6 +18,7 @@ build="$(cd "$root" && realpath -m "${BUILD_DIR:-build}")"
 runs="${BENCH_RUNS:-3}"
 mem_mib="${BENCH_MEM_MIB:-256}"
 machine="${BENCH_MACHINE:-microvm}"
+cpus="${BENCH_CPUS:-1}"
 qemu="${QEMU:-qemu-system-x86_64}"
 ingot="$build/bin/ingot"
 work="$build/bench/threads"
@@ -37,9 +39,9 @@ linux_guest_from "$linux_paths"
 
 # Each run_* prints the benchmark's two lines ("metric value").
 run_native() { "$work/thread_bench"; }
-run_ingot() { "$ingot" run --net none --machine "$machine" --timeout 300 "$work/thread_bench.img" 2>/dev/null; }
+run_ingot() { "$ingot" run --net none --machine "$machine" --cpus "$cpus" --timeout 300 "$work/thread_bench.img" 2>/dev/null; }
 run_linux() {
-  timeout 300 "$qemu" -M "$machine" "${accel[@]}" -m "$mem_mib" -nodefaults -no-user-config \
+  timeout 300 "$qemu" -M "$machine" "${accel[@]}" -smp "$cpus" -m "$mem_mib" -nodefaults -no-user-config \
     -display none -serial stdio -no-reboot -kernel "$linux_kernel" -initrd "$linux_initramfs" \
     -append "$linux_append" </dev/null 2>/dev/null | tr -d '\r' | grep -a -E '^(create_join_us|pingpong_us) '
 }
@@ -58,7 +60,7 @@ done
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 echo
-echo "Thread benchmark: $accel_name, QEMU $machine, ${mem_mib} MiB, median of $runs runs (us, lower is better)"
+echo "Thread benchmark: $accel_name, QEMU $machine, $cpus vCPU, ${mem_mib} MiB, median of $runs runs (us, lower is better)"
 printf '| %-28s | %10s | %10s | %10s | %12s |\n' metric native Ingot Linux "Ingot/Linux"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..30})" "$(printf -- '-%.0s' {1..12})" \
   "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..14})"

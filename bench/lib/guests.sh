@@ -3,7 +3,7 @@
 # guests and the associative arrays pid_of and namespace_of.
 
 # learn_qemu_args WORK DEVICE_GLOB INGOT [ingot run arguments...]: sets machine_args to the QEMU
-# options that `INGOT run ARGUMENTS` uses — machine type, accelerator, CPU model, -global,
+# options that `INGOT run ARGUMENTS` uses — machine type, accelerator, CPU model and count, -global,
 # -netdev, -drive, -enable-kvm and the -device entries matching DEVICE_GLOB — learnt by running
 # it once through a recorder (--qemu) that writes its arguments down instead of starting QEMU,
 # so that the Linux guest gets exactly the same machine.
@@ -21,7 +21,7 @@ learn_qemu_args() {
   machine_args=()
   for ((i = 0; i < ${#argv[@]}; i++)); do
     case "${argv[i]}" in
-      -M|-machine|-cpu|-accel|-netdev|-global|-drive) machine_args+=("${argv[i]}" "${argv[i + 1]}"); i=$((i + 1)) ;;
+      -M|-machine|-cpu|-smp|-accel|-netdev|-global|-drive) machine_args+=("${argv[i]}" "${argv[i + 1]}"); i=$((i + 1)) ;;
       # shellcheck disable=SC2053  # the glob is meant to match
       -device) [[ "${argv[i + 1]}" == $device_glob ]] && machine_args+=(-device "${argv[i + 1]}"); i=$((i + 1)) ;;
       -enable-kvm) machine_args+=(-enable-kvm) ;;
