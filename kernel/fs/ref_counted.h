@@ -1,7 +1,7 @@
 // Intrusive reference counting for objects shared inside the file-system layer (inodes, open
 // files, pipes, file systems). The count lives in the object, so a raw pointer can always be
-// turned back into a counted reference. One CPU and no kernel threads yet: a plain counter is
-// enough; it becomes atomic when the kernel goes SMP.
+// turned back into a counted reference. Kernel code runs under the kernel lock (proc/cpus.h)
+// and has no threads of its own, so a plain counter is enough, with any number of CPUs.
 #pragma once
 
 #include <cstddef>

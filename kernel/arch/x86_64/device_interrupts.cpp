@@ -12,7 +12,8 @@ unsigned next_free_vector = kFirstDeviceVector;
 
 void ignore_interrupt(void*) {}
 
-// The boot CPU's initial APIC ID (CPUID leaf 1, EBX bits 31:24): the kernel runs on one CPU.
+// The boot CPU's initial APIC ID (CPUID leaf 1, EBX bits 31:24): every device interrupt goes
+// there. Another CPU would only wait for the kernel lock to handle it.
 uint8_t boot_apic_id() { return static_cast<uint8_t>(x86::cpuid(1).ebx >> 24); }
 
 }  // namespace

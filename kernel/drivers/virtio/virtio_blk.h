@@ -1,5 +1,6 @@
 // A virtio block device (virtio 1.2 §5.2) as a BlockDevice. One request queue (requestq1;
-// with VIRTIO_BLK_F_MQ the device may offer more, and one is all a single CPU needs), one
+// with VIRTIO_BLK_F_MQ the device may offer more, and one is all the kernel needs while one CPU
+// at a time runs it, under the kernel lock), one
 // request in flight at a time: each request is a three-descriptor chain (header, data, status,
 // §5.2.6) whose data travels through a DMA bounce buffer, so callers may pass any kernel
 // memory. Transfers larger than the bounce buffer or the device's size_max are split.
