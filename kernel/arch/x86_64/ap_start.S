@@ -7,6 +7,8 @@
  * address in ebx for the 32-bit code; 64-bit code uses rip-relative addressing. The CPU
  * arrives with no usable stack (INIT leaves esp 0), so nothing is pushed before long mode. */
 
+#include <arch/x86_64/long_mode.h>
+
 #define GDT_CODE32 0x08
 #define GDT_DATA 0x10
 #define GDT_CODE64 0x18
@@ -41,13 +43,7 @@ protected_mode:
     mov %eax, %cr4
     mov (ap_start_page_table - ap_start_begin)(%ebx), %eax
     mov %eax, %cr3
-    mov $0xC0000080, %ecx            /* IA32_EFER: LME | NXE */
-    rdmsr
-    or $((1 << 8) | (1 << 11)), %eax
-    wrmsr
-    mov %cr0, %eax
-    or $((1 << 31) | (1 << 16)), %eax   /* PG | WP */
-    mov %eax, %cr0
+    ENABLE_LONG_MODE (1 << 11), (1 << 16)         /* and NXE; and WP */
     ljmp *(ap_start_far64 - ap_start_begin)(%ebx)
 
     .code64

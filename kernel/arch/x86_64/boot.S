@@ -6,17 +6,9 @@
 #define KERNEL_VMA 0xffffffff80000000
 #define PHYS(x) ((x) - KERNEL_VMA)
 
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#include <arch/x86_64/long_mode.h>
 
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long 4                          /* name size: "Xen\0" */
-    .long 4                          /* descriptor size */
-    .long XEN_ELFNOTE_PHYS32_ENTRY
-    .asciz "Xen"
-    .balign 4
-    .long PHYS(pvh_start32)
-    .balign 4
+    PVH_ENTRY_NOTE PHYS(pvh_start32)
 
     .section .boot.text, "ax"
     .code32
@@ -56,13 +48,7 @@ pvh_start32:
     mov %eax, %cr4
     mov $PHYS(boot_pml4), %eax
     mov %eax, %cr3
-    mov $0xC0000080, %ecx            /* IA32_EFER: LME | NXE */
-    rdmsr
-    or $((1 << 8) | (1 << 11)), %eax
-    wrmsr
-    mov %cr0, %eax
-    or $((1 << 31) | (1 << 16) | 1), %eax   /* PG | WP | PE */
-    mov %eax, %cr0
+    ENABLE_LONG_MODE (1 << 11), ((1 << 16) | 1)   /* and NXE; and WP, PE */
     ljmp $0x08, $PHYS(long_mode_low)
 
     .code64

@@ -6,7 +6,8 @@
  * that the kernel boots exactly as if the loader had loaded it.
  * Intel SDM Vol. 3A §10.8.5 (initializing IA-32e mode) and §10.8.5.4 (leaving it). */
 
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#include <arch/x86_64/long_mode.h>
+
 #define CODE64 0x08
 #define DATA 0x10
 #define CODE32 0x18
@@ -16,15 +17,7 @@
 #define CR0_PG (1 << 31)
 #define CR4_PAE (1 << 5)
 
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long 4                          /* name size: "Xen\0" */
-    .long 4                          /* descriptor size */
-    .long XEN_ELFNOTE_PHYS32_ENTRY
-    .asciz "Xen"
-    .balign 4
-    .long unpack_start32
-    .balign 4
+    PVH_ENTRY_NOTE unpack_start32
 
     .section .unpack.entry, "ax"
     .code32
@@ -65,13 +58,7 @@ unpack_start32:
     mov %eax, %cr4
     mov $unpack_pml4, %eax
     mov %eax, %cr3
-    mov $MSR_EFER, %ecx
-    rdmsr
-    or $EFER_LME, %eax
-    wrmsr
-    mov %cr0, %eax
-    or $(CR0_PG | CR0_PE), %eax
-    mov %eax, %cr0
+    ENABLE_LONG_MODE 0, CR0_PE
     ljmp $CODE64, $unpack_long_mode
 
     .code64
