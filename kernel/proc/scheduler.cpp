@@ -3,11 +3,13 @@
 // event sources), so no subsystem has to know which thread waits for it. Futex waits are ended
 // explicitly by wake_thread(). All of it runs under the kernel lock (proc/cpus.h).
 //
-// A CPU with nothing to run halts on the stack of the thread that blocked, which stays "on"
-// that CPU (Thread::on_cpu) until the CPU switches away: no other CPU may resume it meanwhile,
-// so a thread woken while its CPU halts is run by that CPU, which gets kicked. Only when the
-// blocked thread is dead does the CPU move to an idle thread of its own, so that the dead
-// thread's stack and address space can go.
+// A CPU with nothing to run halts in an idle thread of its own, so that the thread that
+// blocked is free to run on whichever CPU is first to take it (its stack and address space
+// can go too, when it is dead). With one CPU there is nobody else to resume it, so the CPU
+// halts on the blocked thread's stack and saves two switches. A thread is "on" a CPU
+// (Thread::on_cpu) while that CPU runs it or halts on its stack; no other CPU resumes it then.
+// A CPU that wakes threads while it looks for one to run takes the first itself; for the
+// others it kicks halted CPUs.
 #include <lib/clock.h>
 #include <lib/log.h>
 #include <lib/panic.h>
@@ -88,20 +90,25 @@ struct CpuScheduler {
     Thread* idle_thread = nullptr;  // runs when the thread the CPU halted for is dead
     uint64_t slice_end_ns = 0;
     bool woken_since_switch = false;  // a thread became runnable: preempt at the next chance
-    bool deadlocked = false;
     bool halted = false;              // waiting in idle() for a kick, a deadline or an interrupt
+    bool picks_next = false;          // in schedule(), about to take a runnable thread itself
 };
 CpuScheduler cpu_schedulers[kMaxCpus];
 
 CpuScheduler& this_cpu_scheduler() { return cpu_schedulers[current_cpu()]; }
 
-// Wakes a CPU to run `t`: the CPU it halted on (only that one may resume it), else a halted
-// CPU, else none: this CPU switches at its next chance.
+// Finds a CPU to run `t`: the CPU whose stack it is (only that one may resume it); this one,
+// when it is about to pick a thread anyway; else a halted CPU, which gets kicked; else none:
+// this CPU switches at its next chance.
 void find_cpu_for(const Thread& t) {
     unsigned self = current_cpu();
     if (t.on_cpu >= 0 && static_cast<unsigned>(t.on_cpu) != self) {
         cpu_schedulers[t.on_cpu].halted = false;
         kick_cpu(static_cast<unsigned>(t.on_cpu));
+        return;
+    }
+    if (cpu_schedulers[self].picks_next) {
+        cpu_schedulers[self].picks_next = false;  // the next runnable thread is for another CPU
         return;
     }
     for (unsigned cpu = 0; cpu < online_cpus(); ++cpu) {
@@ -215,45 +222,53 @@ Thread& idle_thread() {
 }
 
 // The CPU has nothing to run: the current thread is blocked or dead. Halts until the earliest
-// deadline or an interrupt; when nothing can ever happen, the program is deadlocked.
-void idle() {
+// deadline or an interrupt; when nothing can ever happen, the program is deadlocked. Returns
+// true when the current thread runs again having been switched away (schedule() is then done).
+bool idle() {
     Thread& self = current_thread();
     CpuScheduler& cpu = this_cpu_scheduler();
-    if (self.state == ThreadState::Dead && &self != cpu.idle_thread) {
-        switch_to(idle_thread());  // the dead thread's stack is not for halting on
-        return;
-    }
-    uint64_t deadline = earliest_blocked_deadline();
-    if (uint64_t timer = next_real_timer_expiry(); timer < deadline) deadline = timer;
-    uint64_t sources = next_event_deadline();
-    if (sources < deadline) deadline = sources;
     if (nothing_can_wake()) {
         if (self.state == ThreadState::Blocked && self.wait_kind != WaitKind::Futex && live_thread_count() == 1) {
             // The only thread waits for something nothing can produce: its call fails (EDEADLK).
             remove_blocked(self);
             make_runnable(self);
-            cpu.deadlocked = true;
-            return;
+            self.wait_deadlocked = true;
+            return false;
         }
         log_error("deadlock: all %d threads of the program are blocked and nothing can wake them",
                   live_thread_count());
         exit_program(128 + kSigKill);
     }
+    // A dead thread's stack is not for halting on; nor, with other CPUs, a blocked thread's,
+    // which would tie the thread to this CPU until it halts no more.
+    if (&self != cpu.idle_thread && (self.state == ThreadState::Dead || online_cpus() > 1)) {
+        switch_to(idle_thread());
+        return true;  // some CPU resumed this thread (never a dead one)
+    }
+    uint64_t deadline = earliest_blocked_deadline();
+    if (uint64_t timer = next_real_timer_expiry(); timer < deadline) deadline = timer;
+    uint64_t sources = next_event_deadline();
+    if (sources < deadline) deadline = sources;
     cpu.halted = true;
     halt_until(deadline);
     cpu.halted = false;
+    return false;
 }
 
 // Runs the next runnable thread; returns when the current thread runs again (never when it
 // is dead).
 void schedule() {
     for (;;) {
+        // This CPU takes the first thread the waits now ending make runnable (find_cpu_for).
+        CpuScheduler& cpu = this_cpu_scheduler();
+        cpu.picks_next = true;
         wake_finished_waits();
+        cpu.picks_next = false;
         if (Thread* next = pop_runnable()) {
             switch_to(*next);
             return;
         }
-        idle();
+        if (idle()) return;
     }
 }
 
@@ -276,13 +291,13 @@ void block_current(WaitKind kind, const FunctionRef<bool()>* ready, uint64_t dea
     self.wait_deadline = deadline_ns;
     self.wait_interruptible = interruptible;
     self.state = ThreadState::Blocked;
-    this_cpu_scheduler().deadlocked = false;
+    self.wait_deadlocked = false;
     add_blocked(self);
     schedule();
     self.wait_ready = nullptr;
 }
 
-bool current_wait_deadlocked() { return this_cpu_scheduler().deadlocked; }
+bool current_wait_deadlocked() { return current_thread().wait_deadlocked; }
 
 void wake_thread(Thread& thread) {
     if (!is_blocked_in_wait(thread)) return;

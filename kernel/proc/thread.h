@@ -44,6 +44,7 @@ struct Thread {
     const FunctionRef<bool()>* wait_ready = nullptr;
     uint64_t wait_deadline = 0;
     bool wait_interruptible = true;
+    bool wait_deadlocked = false;  // the last wait ended because nothing could ever end it
 
     // The CPU whose kernel stack this thread is (running it, or halted on it), or -1.
     int on_cpu = -1;
