@@ -6,14 +6,7 @@ set -u
 ingot=$1 static_program=$2 dynamic_program=$3 kernel=$4
 export INGOT_KERNEL=$kernel
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # expect_error STATUS PATTERN ARGS...: run `ingot build ARGS -o $work/out.img` and check it.
 expect_error() {

@@ -7,13 +7,7 @@
 set -u
 ingot=$1
 PATH=$PATH:/usr/sbin:/sbin
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/check_lib.sh"
 
 mkdir -p "$work/root/sub"
 echo hello >"$work/root/sub/greeting"

@@ -12,14 +12,7 @@ set -u
 ingot=$1 program=$2 budget=$3 net_budget=$4
 unset INGOT_KERNEL
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # expect_variant VARIANT PATTERN ARGS...: `ingot build ARGS --verbose` chose VARIANT and its
 # report matches PATTERN (grep -E).

@@ -6,14 +6,7 @@
 set -u
 ingot=$1 program=$2 packed=$3
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # The file offset of the packed kernel's header: its second PT_LOAD (the first is the stub's).
 header_offset=$(readelf -lW "$packed" | awk '$1 == "LOAD" { if (++n == 2) print $2 }')
