@@ -145,7 +145,7 @@ void start_cpus(unsigned count) {
     for (unsigned index = 1; index < count; ++index) {
         // A CPU counts as online once started, so kicks and shootdowns reach it from then on.
         if (!start_cpu(index)) {
-            log_error("smp: CPU %u did not start; running on %u CPUs", index, index);
+            log_error("smp: CPU %u did not start (is QEMU's -smp smaller?); the program runs on CPUs 0 to %u", index, index - 1);
             return;
         }
         cpus_online = index + 1;
