@@ -34,17 +34,20 @@ Ext2Directory::Ext2Directory(Ext2FileSystem& fs, uint32_t ino, const DiskInode& 
 }
 
 Ext2Directory::~Ext2Directory() {
+    Ext2FileSystem::OperationGuard guard(ext2());
     if (!is_removed() && !ext2().unmounted()) entries_.park_index();
     retire_node(node_, *this, is_removed());
 }
 
 Result<InodeRef> Ext2Directory::lookup(std::string_view name) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     if (name.size() > kNameMax) return Errno::ENAMETOOLONG;
     DirSlot slot = TRY(entries_.find(name));
     return ext2().get_inode(slot.ino, DirectoryRef(this));
 }
 
 bool Ext2Directory::name_of(const Inode& child, std::string_view& name) const {
+    Ext2FileSystem::OperationGuard guard(ext2());
     DirSlot slot;
     for (uint64_t pos = 0; entries_.next(pos, slot).value_or(false); pos = slot.position + 1) {
         if (slot.ino == child.inode_number() && slot.name != "." && slot.name != "..") {
@@ -56,6 +59,7 @@ bool Ext2Directory::name_of(const Inode& child, std::string_view& name) const {
 }
 
 bool Ext2Directory::is_empty() const {
+    Ext2FileSystem::OperationGuard guard(ext2());
     DirSlot slot;
     for (uint64_t pos = 0;; pos = slot.position + 1) {
         Result<bool> more = entries_.next(pos, slot);
@@ -66,6 +70,7 @@ bool Ext2Directory::is_empty() const {
 }
 
 bool Ext2Directory::next_child(uint64_t cookie, DirEntry& out) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     DirSlot slot;
     for (uint64_t pos = cookie - kFirstChildCookie;; pos = slot.position + 1) {
         Result<bool> more = entries_.next(pos, slot);
@@ -90,6 +95,7 @@ void Ext2Directory::decrement_links() {
 }
 
 Result<void> Ext2Directory::add_entry(std::string_view name, InodeRef inode) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     if (is_removed()) return Errno::ENOENT;
     if (name.size() > kNameMax) return Errno::ENAMETOOLONG;
     if (&inode->fs() != &fs()) return Errno::EXDEV;
@@ -109,6 +115,7 @@ Result<void> Ext2Directory::add_entry(std::string_view name, InodeRef inode) {
 }
 
 Result<void> Ext2Directory::remove_entry(std::string_view name) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     DirSlot slot = TRY(entries_.find(name));
     Result<void> removed = entries_.remove(slot);
     if (removed.ok() && slot.file_type == kFtDirectory) decrement_links();
@@ -138,12 +145,14 @@ Result<InodeRef> Ext2Directory::link_new(std::string_view name, InodeRef inode) 
 }
 
 Result<InodeRef> Ext2Directory::create_file(std::string_view name, uint32_t permissions) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     uint16_t mode = static_cast<uint16_t>(kModeRegular | (permissions & kModePermissionMask));
     InodeRef file = TRY(ext2().create_inode(node_.ino(), mode, DirectoryRef(this)));
     return link_new(name, std::move(file));
 }
 
 Result<InodeRef> Ext2Directory::create_directory(std::string_view name, uint32_t permissions) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     uint16_t mode = static_cast<uint16_t>(kModeDirectory | (permissions & kModePermissionMask));
     InodeRef inode = TRY(ext2().create_inode(node_.ino(), mode, DirectoryRef(this)));
     auto* dir = static_cast<Ext2Directory*>(inode.get());
@@ -157,6 +166,7 @@ Result<InodeRef> Ext2Directory::create_directory(std::string_view name, uint32_t
 }
 
 Result<InodeRef> Ext2Directory::create_symlink(std::string_view name, std::string_view target) {
+    Ext2FileSystem::OperationGuard guard(ext2());
     if (target.size() >= kPathMax) return Errno::ENAMETOOLONG;
     InodeRef inode = TRY(ext2().create_inode(node_.ino(), static_cast<uint16_t>(kModeSymlink | 0777), DirectoryRef(this)));
     Result<void> stored = static_cast<Ext2Symlink*>(inode.get())->set_target(target);

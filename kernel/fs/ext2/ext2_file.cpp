@@ -8,6 +8,7 @@ namespace ingot::ext2 {
 
 void retire_node(Ext2Node& node, const Inode& self, bool unlinked) {
     Ext2FileSystem& fs = node.fs();
+    Ext2FileSystem::OperationGuard guard(fs);
     if (!fs.unmounted() && !fs.read_only()) {
         if (unlinked) node.release_on_disk(self.is_directory());
         else (void)node.store(self);
@@ -24,12 +25,14 @@ Ext2File::Ext2File(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk)
 Ext2File::~Ext2File() { retire_node(node_, *this, link_count() == 0); }
 
 Result<size_t> Ext2File::read_at(uint64_t offset, IoBuffer& dst) {
+    Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<size_t> done = node_.read(offset, dst);
     node_.fs().end_operation();
     return done;
 }
 
 Result<size_t> Ext2File::write_at(uint64_t offset, IoBuffer& src) {
+    Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<size_t> done = node_.write(offset, src);
     if (done.ok() && done.value()) touch_modified();
     node_.fs().end_operation();
@@ -37,6 +40,7 @@ Result<size_t> Ext2File::write_at(uint64_t offset, IoBuffer& src) {
 }
 
 Result<void> Ext2File::truncate(uint64_t length) {
+    Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<void> done = node_.resize(length);
     node_.fs().end_operation();
     return done;
@@ -63,6 +67,7 @@ bool Ext2Symlink::is_fast() const {
 }
 
 Result<OwnedString> Ext2Symlink::read_link() const {
+    Ext2FileSystem::OperationGuard guard(node_.fs());
     uint64_t size = node_.size();
     if (size == 0 || size >= kPathMax) return Errno::EIO;
     if (is_fast()) {
@@ -76,6 +81,7 @@ Result<OwnedString> Ext2Symlink::read_link() const {
 }
 
 Result<void> Ext2Symlink::set_target(std::string_view target) {
+    Ext2FileSystem::OperationGuard guard(node_.fs());
     if (target.size() < sizeof(DiskInode::block)) {
         node_.disk().flags &= ~kExtentsFlag;
         memset(node_.disk().block, 0, sizeof(node_.disk().block));

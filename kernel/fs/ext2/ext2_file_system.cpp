@@ -138,6 +138,7 @@ Result<void> Ext2FileSystem::write_superblock_and_groups() {
 }
 
 Result<void> Ext2FileSystem::sync() {
+    OperationGuard guard(*this);
     if (read_only() || unmounted_) return {};
     for (const CachedNode& n : nodes_) TRY(n.node->store(*n.inode));
     TRY(write_superblock_and_groups());
@@ -151,6 +152,7 @@ Result<void> Ext2FileSystem::sync() {
 }
 
 Result<void> Ext2FileSystem::sync_file_data(Inode& inode) {
+    OperationGuard guard(*this);
     if (read_only() || unmounted_) return {};
     size_t pos = cache_position(static_cast<uint32_t>(inode.inode_number()));
     bool cached = pos < nodes_.size() && nodes_[pos].inode == &inode;
@@ -174,6 +176,7 @@ void Ext2FileSystem::end_operation() {
 }
 
 Result<void> Ext2FileSystem::unmount() {
+    OperationGuard guard(*this);
     if (unmounted_) return {};
     Result<void> result = {};
     if (!read_only()) {
@@ -343,6 +346,7 @@ Result<InodeRef> Ext2FileSystem::create_inode(uint32_t parent_ino, uint16_t mode
 }
 
 Result<DirectoryRef> Ext2FileSystem::root(DirectoryRef parent) {
+    OperationGuard guard(*this);
     InodeRef inode = TRY(get_inode(kRootInode, parent));
     if (!inode->is_directory()) {
         log_error("ext2: not mounting: the root inode is not a directory");

@@ -2,9 +2,9 @@
 // superblock kept in memory, the block cache, block and inode allocation, and the inode cache
 // that keeps one in-memory object per inode number.
 //
-// Consistency: the kernel runs one system call at a time, so between calls everything cached
-// is a consistent file system; sync() writes such a point out in ordered mode (file data,
-// flush, then every dirty metadata block through write_metadata_atomically, one jbd2
+// Consistency: one operation at a time (OperationGuard), so between operations everything
+// cached is a consistent file system; sync() writes such a point out in ordered mode (file
+// data, flush, then every dirty metadata block through write_metadata_atomically, one jbd2
 // transaction on has_journal file systems). A journal a crash left full is replayed at mount.
 #pragma once
 
@@ -16,6 +16,7 @@
 #include <fs/ext2/geometry.h>
 #include <fs/file_system.h>
 #include <lib/result.h>
+#include <proc/sleep_lock.h>
 
 #include <cstdint>
 #include <span>
@@ -48,6 +49,22 @@ public:
     Result<void> sync_file_data(Inode& inode) override;
     // Writes back when too much is dirty and trims the cache; called when an operation ends.
     void end_operation();
+
+    // Held by every entry point from the VFS for the length of the call. An operation that
+    // waits for the disk lets other threads run; without this, another thread's operation
+    // would see half-made changes, evict cached blocks the waiting one still points into, or
+    // dirty blocks that a write-back in progress is about to mark clean. Recursive: dropping
+    // the last reference to an inode inside an operation writes the inode back.
+    class OperationGuard {
+    public:
+        explicit OperationGuard(Ext2FileSystem& fs) : lock_(fs.operation_lock_) { lock_.lock(); }
+        ~OperationGuard() { lock_.unlock(); }
+        OperationGuard(const OperationGuard&) = delete;
+        OperationGuard& operator=(const OperationGuard&) = delete;
+
+    private:
+        SleepLock& lock_;
+    };
 
     // --- used by the inode classes ---
     const Geometry& geometry() const { return geo_; }
@@ -123,6 +140,7 @@ private:
     FreedBlocks freed_since_commit_;
     bool unmounted_ = false;
     uint32_t next_inode_hint_ = 0;
+    SleepLock operation_lock_;
     friend class Ext2Node;
 };
 
