@@ -11,8 +11,6 @@
 #include <fs/ext2/ext2_file_system.h>
 #include <lib/log.h>
 
-#include <cstring>
-
 namespace ingot::ext2 {
 namespace {
 
@@ -117,36 +115,6 @@ Result<uint8_t*> Ext2FileSystem::inode_bitmap(uint32_t g) {
     gd.flags &= ~kBgInodeUninit;
     note_group_changed(g);
     return map;
-}
-
-void Ext2FileSystem::note_group_changed(uint32_t g) {
-    if (csums_.groups_checksummed()) group_changed_[g] = 1;
-}
-
-// Recomputes the bitmap checksums and descriptor checksum of every group changed since the
-// last write-back, before the descriptors are copied out.
-Result<void> Ext2FileSystem::seal_changed_groups() {
-    if (!csums_.groups_checksummed()) return {};
-    const bool wide = geo_.desc_size >= 64;
-    for (uint32_t g = 0; g < geo_.group_count; ++g) {
-        if (!group_changed_[g]) continue;
-        GroupDesc& gd = group(g);
-        if (csums_.enabled() && !(gd.flags & kBgBlockUninit)) {
-            const uint8_t* map = TRY(cache_.get(block_bitmap_of(geo_, gd)));
-            uint32_t crc = csums_.bitmap_checksum(map, geo_.blocks_per_group / 8);
-            gd.block_bitmap_csum_lo = static_cast<uint16_t>(crc);
-            if (wide) gd.block_bitmap_csum_hi = static_cast<uint16_t>(crc >> 16);
-        }
-        if (csums_.enabled() && !(gd.flags & kBgInodeUninit)) {
-            const uint8_t* map = TRY(cache_.get(inode_bitmap_of(geo_, gd)));
-            uint32_t crc = csums_.bitmap_checksum(map, geo_.inodes_per_group / 8);
-            gd.inode_bitmap_csum_lo = static_cast<uint16_t>(crc);
-            if (wide) gd.inode_bitmap_csum_hi = static_cast<uint16_t>(crc >> 16);
-        }
-        gd.checksum = csums_.group_checksum(g, reinterpret_cast<const uint8_t*>(&gd), geo_.desc_size);
-        group_changed_[g] = 0;
-    }
-    return {};
 }
 
 void Ext2FileSystem::adjust_group_counts(uint32_t g, int32_t blocks, int32_t inodes, int32_t dirs) {

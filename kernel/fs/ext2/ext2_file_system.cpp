@@ -106,18 +106,6 @@ Result<void> Ext2FileSystem::load_group_descriptors() {
     return {};
 }
 
-bool Ext2FileSystem::group_checksums_match() {
-    if (!csums_.groups_checksummed()) return true;
-    for (uint32_t g = 0; g < geo_.group_count; ++g) {
-        uint16_t expected = csums_.group_checksum(g, reinterpret_cast<const uint8_t*>(&group(g)), geo_.desc_size);
-        if (group(g).checksum != expected) {
-            log_error("ext2: group %u's descriptor checksum does not match", g);
-            return false;
-        }
-    }
-    return true;
-}
-
 // ext4 marks a file system in use (and a journalled one as needing recovery) before the
 // first change reaches the disk, so a crash leaves a disk e2fsck checks. The mark goes straight
 // to the superblock's home, never through the journal: a crash inside the first transaction

@@ -263,10 +263,7 @@ inline constexpr uint32_t kDirNameMax = 255;
 // metadata_csum: every linear directory block ends in a fake entry holding the block's crc32c
 // (struct ext4_dir_entry_tail): inode 0, rec_len 12, name_len 0, file type 0xDE.
 struct DirEntryTail {
-    uint32_t inode;
-    uint16_t rec_len;
-    uint8_t name_len;
-    uint8_t file_type;
+    DirEntryHeader header;
     uint32_t checksum;
 };
 static_assert(sizeof(DirEntryTail) == 12);

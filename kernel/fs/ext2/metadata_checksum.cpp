@@ -132,13 +132,13 @@ void MetadataChecksums::seal_extent_block(uint32_t inode_seed, uint8_t* block, u
 
 bool MetadataChecksums::has_directory_tail(const uint8_t* block, uint32_t block_size) {
     const auto* tail = reinterpret_cast<const DirEntryTail*>(block + block_size - sizeof(DirEntryTail));
-    return tail->inode == 0 && tail->rec_len == sizeof(DirEntryTail) && tail->name_len == 0 &&
-           tail->file_type == kDirTailFileType;
+    return tail->header.inode == 0 && tail->header.rec_len == sizeof(DirEntryTail) && tail->header.name_len == 0 &&
+           tail->header.file_type == kDirTailFileType;
 }
 
 void MetadataChecksums::put_directory_tail(uint8_t* block, uint32_t block_size) {
     auto* tail = reinterpret_cast<DirEntryTail*>(block + block_size - sizeof(DirEntryTail));
-    *tail = DirEntryTail{0, sizeof(DirEntryTail), 0, kDirTailFileType, 0};
+    *tail = DirEntryTail{{0, sizeof(DirEntryTail), 0, kDirTailFileType}, 0};
 }
 
 bool MetadataChecksums::seal_directory_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size) {
