@@ -253,6 +253,24 @@ TEST_F(Ext2HostileTest, UninitialisedBlockGroupWithAWrongFreeCountGivesEio) {
     EXPECT_EQ(read_text("/mnt/file"), std::string(5000, 'f'));
 }
 
+// A version 1 journal superblock has no feature fields, so the journal cannot be given the
+// v3 checksums metadata_csum needs: the disk mounts read-only rather than refused.
+TEST_F(Ext2HostileTest, JournalThatCannotCarryChecksumsMountsReadOnly) {
+    make("ext4", "");
+    uint64_t journal_block = std::stoull(debugfs(image_path(), "bmap <8> 0").output);
+    ASSERT_GT(journal_block, 0u);
+    uint8_t* blocktype = &image_[journal_block * block_size() + 4];
+    ASSERT_EQ(blocktype[3], 4);  // big-endian JBD2_SUPERBLOCK_V2
+    blocktype[3] = 3;            // JBD2_SUPERBLOCK_V1
+    fake_console::clear();
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_TRUE(inode_at("/mnt")->fs().read_only());
+    EXPECT_NE(fake_console::stderr_text().find("mounting read-only"), std::string::npos);
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");
+    unmount_all_disks();
+    EXPECT_TRUE(device_->bytes() == image_);
+}
+
 TEST_F(Ext2HostileTest, DeviceErrorsGiveEio) {
     make("ext2", "");
     ASSERT_TRUE(mount_image().ok());
