@@ -6,6 +6,10 @@
 // is a consistent file system; sync() writes such a point out in ordered mode (file data,
 // flush, then every dirty metadata block through write_metadata_atomically, one jbd2
 // transaction on has_journal file systems). A journal a crash left full is replayed at mount.
+//
+// Checksums (metadata_csum, gdt_csum; metadata_checksum.h): inodes are sealed as they are
+// stored, group descriptors, bitmaps and the superblock when they are copied out at sync,
+// extent tree and directory blocks by the block cache just before they are written.
 #pragma once
 
 #include <block/block_device.h>
