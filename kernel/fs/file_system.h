@@ -55,6 +55,11 @@ public:
     // map), on the disk. By default the whole file system's sync.
     virtual Result<void> sync_file_data(Inode&) { return sync(); }
 
+protected:
+    // For a mount that finds, while it sets up and before it has written anything, that it
+    // must not write.
+    void make_read_only() { read_only_ = true; }
+
 private:
     uint64_t magic_;
     bool read_only_;

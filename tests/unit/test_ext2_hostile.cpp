@@ -3,9 +3,11 @@
 // never crash or hang.
 #include <fs/disk_mount.h>
 #include <fs/ext2/ext2_format.h>
+#include <fs/ext2/metadata_checksum.h>
 #include <fs/open_flags.h>
 
 #include "ext2_test_fixture.h"
+#include "fakes/fake_console.h"
 
 #include <cstring>
 
@@ -18,10 +20,10 @@ using ext2::Superblock;
 
 class Ext2HostileTest : public Ext2Test {
 protected:
-    void make(const std::string& type, const std::string& options) {
+    void make(const std::string& type, const std::string& options, unsigned size_kib = 4096) {
         scratch_.write("fill/file", std::string(5000, 'f'));
         scratch_.write("fill/dir/inner", "inner\n");
-        image_ = make_image(image_path(), type, options, 4096, fill_dir());
+        image_ = make_image(image_path(), type, options, size_kib, fill_dir());
         ASSERT_FALSE(image_.empty());
     }
     Superblock& sb() { return *reinterpret_cast<Superblock*>(&image_[1024]); }
@@ -29,6 +31,12 @@ protected:
     GroupDesc& gd(uint32_t g) {
         uint32_t desc = (sb().feature_incompat & ext2::kIncompat64Bit) ? sb().desc_size : 32;
         return *reinterpret_cast<GroupDesc*>(&image_[(sb().first_data_block + 1) * block_size() + g * desc]);
+    }
+    uint32_t desc_size() { return (sb().feature_incompat & ext2::kIncompat64Bit) ? sb().desc_size : 32; }
+    // Recomputes group g's descriptor checksum after a deliberate change.
+    void reseal(uint32_t g) {
+        ext2::MetadataChecksums checksums(sb());
+        gd(g).checksum = checksums.group_checksum(g, reinterpret_cast<const uint8_t*>(&gd(g)), desc_size());
     }
     DiskInode& inode(uint32_t ino) {
         uint32_t g = (ino - 1) / sb().inodes_per_group;
@@ -195,6 +203,72 @@ TEST_F(Ext2HostileTest, BadDirectoryEntriesGiveEio) {
     }
     ASSERT_TRUE(mount_image().ok());
     EXPECT_EQ(vfs::lookup(vfs::root(), "/mnt/file", true).error(), Errno{EIO});
+}
+
+// metadata_csum (mkfs.ext4's default): a superblock whose checksum fails is refused, as Linux
+// refuses it; a group descriptor whose checksum fails mounts read-only; an inode whose
+// checksum fails cannot be opened.
+TEST_F(Ext2HostileTest, ChecksumMismatchesAreRefusedOrReadOnly) {
+    make("ext4", "");
+    std::vector<uint8_t> good = image_;
+    fake_console::clear();
+    sb().free_inodes_count -= 1;
+    EXPECT_EQ(mount_image().error(), Errno{EINVAL});
+    EXPECT_NE(fake_console::stderr_text().find("superblock checksum does not match"), std::string::npos);
+    image_ = good;
+    sb().checksum_type = 7;
+    ext2::MetadataChecksums::seal_superblock(sb());
+    EXPECT_EQ(mount_image().error(), Errno{EINVAL});
+
+    image_ = good;
+    gd(0).free_blocks_count_lo -= 1;
+    fake_console::clear();
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_NE(fake_console::stderr_text().find("group 0's descriptor checksum does not match"), std::string::npos);
+    EXPECT_TRUE(inode_at("/mnt")->fs().read_only());
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");
+    EXPECT_EQ(write_text("/mnt/new", "x").error(), Errno{EROFS});
+    unmount_all_disks();
+    EXPECT_TRUE(device_->bytes() == image_);
+
+    image_ = good;
+    inode(ino_of("file")).mtime += 1;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    EXPECT_NE(fake_console::stderr_text().find("checksum does not match"), std::string::npos);
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");
+}
+
+// A BLOCK_UNINIT group's bitmap is built from the group's own metadata; when its free count
+// says otherwise (another group's metadata may live there) nothing is allocated in it.
+TEST_F(Ext2HostileTest, UninitialisedBlockGroupWithAWrongFreeCountGivesEio) {
+    make("ext4", "-O ^has_journal", 32768);  // 1 KiB blocks: group 1 is BLOCK_UNINIT
+    ASSERT_TRUE(gd(1).flags & ext2::kBgBlockUninit);
+    gd(1).free_blocks_count_lo -= 100;
+    reseal(1);
+    ASSERT_TRUE(mount_image().ok());
+    fake_console::clear();
+    EXPECT_FALSE(write_text("/mnt/big", std::string(12u << 20, 'b')).ok());
+    EXPECT_NE(fake_console::stderr_text().find("group 1 is marked BLOCK_UNINIT"), std::string::npos);
+    EXPECT_EQ(read_text("/mnt/file"), std::string(5000, 'f'));
+}
+
+// A version 1 journal superblock has no feature fields, so the journal cannot be given the
+// v3 checksums metadata_csum needs: the disk mounts read-only rather than refused.
+TEST_F(Ext2HostileTest, JournalThatCannotCarryChecksumsMountsReadOnly) {
+    make("ext4", "");
+    uint64_t journal_block = std::stoull(debugfs(image_path(), "bmap <8> 0").output);
+    ASSERT_GT(journal_block, 0u);
+    uint8_t* blocktype = &image_[journal_block * block_size() + 4];
+    ASSERT_EQ(blocktype[3], 4);  // big-endian JBD2_SUPERBLOCK_V2
+    blocktype[3] = 3;            // JBD2_SUPERBLOCK_V1
+    fake_console::clear();
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_TRUE(inode_at("/mnt")->fs().read_only());
+    EXPECT_NE(fake_console::stderr_text().find("mounting read-only"), std::string::npos);
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");
+    unmount_all_disks();
+    EXPECT_TRUE(device_->bytes() == image_);
 }
 
 TEST_F(Ext2HostileTest, DeviceErrorsGiveEio) {

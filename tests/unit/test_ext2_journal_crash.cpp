@@ -174,9 +174,14 @@ TEST_P(Ext2JournalCrash, AJournalToReplayNeedsAWritableDisk) {
     EXPECT_EQ(checked.status, 0) << checked.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Layouts, Ext2JournalCrash,
-                         ::testing::Values("-O ^metadata_csum -b 1024", "-O ^metadata_csum,^64bit -b 4096"),
-                         [](const auto& info) { return std::string(info.index == 0 ? "Blocks1K_64bit" : "Blocks4K"); });
+// Without and with metadata_csum (the mkfs.ext4 default), whose journal gets v3 checksums.
+const char* const kLayouts[] = {"-O ^metadata_csum -b 1024", "-O ^metadata_csum,^64bit -b 4096", "-b 1024",
+                                "-O metadata_csum_seed,^64bit -b 4096"};
+const char* const kLayoutNames[] = {"Blocks1K_64bit", "Blocks4K", "MetadataCsum1K_64bit", "MetadataCsumSeed4K"};
+
+std::string layout_name(const ::testing::TestParamInfo<const char*>& info) { return kLayoutNames[info.index]; }
+
+INSTANTIATE_TEST_SUITE_P(Layouts, Ext2JournalCrash, ::testing::ValuesIn(kLayouts), layout_name);
 
 }  // namespace
 }  // namespace ingot::ext2_test

@@ -112,10 +112,12 @@ TEST_P(Ext2LargeDirectoryTest, OneHundredThousandEntries) {
     EXPECT_EQ(list_names(as_directory(inode_at("/mnt/big"))).size(), expected.size());
 }
 
-// 1 KiB blocks on ext2 (indirect blocks, many small directory blocks), 4 KiB on both; no
-// journal, which this driver does not write yet; -N: an inode for every entry.
+// 1 KiB blocks on ext2 (indirect blocks, many small directory blocks), 4 KiB on both, and
+// mkfs.ext4's default ext4 (metadata_csum, a journal) with 1 KiB blocks; -N: an inode for
+// every entry.
 INSTANTIATE_TEST_SUITE_P(Layouts, Ext2LargeDirectoryTest,
                          ::testing::Values(Layout{"Ext4", "ext4", "-O ^metadata_csum,^has_journal -b 4096 -N 110000", 65536},
+                                           Layout{"Ext4MetadataCsum1KiB", "ext4", "-b 1024 -N 110000", 65536},
                                            Layout{"Ext2With1KiBBlocks", "ext2", "-b 1024 -I 128 -N 110000", 32768},
                                            Layout{"Ext2With4KiBBlocks", "ext2", "-b 4096 -I 128 -N 110000", 32768}),
                          [](const ::testing::TestParamInfo<Layout>& info) { return info.param.name; });

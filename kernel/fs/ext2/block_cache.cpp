@@ -77,7 +77,7 @@ void BlockCache::grow_table() {
 Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
     uint8_t* data = take_buffer();
     if (!data) return Errno::ENOMEM;
-    auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, 0};
+    auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, {}, 0};
     if (!e) {
         give_back_buffer(data);
         return Errno::ENOMEM;
@@ -129,9 +129,10 @@ Result<uint8_t*> BlockCache::get_zeroed(uint64_t block) {
     return e->data;
 }
 
-void BlockCache::mark_dirty(uint64_t block, BlockKind kind) {
+void BlockCache::mark_dirty(uint64_t block, BlockKind kind, Seal seal) {
     Entry* e = find(block);
     if (!e) return;
+    if (seal.kind != SealKind::None) e->seal = seal;
     if (!e->dirty) {
         e->dirty_slot = dirty_.size();
         dirty_.push_back(e);
@@ -147,6 +148,7 @@ void BlockCache::mark_dirty(uint64_t block, BlockKind kind) {
 void BlockCache::mark_clean(Entry* e) {
     if (!e->dirty) return;
     e->dirty = false;
+    e->seal = {};
     Entry* last = dirty_.back();
     dirty_[e->dirty_slot] = last;
     last->dirty_slot = e->dirty_slot;
@@ -207,11 +209,15 @@ Result<void> BlockCache::write_back_data() {
     return {};
 }
 
-Result<void> BlockCache::write_back_metadata(FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch) {
+Result<void> BlockCache::write_back_metadata(FunctionRef<void(uint8_t* data, Seal seal)> seal,
+                                             FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch) {
     if (dirty_.empty()) return {};
     std::vector<MetadataWrite> batch;
     batch.reserve(dirty_.size());
-    for (Entry* e : dirty_) batch.push_back(MetadataWrite{e->block, e->data});
+    for (Entry* e : dirty_) {
+        if (e->seal.kind != SealKind::None) seal(e->data, e->seal);
+        batch.push_back(MetadataWrite{e->block, e->data});
+    }
     TRY(write_batch(std::span<const MetadataWrite>(batch.data(), batch.size())));
     while (!dirty_.empty()) mark_clean(dirty_.back());
     return {};

@@ -20,6 +20,15 @@ namespace ingot::ext2 {
 
 enum class BlockKind : uint8_t { Data, Metadata };
 
+// metadata_csum: a metadata block that carries a checksum of itself, recomputed once just
+// before the block is written rather than at every change (an extent leaf changes with every
+// block its file gains). seed: the owning inode's checksum seed.
+enum class SealKind : uint8_t { None, DirectoryBlock, ExtentBlock };
+struct Seal {
+    SealKind kind = SealKind::None;
+    uint32_t seed = 0;
+};
+
 class BlockCache {
 public:
     // max_clean_blocks: how many blocks trim() keeps; dirty ones are kept until written back.
@@ -40,8 +49,9 @@ public:
     Result<void> read_ahead(uint64_t first, uint64_t count);
     // The most blocks one read_ahead() or one write-back request moves.
     uint64_t max_run_blocks() const { return kRunBytes / block_size_; }
-    // Records that the cached block was changed and must be written back.
-    void mark_dirty(uint64_t block, BlockKind kind);
+    // Records that the cached block was changed and must be written back; a seal (other than
+    // None) replaces the block's earlier one.
+    void mark_dirty(uint64_t block, BlockKind kind, Seal seal = {});
     // Drops a freed block: its contents need never be written.
     void forget(uint64_t block);
 
@@ -52,8 +62,10 @@ public:
 
     // Writes dirty data blocks in place (no flush).
     Result<void> write_back_data();
-    // Hands every dirty metadata block to write_batch at once, then marks them clean.
-    Result<void> write_back_metadata(FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch);
+    // Seals every dirty metadata block that has a seal, hands them all to write_batch at once,
+    // then marks them clean.
+    Result<void> write_back_metadata(FunctionRef<void(uint8_t* data, Seal seal)> seal,
+                                     FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch);
     // Evicts least recently used clean blocks while more than the limit are cached.
     void trim();
     // Drops every cached block (none may be dirty): the disk changed underneath, as when a
@@ -69,6 +81,7 @@ private:
         Entry* lru_next;
         bool dirty;
         BlockKind kind;
+        Seal seal;          // while dirty
         size_t dirty_slot;  // its place in dirty_ while dirty
     };
     Entry* find(uint64_t block) const;

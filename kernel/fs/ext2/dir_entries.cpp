@@ -46,11 +46,21 @@ Result<DirEntries::Block> DirEntries::block(uint64_t lblock) {
     return Block{m.block, data};
 }
 
+uint32_t DirEntries::tail_bytes() const {
+    return node_.fs().checksums().enabled() ? sizeof(DirEntryTail) : 0;
+}
+
+bool DirEntries::is_tail(const uint8_t* data, uint32_t offset) const {
+    uint32_t bs = node_.block_size();
+    return tail_bytes() && offset == bs - sizeof(DirEntryTail) && MetadataChecksums::has_directory_tail(data, bs);
+}
+
 uint32_t DirEntries::room_of(const uint8_t* data) const {
     uint32_t best = 0;
     for (uint32_t off = 0; off < node_.block_size();) {
         Result<uint32_t> rec = record_at(data, off);
         if (!rec.ok()) return 0;
+        if (is_tail(data, off)) break;
         const DirEntryHeader* h = header_at(data, off);
         uint32_t free = h->inode ? rec.value() - dir_rec_len(h->name_len) : rec.value();
         if (free > best) best = free;
@@ -140,10 +150,41 @@ Result<bool> DirEntries::next(uint64_t position, DirSlot& out) {
     return false;
 }
 
-void DirEntries::modified() {
-    // A hashed-tree index no longer matches once entries change; Linux's ext2 clears the flag
-    // the same way, and e2fsck accepts a plain linear directory.
+// A hashed-tree index no longer matches once entries change; Linux's ext2 clears the flag
+// the same way, and e2fsck accepts a plain linear directory: its index blocks read as blocks
+// of free space. Under metadata_csum those blocks carry their checksum in a dx_tail instead of
+// a tail entry, so each one gets a tail entry cut from its free space first.
+Result<void> DirEntries::unindex() {
+    if (!(node_.disk().flags & kIndexFlag)) return {};
+    if (tail_bytes()) {
+        TRY(build_index());
+        uint64_t blocks = node_.size() / node_.block_size();
+        for (uint64_t b = 0; b < blocks; ++b) {
+            Block blk = TRY(block(b));
+            TRY(make_tail(blk));
+            index_->room.set(b, room_of(blk.data));
+        }
+    }
     node_.disk().flags &= ~kIndexFlag;
+    return {};
+}
+
+Result<void> DirEntries::make_tail(const Block& blk) {
+    uint32_t bs = node_.block_size();
+    if (MetadataChecksums::has_directory_tail(blk.data, bs)) return {};
+    uint32_t last = 0;
+    for (uint32_t off = 0; off < bs; off += TRY(record_at(blk.data, off))) last = off;
+    DirEntryHeader* h = header_at(blk.data, last);
+    uint32_t rec = decode_rec_len(h->rec_len, bs);
+    uint32_t used = h->inode ? dir_rec_len(h->name_len) : dir_rec_len(0);
+    if (rec < used + sizeof(DirEntryTail)) {
+        log_error("ext2: directory inode %u has a block with no room for its checksum", node_.ino());
+        return Errno::EIO;
+    }
+    h->rec_len = encode_rec_len(rec - sizeof(DirEntryTail));
+    MetadataChecksums::put_directory_tail(blk.data, bs);
+    changed(blk);
+    return {};
 }
 
 Result<void> DirEntries::append_block() {
@@ -153,15 +194,17 @@ Result<void> DirEntries::append_block() {
     TRY(index_->room.reserve(lblock + 1));
     BlockMapping m = TRY(node_.map(lblock, true));
     uint8_t* data = TRY(node_.fs().cache().get_zeroed(m.block));
-    header_at(data, 0)->rec_len = encode_rec_len(bs);
-    node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
+    header_at(data, 0)->rec_len = encode_rec_len(bs - tail_bytes());
+    if (tail_bytes()) MetadataChecksums::put_directory_tail(data, bs);
+    changed(Block{m.block, data});
     node_.set_size((lblock + 1) * bs);
-    index_->room.push_back(bs);
+    index_->room.push_back(bs - tail_bytes());
     return {};
 }
 
 Result<void> DirEntries::add(std::string_view name, uint32_t ino, uint8_t file_type) {
     TRY(build_index());
+    TRY(unindex());
     TRY(index_->names.reserve_one());
     uint32_t bs = node_.block_size();
     uint32_t need = dir_rec_len(static_cast<uint32_t>(name.size()));
@@ -170,10 +213,10 @@ Result<void> DirEntries::add(std::string_view name, uint32_t ino, uint8_t file_t
     Block blk = TRY(block(b));
     for (uint32_t off = 0; off < bs;) {
         uint32_t rec = TRY(record_at(blk.data, off));
+        if (is_tail(blk.data, off)) break;
         DirEntryHeader* h = header_at(blk.data, off);
         uint32_t used = h->inode ? dir_rec_len(h->name_len) : 0;
         if (rec - used >= need) {
-            modified();
             uint32_t at = off + used;
             if (used) {
                 h->rec_len = encode_rec_len(used);
@@ -184,7 +227,7 @@ Result<void> DirEntries::add(std::string_view name, uint32_t ino, uint8_t file_t
             e->name_len = static_cast<uint8_t>(name.size());
             e->file_type = node_.fs().has_filetype() ? file_type : 0;
             memcpy(blk.data + at + sizeof(DirEntryHeader), name.data(), name.size());
-            node_.fs().cache().mark_dirty(blk.number, BlockKind::Metadata);
+            changed(blk);
             index_->room.set(b, room_of(blk.data));
             index_->names.insert(DirNameTable::hash(name), static_cast<uint32_t>(b * bs + at));
             return {};
@@ -197,6 +240,7 @@ Result<void> DirEntries::add(std::string_view name, uint32_t ino, uint8_t file_t
 
 Result<void> DirEntries::remove(const DirSlot& slot) {
     TRY(build_index());
+    TRY(unindex());
     uint32_t bs = node_.block_size();
     uint64_t b = slot.position / bs;
     uint32_t target = static_cast<uint32_t>(slot.position % bs);
@@ -210,25 +254,26 @@ Result<void> DirEntries::remove(const DirSlot& slot) {
     if (off != target) return Errno::EIO;  // not the start of an entry
     uint32_t rec = TRY(record_at(blk.data, target));
     uint32_t hash = DirNameTable::hash(name_of(blk.data, target));
-    modified();
     if (prev == bs) {
         header_at(blk.data, target)->inode = 0;
     } else {
         uint32_t prev_rec = TRY(record_at(blk.data, prev));
         header_at(blk.data, prev)->rec_len = encode_rec_len(prev_rec + rec);
     }
-    node_.fs().cache().mark_dirty(blk.number, BlockKind::Metadata);
+    changed(blk);
     index_->names.erase(hash, static_cast<uint32_t>(slot.position));
     index_->room.set(b, room_of(blk.data));
     return {};
 }
 
 Result<void> DirEntries::retarget(uint64_t position, uint32_t ino) {
+    // An index root's checksum covers its ".." entry: under metadata_csum the index goes.
+    if (tail_bytes()) TRY(unindex());
     uint32_t bs = node_.block_size();
     Block blk = TRY(block(position / bs));
     TRY(record_at(blk.data, static_cast<uint32_t>(position % bs)));
     header_at(blk.data, static_cast<uint32_t>(position % bs))->inode = ino;
-    node_.fs().cache().mark_dirty(blk.number, BlockKind::Metadata);
+    changed(blk);
     return {};
 }
 
@@ -239,9 +284,10 @@ Result<void> DirEntries::init(uint32_t self_ino, uint32_t parent_ino, uint8_t di
     uint8_t type = node_.fs().has_filetype() ? dir_type : 0;
     *header_at(data, 0) = DirEntryHeader{self_ino, 12, 1, type};
     data[8] = '.';
-    *header_at(data, 12) = DirEntryHeader{parent_ino, encode_rec_len(bs - 12), 2, type};
+    *header_at(data, 12) = DirEntryHeader{parent_ino, encode_rec_len(bs - 12 - tail_bytes()), 2, type};
     data[20] = data[21] = '.';
-    node_.fs().cache().mark_dirty(m.block, BlockKind::Metadata);
+    if (tail_bytes()) MetadataChecksums::put_directory_tail(data, bs);
+    changed(Block{m.block, data});
     node_.set_size(bs);
     drop_index();
     return {};

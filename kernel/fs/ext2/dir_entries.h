@@ -8,6 +8,9 @@
 // removals stay O(1) on average with 100,000 entries. Entries never move: an addition splits
 // the free tail of a record, a removal merges the record into the one before it, so positions
 // stay valid as readdir cookies and as index values while the directory changes.
+//
+// With metadata_csum each block ends in a checksum entry (ext2_format.h, DirEntryTail) that
+// entries never take; the checksum itself is computed when the block is written back.
 #pragma once
 
 #include <fs/ext2/dir_index.h>
@@ -60,7 +63,13 @@ private:
     Result<void> scan_into(DirIndex& index);
     uint32_t room_of(const uint8_t* data) const;
     Result<void> append_block();
-    void modified();
+    // Turns a hashed-tree directory into a linear one before its entries change.
+    Result<void> unindex();
+    // metadata_csum: the bytes each block keeps for its checksum entry, and that entry.
+    uint32_t tail_bytes() const;
+    bool is_tail(const uint8_t* data, uint32_t offset) const;
+    Result<void> make_tail(const Block& blk);
+    void changed(const Block& blk) { node_.mark_metadata_dirty(blk.number, SealKind::DirectoryBlock); }
     void drop_index();
 
     Ext2Node& node_;

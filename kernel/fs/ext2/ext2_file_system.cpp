@@ -8,6 +8,7 @@
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
 
+#include <cstddef>
 #include <cstring>
 #include <new>
 
@@ -31,7 +32,7 @@ static_assert(sizeof(Superblock) == 2 * BlockDevice::kSectorSize);
 }  // namespace
 
 Ext2FileSystem::Ext2FileSystem(BlockDevice& device, const Superblock& sb, const Geometry& geo, bool read_only)
-    : FileSystem(kExt2Magic, read_only), device_(device), sb_(sb), geo_(geo),
+    : FileSystem(kExt2Magic, read_only), device_(device), sb_(sb), geo_(geo), csums_(sb),
       cache_(device, geo.block_size, cache_blocks(geo.block_size)) {}
 
 Ext2FileSystem::~Ext2FileSystem() { delete journal_; }
@@ -42,7 +43,8 @@ Result<void> Ext2FileSystem::read_superblock(BlockDevice& device, Superblock& ou
     return {};
 }
 
-Result<void> Ext2FileSystem::write_superblock_in_place(BlockDevice& device, const Superblock& sb) {
+Result<void> Ext2FileSystem::write_superblock_in_place(BlockDevice& device, Superblock sb) {
+    MetadataChecksums::seal_superblock(sb);
     if (!device.write(kSuperblockSector, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&sb), sizeof(sb))).ok())
         return Errno::EIO;
     return {};
@@ -81,8 +83,12 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool r
     RefPtr<Ext2FileSystem> fs(new (std::nothrow_t{}) Ext2FileSystem(device, sb, geo, ro));
     if (!fs) return Errno::ENOMEM;
     TRY(fs->load_group_descriptors());
-    if (!ro && journalled) TRY(fs->open_journal());
-    if (!ro) TRY(fs->mark_mounted());
+    if (!fs->group_checksums_match() && !ro) {
+        log_info("ext2: a group descriptor checksum does not match: mounting read-only");
+        fs->make_read_only();
+    }
+    if (!fs->read_only() && journalled) TRY(fs->open_journal());
+    if (!fs->read_only()) TRY(fs->mark_mounted());
     return fs;
 }
 
@@ -96,6 +102,7 @@ Result<void> Ext2FileSystem::load_group_descriptors() {
         copied += chunk;
     }
     for (uint32_t g = 0; g < geo_.group_count; ++g) TRY(check_group_desc(geo_, group(g), g));
+    if (csums_.groups_checksummed()) group_changed_.assign(geo_.group_count, 0);
     return {};
 }
 
@@ -119,7 +126,9 @@ Result<void> Ext2FileSystem::write_superblock_home() {
 }
 
 Result<void> Ext2FileSystem::write_superblock_and_groups() {
+    TRY(seal_changed_groups());
     sb_.wtime = static_cast<uint32_t>(FsTime::now().seconds);
+    MetadataChecksums::seal_superblock(sb_);
     uint64_t sb_block = kSuperblockOffset / geo_.block_size;
     uint8_t* data = TRY(cache_.get(sb_block));
     memcpy(data + kSuperblockOffset % geo_.block_size, &sb_, sizeof(sb_));
@@ -145,7 +154,8 @@ Result<void> Ext2FileSystem::sync() {
     // Ordered mode: data blocks are on the disk before the metadata that points at them.
     TRY(cache_.write_back_data());
     if (!device_.flush().ok()) return Errno::EIO;
-    TRY(cache_.write_back_metadata([this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
+    TRY(cache_.write_back_metadata([this](uint8_t* data, Seal seal) { seal_metadata_block(data, seal); },
+                                   [this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
     freed_since_commit_.clear();
     for (const CachedNode& n : nodes_) n.node->layout_committed();
     return {};
@@ -162,6 +172,12 @@ Result<void> Ext2FileSystem::sync_file_data(Inode& inode) {
     TRY(cache_.write_back_data());
     if (!device_.flush().ok()) return Errno::EIO;
     return {};
+}
+
+void Ext2FileSystem::seal_metadata_block(uint8_t* data, Seal seal) const {
+    if (seal.kind == SealKind::ExtentBlock) MetadataChecksums::seal_extent_block(seal.seed, data, geo_.block_size);
+    // A directory block without a tail entry cannot hold its checksum: e2fsck will say so.
+    if (seal.kind == SealKind::DirectoryBlock) (void)MetadataChecksums::seal_directory_block(seal.seed, data, geo_.block_size);
 }
 
 void Ext2FileSystem::end_operation() {
@@ -226,9 +242,14 @@ Result<void> Ext2FileSystem::read_disk_inode(uint32_t ino, DiskInode& out) {
     uint64_t byte = static_cast<uint64_t>((ino - 1) % geo_.inodes_per_group) * geo_.inode_size;
     uint64_t block = inode_table_of(geo_, group(g)) + byte / geo_.block_size;
     uint8_t* data = TRY(cache_.get(block));
+    const uint8_t* slot = data + byte % geo_.block_size;
+    if (!csums_.inode_ok(ino, slot, geo_.inode_size)) {
+        log_error("ext2: inode %u's checksum does not match", ino);
+        return Errno::EIO;
+    }
     memset(&out, 0, sizeof(out));
     size_t length = geo_.inode_size < sizeof(out) ? geo_.inode_size : sizeof(out);
-    memcpy(&out, data + byte % geo_.block_size, length);
+    memcpy(&out, slot, length);
     if (geo_.inode_size > kGoodOldInodeSize) {
         if (uint32_t{kGoodOldInodeSize} + out.extra_isize > geo_.inode_size || out.extra_isize % 4) {
             log_error("ext2: inode %u has a bad i_extra_isize", ino);
@@ -252,8 +273,15 @@ Result<void> Ext2FileSystem::write_disk_inode(uint32_t ino, const DiskInode& in)
     if (geo_.inode_size > kGoodOldInodeSize) length += in.extra_isize;
     if (length > sizeof(in)) length = sizeof(in);
     uint8_t* slot = data + byte % geo_.block_size;
-    if (memcmp(slot, &in, length) == 0) return {};
-    memcpy(slot, &in, length);
+    // The checksum fields are the table's to keep: an inode that changed nothing else is not
+    // written again.
+    DiskInode stored = in;
+    memcpy(&stored.checksum_lo, slot + offsetof(DiskInode, checksum_lo), sizeof stored.checksum_lo);
+    if (length > offsetof(DiskInode, checksum_hi))
+        memcpy(&stored.checksum_hi, slot + offsetof(DiskInode, checksum_hi), sizeof stored.checksum_hi);
+    if (memcmp(slot, &stored, length) == 0) return {};
+    memcpy(slot, &stored, length);
+    csums_.seal_inode(ino, slot, geo_.inode_size);
     cache_.mark_dirty(block, BlockKind::Metadata);
     return {};
 }

@@ -6,6 +6,10 @@
 // cached is a consistent file system; sync() writes such a point out in ordered mode (file
 // data, flush, then every dirty metadata block through write_metadata_atomically, one jbd2
 // transaction on has_journal file systems). A journal a crash left full is replayed at mount.
+//
+// Checksums (metadata_csum, gdt_csum; metadata_checksum.h): inodes are sealed as they are
+// stored, group descriptors, bitmaps and the superblock when they are copied out at sync,
+// extent tree and directory blocks by the block cache just before they are written.
 #pragma once
 
 #include <block/block_device.h>
@@ -14,6 +18,7 @@
 #include <fs/ext2/dir_index_cache.h>
 #include <fs/ext2/freed_blocks.h>
 #include <fs/ext2/geometry.h>
+#include <fs/ext2/metadata_checksum.h>
 #include <fs/file_system.h>
 #include <lib/result.h>
 #include <proc/sleep_lock.h>
@@ -73,6 +78,7 @@ public:
     bool has_extents() const { return incompat() & kIncompatExtents; }
     bool has_filetype() const { return incompat() & kIncompatFiletype; }
     bool has_dir_nlink() const { return ro_compat() & kRoCompatDirNlink; }
+    const MetadataChecksums& checksums() const { return csums_; }
     // Files over 2 GiB need large_file: set it the first time one appears (as Linux does).
     void note_large_file();
     // The largest file size in bytes: revision 0 has no large_file feature (2 GiB - 1).
@@ -114,7 +120,7 @@ private:
     static Result<void> replay_journal(BlockDevice& device, const Superblock& sb, const Geometry& geo);
     // The superblock's bytes straight from and to the device, past the cache.
     static Result<void> read_superblock(BlockDevice& device, Superblock& out);
-    static Result<void> write_superblock_in_place(BlockDevice& device, const Superblock& sb);
+    static Result<void> write_superblock_in_place(BlockDevice& device, Superblock sb);  // sealed
     Result<void> write_superblock_and_groups();
     Result<void> mark_mounted();
     // Writes sb_ to its home past the cache and the journal, then flushes.
@@ -128,11 +134,23 @@ private:
     void set_free_blocks_count(uint64_t n);
     Result<uint64_t> allocate_in_group(uint32_t g, uint32_t start);
     void adjust_group_counts(uint32_t g, int32_t blocks, int32_t inodes, int32_t dirs);
+    bool group_has_super(uint32_t g) const;
+    // Group g's bitmaps through the cache, built when the group says they never were.
+    Result<uint8_t*> block_bitmap(uint32_t g);
+    Result<uint8_t*> inode_bitmap(uint32_t g);
+    // Group descriptor checksums: which descriptors changed, and their recomputation.
+    void note_group_changed(uint32_t g);
+    Result<void> seal_changed_groups();
+    void seal_metadata_block(uint8_t* data, Seal seal) const;
+    // False (logged) when a descriptor's checksum does not match.
+    bool group_checksums_match();
 
     BlockDevice& device_;
     Superblock sb_;
     Geometry geo_;
     std::vector<uint8_t> gdt_;
+    MetadataChecksums csums_;
+    std::vector<uint8_t> group_changed_;  // per group, with descriptor checksums
     BlockCache cache_;
     DirIndexCache dir_indexes_;
     std::vector<CachedNode> nodes_;  // sorted by ino

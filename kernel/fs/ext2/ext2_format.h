@@ -21,6 +21,7 @@ inline constexpr uint16_t kStateErrors = 0x0002;
 
 // s_feature_compat
 inline constexpr uint32_t kCompatHasJournal = 0x0004;
+inline constexpr uint32_t kCompatSparseSuper2 = 0x0200;
 // s_feature_incompat
 inline constexpr uint32_t kIncompatCompression = 0x0001;
 inline constexpr uint32_t kIncompatFiletype = 0x0002;
@@ -47,6 +48,14 @@ inline constexpr uint32_t kRoCompatGdtCsum = 0x0010;
 inline constexpr uint32_t kRoCompatDirNlink = 0x0020;
 inline constexpr uint32_t kRoCompatExtraIsize = 0x0040;
 inline constexpr uint32_t kRoCompatMetadataCsum = 0x0400;
+
+// s_checksum_type: the only algorithm metadata_csum defines.
+inline constexpr uint8_t kChecksumTypeCrc32c = 1;
+
+// bg_flags, honoured only with group descriptor checksums (gdt_csum or metadata_csum).
+inline constexpr uint16_t kBgInodeUninit = 0x0001;  // the inode bitmap is not initialised: all free
+inline constexpr uint16_t kBgBlockUninit = 0x0002;  // the block bitmap is not initialised: only metadata used
+inline constexpr uint16_t kBgInodeZeroed = 0x0004;  // the inode table is zeroed
 
 // i_flags
 inline constexpr uint32_t kIndexFlag = 0x00001000;
@@ -123,14 +132,21 @@ struct Superblock {
     uint8_t checksum_type;
     uint16_t reserved_pad;
     uint64_t kbytes_written;
-    uint8_t rest[0x3FC - 0x180];
-    uint32_t checksum;
+    uint8_t snapshot_and_errors[0x24C - 0x180];
+    uint32_t backup_bgs[2];  // sparse_super2: the groups with backup superblocks
+    uint8_t encryption_and_quota[0x270 - 0x254];
+    uint32_t checksum_seed;  // metadata_csum_seed: crc32c(~0, the UUID the file system was made with)
+    uint8_t rest[0x3FC - 0x274];
+    uint32_t checksum;  // metadata_csum: crc32c(~0, the 1020 bytes before it)
 };
 static_assert(sizeof(Superblock) == 1024);
 static_assert(offsetof(Superblock, feature_compat) == 0x5C);
 static_assert(offsetof(Superblock, last_orphan) == 0xE8);
 static_assert(offsetof(Superblock, blocks_count_hi) == 0x150);
 static_assert(offsetof(Superblock, kbytes_written) == 0x178);
+static_assert(offsetof(Superblock, backup_bgs) == 0x24C);
+static_assert(offsetof(Superblock, checksum_seed) == 0x270);
+static_assert(offsetof(Superblock, checksum) == 0x3FC);
 
 // A group descriptor: the first 32 bytes without 64bit, all 64 with it (s_desc_size).
 struct GroupDesc {
@@ -159,6 +175,7 @@ struct GroupDesc {
     uint32_t reserved;
 };
 static_assert(sizeof(GroupDesc) == 64);
+static_assert(offsetof(GroupDesc, checksum) == 0x1E);
 inline constexpr uint16_t kGroupDescSize32 = 32;
 
 inline constexpr size_t kInodeBlockWords = 15;  // i_block[EXT4_N_BLOCKS]
@@ -202,6 +219,7 @@ struct DiskInode {
 static_assert(sizeof(DiskInode) == 160);
 static_assert(offsetof(DiskInode, block) == 0x28);
 static_assert(offsetof(DiskInode, extra_isize) == 0x80);
+static_assert(offsetof(DiskInode, checksum_lo) == 0x7C && offsetof(DiskInode, checksum_hi) == 0x82);
 // The extra fields Ingot maintains (through i_crtime_extra), as i_extra_isize counts them.
 inline constexpr uint16_t kExtraIsize = 32;
 
@@ -229,6 +247,9 @@ struct ExtentIndex {
     uint16_t unused;
 };
 static_assert(sizeof(ExtentHeader) == 12 && sizeof(Extent) == 12 && sizeof(ExtentIndex) == 12);
+// metadata_csum: an extent tree block holds its crc32c right after eh_max entries
+// (struct ext4_extent_tail), which a block's entry count always leaves room for.
+inline constexpr uint32_t kExtentTailSize = 4;
 
 struct DirEntryHeader {
     uint32_t inode;
@@ -238,6 +259,15 @@ struct DirEntryHeader {
 };
 static_assert(sizeof(DirEntryHeader) == 8);
 inline constexpr uint32_t kDirNameMax = 255;
+
+// metadata_csum: every linear directory block ends in a fake entry holding the block's crc32c
+// (struct ext4_dir_entry_tail): inode 0, rec_len 12, name_len 0, file type 0xDE.
+struct DirEntryTail {
+    DirEntryHeader header;
+    uint32_t checksum;
+};
+static_assert(sizeof(DirEntryTail) == 12);
+inline constexpr uint8_t kDirTailFileType = 0xDE;
 
 // The space a directory entry with a name of name_len bytes needs (EXT2_DIR_REC_LEN).
 constexpr uint32_t dir_rec_len(uint32_t name_len) { return (8 + name_len + 3) & ~3u; }

@@ -49,14 +49,24 @@ Result<void> Ext2FileSystem::open_journal() {
         log_error("ext2: not mounting: the journal is too small to use");
         return Errno::EINVAL;
     }
-    // Linux's ext4 turns on 64-bit block tags in the journal of a 64bit file system at mount.
-    if (incompat() & kIncompat64Bit) {
-        Result<void> enabled = journal_->enable_features(jbd2::kIncompat64Bit);
-        if (!enabled.ok()) {
-            log_error("ext2: not mounting: cannot turn on 64-bit journal tags");
-            return enabled.error() == Errno::EINVAL ? Errno::EINVAL : Errno::EIO;
-        }
+    // Linux's ext4 turns on at mount 64-bit block tags in the journal of a 64bit file system,
+    // and v3 checksums (tags, descriptor tails, commit blocks) with metadata_csum
+    // (ext4_set_journal_csum_feature_set).
+    uint32_t features = 0;
+    if (incompat() & kIncompat64Bit) features |= jbd2::kIncompat64Bit;
+    if (csums_.enabled()) features |= jbd2::kIncompatCsumV3;
+    if (features == 0) return {};
+    Result<void> enabled = journal_->enable_features(features);
+    if (enabled.ok()) return {};
+    if (enabled.error() != Errno::EINVAL) {
+        log_error("ext2: not mounting: the journal superblock cannot be written");
+        return Errno::EIO;
     }
+    // A version 1 journal superblock has no feature fields to turn them on in.
+    log_info("ext2: the journal cannot carry 64-bit tags or checksums this file system needs: mounting read-only");
+    delete journal_;
+    journal_ = nullptr;
+    make_read_only();
     return {};
 }
 

@@ -46,6 +46,12 @@ uint64_t Ext2Node::allocated_bytes() const {
     return blocks * 512;
 }
 
+void Ext2Node::mark_metadata_dirty(uint64_t block, SealKind kind) {
+    const MetadataChecksums& csums = fs_->checksums();
+    Seal seal = csums.enabled() ? Seal{kind, csums.inode_seed(ino_, disk_.generation)} : Seal{};
+    fs_->cache().mark_dirty(block, BlockKind::Metadata, seal);
+}
+
 void Ext2Node::add_blocks(int64_t count) {
     uint64_t sectors = disk_.blocks_lo | static_cast<uint64_t>(disk_.blocks_high) << 32;
     if (disk_.flags & kHugeFileFlag) {  // convert to 512-byte units, the form this driver writes

@@ -41,6 +41,9 @@ public:
     Result<BlockMapping> map(uint64_t lblock, bool allocate);
     // Frees every file block from first_lblock on.
     Result<void> free_blocks_from(uint64_t first_lblock);
+    // Records a change to one of this inode's extent tree or directory blocks (a cached
+    // metadata block), whose own checksum, under metadata_csum, is sealed at write-back.
+    void mark_metadata_dirty(uint64_t block, SealKind kind);
     // i_blocks bookkeeping for blocks allocated or freed for this inode (data or tree).
     void add_blocks(int64_t count);
     // A block near this file's data to start the search for a new one.

@@ -131,7 +131,7 @@ Result<ExtentHeader*> new_tree_block(Ext2Node& node, uint16_t depth, uint64_t& b
     block = TRY(fs.allocate_block(node.allocation_goal()));
     node.add_blocks(1);
     uint8_t* data = TRY(fs.cache().get_zeroed(block));
-    fs.cache().mark_dirty(block, BlockKind::Metadata);
+    node.mark_metadata_dirty(block, SealKind::ExtentBlock);
     auto* h = reinterpret_cast<ExtentHeader*>(data);
     h->magic = kExtentMagic;
     h->max = static_cast<uint16_t>((node.block_size() - sizeof(ExtentHeader)) / 12);
@@ -163,7 +163,7 @@ Result<void> split_leaf(Ext2Node& node, int i, ExtentHeader* leaf, uint64_t leaf
     upper->entries = leaf->entries - keep;
     memcpy(extents_of(upper), extents_of(leaf) + keep, upper->entries * sizeof(Extent));
     leaf->entries = keep;
-    node.fs().cache().mark_dirty(leaf_block, BlockKind::Metadata);
+    node.mark_metadata_dirty(leaf_block, SealKind::ExtentBlock);
     ExtentIndex* idx = indexes_of(root);
     memmove(&idx[i + 2], &idx[i + 1], (root->entries - i - 1) * sizeof(ExtentIndex));
     idx[i + 1] = ExtentIndex{extents_of(upper)[0].block, 0, 0, 0};
@@ -199,7 +199,7 @@ Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) 
             } else {
                 node.add_blocks(1);
                 leaf_insert(leaf, lblock, block);
-                if (leaf_block) fs.cache().mark_dirty(leaf_block, BlockKind::Metadata);
+                if (leaf_block) node.mark_metadata_dirty(leaf_block, SealKind::ExtentBlock);
                 if (root->depth == 1 && indexes_of(root)[index].block > lblock)
                     indexes_of(root)[index].block = static_cast<uint32_t>(lblock);
                 return BlockMapping{block, true};
@@ -248,7 +248,7 @@ Result<bool> free_below(Ext2Node& node, ExtentHeader* h, uint64_t first) {
         ExtentHeader* child = TRY(load_child(node, idx[i], h->depth - 1));
         uint64_t child_block = child_of(idx[i]);
         bool empty = TRY(free_below(node, child, first));
-        node.fs().cache().mark_dirty(child_block, BlockKind::Metadata);
+        node.mark_metadata_dirty(child_block, SealKind::ExtentBlock);
         if (empty) {
             free_run(node, child_block, 1);
             memmove(&idx[i], &idx[i + 1], (h->entries - i - 1) * sizeof(ExtentIndex));

@@ -1,4 +1,5 @@
 #include <fs/ext2/geometry.h>
+#include <fs/ext2/metadata_checksum.h>
 #include <lib/log.h>
 
 namespace ingot::ext2 {
@@ -8,7 +9,8 @@ constexpr uint32_t kKnownIncompat = kIncompatFiletype | kIncompatRecover | kInco
                                     kIncompatFlexBg | kIncompatCsumSeed;
 // Read-only-compatible features whose on-disk rules this driver keeps when writing.
 constexpr uint32_t kWritableRoCompat = kRoCompatSparseSuper | kRoCompatLargeFile | kRoCompatHugeFile |
-                                       kRoCompatDirNlink | kRoCompatExtraIsize | kRoCompatBtreeDir;
+                                       kRoCompatDirNlink | kRoCompatExtraIsize | kRoCompatBtreeDir |
+                                       kRoCompatGdtCsum | kRoCompatMetadataCsum;
 
 struct FeatureName {
     uint32_t bit;
@@ -96,11 +98,16 @@ Result<Geometry> check_superblock(const Superblock& sb, uint64_t device_bytes) {
     geo.gdt_blocks = static_cast<uint32_t>(ceil_div(static_cast<uint64_t>(geo.group_count) * geo.desc_size, geo.block_size));
     if (geo.gdt_block + geo.gdt_blocks > geo.blocks_count) return reject("group descriptors past the end");
 
+    geo.inode_table_blocks =
+        static_cast<uint32_t>(ceil_div(static_cast<uint64_t>(geo.inodes_per_group) * geo.inode_size, geo.block_size));
+
     if (ro_compat & kRoCompatMetadataCsum) {
-        // Writes would need every checksum recomputed; reading needs none verified.
-        log_info("ext2: metadata_csum is present: mounting read-only");
-        geo.writable = false;
-    } else if (uint32_t unknown = ro_compat & ~kWritableRoCompat) {
+        // Linux refuses a superblock whose checksum fails; so does this driver, since every
+        // count above came from it.
+        if (sb.checksum_type != kChecksumTypeCrc32c) return reject("unknown metadata checksum type");
+        if (MetadataChecksums::superblock_checksum(sb) != sb.checksum) return reject("superblock checksum does not match");
+    }
+    if (uint32_t unknown = ro_compat & ~kWritableRoCompat) {
         log_info("ext2: read-only compatible feature 0x%x is not maintained: mounting read-only", unknown);
         geo.writable = false;
     }
@@ -121,10 +128,9 @@ uint64_t inode_table_of(const Geometry& geo, const GroupDesc& gd) {
 }
 
 Result<void> check_group_desc(const Geometry& geo, const GroupDesc& gd, uint32_t group) {
-    uint64_t table_blocks = ceil_div(static_cast<uint64_t>(geo.inodes_per_group) * geo.inode_size, geo.block_size);
     uint64_t table = inode_table_of(geo, gd);
     bool ok = geo.is_data_block(block_bitmap_of(geo, gd)) && geo.is_data_block(inode_bitmap_of(geo, gd)) &&
-              geo.is_data_block(table) && table + table_blocks <= geo.blocks_count;
+              geo.is_data_block(table) && table + geo.inode_table_blocks <= geo.blocks_count;
     if (!ok) {
         log_error("ext2: not mounting: group %u's bitmaps or inode table lie outside the disk", group);
         return Errno::EINVAL;
