@@ -31,7 +31,6 @@ enum {
 
 struct Worker {
     const char* dir;
-    const char* failed_call;  // the first system call that failed, for the log
     int index;
     uint32_t version[kBlocks];  // 0: never written
     int failed;

@@ -25,9 +25,8 @@ struct Geometry {
     uint64_t gdt_block = 0;  // first block of the primary group descriptor table
     uint32_t gdt_blocks = 0;
     uint32_t inode_table_blocks = 0;  // per group
-    // False when a read-only-compatible feature this driver cannot maintain is present, or a
-    // group descriptor's checksum does not match (the reason was logged); the file system is
-    // then mounted read-only.
+    // False when a read-only-compatible feature this driver cannot maintain is present (the
+    // reason was logged); the file system is then mounted read-only.
     bool writable = true;
 
     uint32_t group_of_block(uint64_t block) const {

@@ -24,10 +24,17 @@ uint16_t crc16_update(uint16_t crc, const uint8_t* data, size_t len) {
     return crc;
 }
 
+// A group or inode number as the checksums cover it: four bytes, little-endian.
+struct Le32 {
+    explicit Le32(uint32_t v)
+        : bytes{static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v >> 16),
+                static_cast<uint8_t>(v >> 24)} {}
+    uint8_t bytes[4];
+};
+
 uint32_t crc32c_of_u32(uint32_t crc, uint32_t value) {
-    uint8_t le[4] = {static_cast<uint8_t>(value), static_cast<uint8_t>(value >> 8), static_cast<uint8_t>(value >> 16),
-                     static_cast<uint8_t>(value >> 24)};
-    return crc32c_update(crc, le, sizeof le);
+    Le32 le(value);
+    return crc32c_update(crc, le.bytes, sizeof le.bytes);
 }
 
 uint16_t load_le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
@@ -71,10 +78,9 @@ uint16_t MetadataChecksums::group_checksum(uint32_t group, const uint8_t* desc, 
         crc = crc32c_update(crc, kZero, sizeof(uint16_t));
         return static_cast<uint16_t>(crc32c_update(crc, desc + after, rest));
     }
-    uint8_t le_group[4] = {static_cast<uint8_t>(group), static_cast<uint8_t>(group >> 8),
-                           static_cast<uint8_t>(group >> 16), static_cast<uint8_t>(group >> 24)};
+    Le32 le_group(group);
     uint16_t crc = crc16_update(0xFFFF, uuid_, sizeof uuid_);
-    crc = crc16_update(crc, le_group, sizeof le_group);
+    crc = crc16_update(crc, le_group.bytes, sizeof le_group.bytes);
     crc = crc16_update(crc, desc, kGroupChecksumAt);
     return crc16_update(crc, desc + after, rest);
 }
