@@ -1,6 +1,7 @@
 // Edge-triggered EPOLLOUT after EAGAIN, as nginx waits for it: one thread writes 8 MiB into a
 // non-blocking loopback TCP socket until EAGAIN, then waits with epoll (EPOLLET) for room;
-// another thread reads. Every wait must end with EPOLLOUT (a lost edge hangs here), and
+// another thread reads. The reader starts only at the first EAGAIN, and the receiving socket's
+// buffer is small, so the writer meets EAGAIN however fast the reader would have drained. Every wait must end with EPOLLOUT (a lost edge hangs here), and
 // closing the socket that epoll still watches must end the reader's stream (an epoll entry
 // that kept the socket open hung here).
 #define _GNU_SOURCE
@@ -35,6 +36,8 @@ int main(void) {
         return 1;
     }
     int client = socket(AF_INET, SOCK_STREAM, 0);
+    int receive_buffer = 64 * 1024;
+    setsockopt(client, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     if (connect(client, (struct sockaddr*)&address, sizeof address)) {
         perror("connect");
         return 1;
@@ -44,7 +47,6 @@ int main(void) {
     struct epoll_event interest = {.events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP, .data.fd = server};
     epoll_ctl(epoll, EPOLL_CTL_ADD, server, &interest);
     pthread_t thread;
-    pthread_create(&thread, NULL, reader, &client);
 
     static char chunk[32768];
     for (size_t i = 0; i < sizeof chunk; ++i) chunk[i] = (char)i;
@@ -61,7 +63,7 @@ int main(void) {
             perror("write");
             return 1;
         }
-        ++blocked;
+        if (blocked++ == 0) pthread_create(&thread, NULL, reader, &client);
         for (;;) {
             struct epoll_event event;
             int ready = epoll_wait(epoll, &event, 1, 10000);
@@ -73,7 +75,11 @@ int main(void) {
         }
     }
     close(server);
+    if (blocked == 0) {
+        printf("writer: 8 MiB went out without EAGAIN: the receive buffer was not limited\n");
+        return 1;
+    }
     pthread_join(thread, NULL);
-    printf("writer: %ld bytes, %s\n", sent, blocked > 0 ? "waited for EPOLLOUT after EAGAIN" : "never blocked");
+    printf("writer: %ld bytes, waited for EPOLLOUT after EAGAIN\n", sent);
     return 0;
 }
