@@ -32,6 +32,12 @@ public:
         rest.length_ -= offset;
         return rest;
     }
+    // At most length bytes of this buffer from offset on.
+    IoBuffer part(size_t offset, size_t length) const {
+        IoBuffer piece = tail(offset);
+        if (piece.length_ > length) piece.length_ = length;
+        return piece;
+    }
 
     // Copies count bytes from src into this buffer at offset (the direction of a read).
     Result<void> copy_to_buffer(size_t offset, const void* src, size_t count);

@@ -5,6 +5,7 @@
 #include <mm/kernel_heap.h>
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
+#include <mm/reclaim.h>
 #include <mm/user_memory.h>
 #include <proc/host_name.h>
 
@@ -53,6 +54,7 @@ Result<int64_t> sys_sysinfo(const SyscallArgs& a) {
     info.uptime = static_cast<int64_t>(monotonic_ns() / kNanosPerSecond);
     info.totalram = physical_pages().total_pages() * kPageSize;
     info.freeram = physical_pages().free_pages() * kPageSize;
+    info.bufferram = reclaimable_pages() * kPageSize;  // disk caches, given back on demand
     info.procs = 1;
     info.mem_unit = 1;
     TRY(write_user(a.a[0], info));

@@ -3,6 +3,7 @@
 #include <mm/frame_sharing.h>
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
+#include <mm/reclaim.h>
 #include <mm/user_memory.h>
 #include <proc/cpus.h>
 
@@ -32,7 +33,7 @@ bool access_allowed(uint32_t prot, Access access) {
 }
 
 Result<uint64_t> zeroed_page() {
-    uint64_t phys = TRY(physical_pages().allocate());
+    uint64_t phys = TRY(allocate_frames());
     memset(phys_to_virt(phys), 0, kPageSize);
     return phys;
 }
@@ -177,7 +178,7 @@ Result<uint64_t> AddressSpace::private_page(uint64_t page_address, uint32_t prot
         protect_user_page(page_address, prot);
         return *existing;
     }
-    uint64_t copy = TRY(physical_pages().allocate());
+    uint64_t copy = TRY(allocate_frames());
     memcpy(phys_to_virt(copy), phys_to_virt(*existing), kPageSize);
     auto mapped = map_user_page(page_address, copy, prot);
     if (!mapped.ok()) {

@@ -3,6 +3,7 @@
 #include <mm/device_memory.h>
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
+#include <mm/reclaim.h>
 
 #include <cstring>
 
@@ -10,7 +11,7 @@ namespace ingot {
 
 Result<DmaPages> allocate_dma_pages(size_t page_count) {
     if (page_count == 0) return Errno::EINVAL;
-    uint64_t phys = TRY(physical_pages().allocate(page_count));
+    uint64_t phys = TRY(allocate_frames(page_count));
     void* virt = phys_to_virt(phys);
     memset(virt, 0, page_count * kPageSize);
     return DmaPages{phys, virt, page_count};

@@ -3,24 +3,22 @@
 #include <mm/kernel_heap.h>
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
+#include <mm/reclaim.h>
 
 #include <new>
 
 namespace ingot {
 namespace {
 
-// Physical pages handed to the heap through the direct map.
+// Physical pages handed to the heap through the direct map; caches give memory back when none
+// is free (mm/reclaim.h).
 class DirectMapPageSource final : public PageSource {
 public:
-    explicit DirectMapPageSource(PageAllocator& pages) : pages_(pages) {}
     void* allocate_pages(size_t count) override {
-        auto phys = pages_.allocate(count);
+        auto phys = allocate_frames(count);
         return phys.ok() ? phys_to_virt(phys.value()) : nullptr;
     }
-    void free_pages(void* pages, size_t count) override { pages_.free(virt_to_phys(pages), count); }
-
-private:
-    PageAllocator& pages_;
+    void free_pages(void* pages, size_t count) override { physical_pages().free(virt_to_phys(pages), count); }
 };
 
 // Constructed in place by kernel_heap_init, before global constructors can run.
@@ -30,8 +28,8 @@ Heap* heap = nullptr;
 
 }  // namespace
 
-void kernel_heap_init(PageAllocator& pages) {
-    auto* source = new (source_storage) DirectMapPageSource(pages);
+void kernel_heap_init() {
+    auto* source = new (source_storage) DirectMapPageSource();
     heap = new (heap_storage) Heap(*source);
 }
 

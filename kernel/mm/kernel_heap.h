@@ -5,10 +5,8 @@
 
 namespace ingot {
 
-class PageAllocator;
-
-// Starts the heap over pages from `pages` (reached through the direct map).
-void kernel_heap_init(PageAllocator& pages);
+// Starts the heap over pages from physical_pages() (reached through the direct map).
+void kernel_heap_init();
 
 // Allocates size bytes aligned to align; panics when the kernel is out of memory.
 void* kernel_heap_allocate(size_t size, size_t align);

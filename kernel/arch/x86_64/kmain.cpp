@@ -64,7 +64,7 @@ extern "C" [[noreturn]] void kmain(uint64_t start_info_phys) {
     uint64_t command_line_phys = start_info->cmdline_paddr;
     // After this the boot window is gone: physical memory is reached through the direct map.
     MemoryLayout memory = memory_init(*start_info, payload_end);
-    kernel_heap_init(physical_pages());
+    kernel_heap_init();
     run_global_constructors();
     apic_init();
 

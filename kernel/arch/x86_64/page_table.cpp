@@ -12,6 +12,7 @@
 #include <mm/page_allocator.h>
 #include <mm/page_table.h>
 #include <mm/physical_memory.h>
+#include <mm/reclaim.h>
 #include <mm/user_memory.h>
 #include <proc/cpus.h>
 
@@ -66,7 +67,7 @@ uint64_t* walk(uint64_t va, bool create) {
         uint64_t& entry = table[index_at(va, level)];
         if (!(entry & kPtePresent)) {
             if (!create) return nullptr;
-            auto page = physical_pages().allocate();
+            auto page = allocate_frames();
             if (!page.ok()) return nullptr;
             memset(phys_to_virt(page.value()), 0, kPageSize);
             // Only lower-half tables may be reached from ring 3.
@@ -92,7 +93,7 @@ uint64_t boot_page_table() { return boot_root(); }
 
 Result<uint64_t> create_page_table() {
     if (other_root_count == kMaxRoots) return Errno::ENOMEM;
-    uint64_t root = TRY(physical_pages().allocate());
+    uint64_t root = TRY(allocate_frames());
     auto* table = static_cast<uint64_t*>(phys_to_virt(root));
     memset(table, 0, kPageSize / 2);
     memcpy(table + kKernelHalfFirstEntry, boot_pml4 + kKernelHalfFirstEntry, kPageSize / 2);

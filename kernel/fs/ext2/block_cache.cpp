@@ -1,4 +1,6 @@
 #include <fs/ext2/block_cache.h>
+#include <mm/page_allocator.h>
+#include <mm/physical_memory.h>
 
 #include <algorithm>
 #include <cstring>
@@ -6,43 +8,44 @@
 
 namespace ingot::ext2 {
 
-BlockCache::BlockCache(BlockDevice& device, uint32_t block_size, size_t max_blocks)
-    : device_(device), block_size_(block_size), max_blocks_(max_blocks), buckets_(256, nullptr) {
+BlockCache::BlockCache(BlockDevice& device, uint32_t block_size, size_t dirty_limit)
+    : device_(device), block_size_(block_size),
+      frames_per_block_(static_cast<uint32_t>((block_size + kPageSize - 1) / kPageSize)), dirty_limit_(dirty_limit),
+      buckets_(256, nullptr) {
     lru_.lru_next = lru_.lru_prev = &lru_;
     if (block_size_ <= kRunBytes) staging_ = static_cast<uint8_t*>(operator new(kRunBytes, std::nothrow_t{}));
+    add_reclaimable(*this);
 }
 
 BlockCache::~BlockCache() {
+    remove_reclaimable(*this);
     operator delete(staging_);
     for (Entry* head : buckets_) {
         while (head) {
             Entry* next = head->hash_next;
+            give_back_buffer(head->data);
             delete head;
             head = next;
         }
     }
-    for (uint8_t* chunk : chunks_) operator delete(chunk);
+    free_spare_entries();
 }
 
-// Buffers come in chunks of kChunkBlocks: a heap allocation of one block each would cost a
-// page of header on top of every 4 KiB block. Freed buffers wait on a free list for reuse;
-// chunks go back with the cache.
+// Each buffer is whole frames straight from the page allocator (a block smaller than a page
+// still takes one), so that evicting a block gives its memory back to everyone at once: heap
+// chunks of several blocks would stay allocated while any one of them was cached.
 uint8_t* BlockCache::take_buffer() {
-    if (!free_buffers_) {
-        if (chunks_.size() == chunks_.capacity()) chunks_.reserve(chunks_.size() * 2 + 8);
-        auto* chunk = static_cast<uint8_t*>(operator new(size_t{kChunkBlocks} * block_size_, std::nothrow_t{}));
-        if (!chunk) return nullptr;
-        chunks_.push_back(chunk);
-        for (uint32_t i = 0; i < kChunkBlocks; ++i) give_back_buffer(chunk + size_t{i} * block_size_);
-    }
-    uint8_t* buffer = free_buffers_;
-    memcpy(&free_buffers_, buffer, sizeof(free_buffers_));
-    return buffer;
+    Result<uint64_t> frames = allocate_frames(frames_per_block_);
+    return frames.ok() ? static_cast<uint8_t*>(phys_to_virt(frames.value())) : nullptr;
 }
 
-void BlockCache::give_back_buffer(uint8_t* buffer) {
-    memcpy(buffer, &free_buffers_, sizeof(free_buffers_));
-    free_buffers_ = buffer;
+void BlockCache::give_back_buffer(uint8_t* buffer) { physical_pages().free(virt_to_phys(buffer), frames_per_block_); }
+
+void BlockCache::free_spare_entries() {
+    while (Entry* e = spare_entries_) {
+        spare_entries_ = e->hash_next;
+        delete e;
+    }
 }
 
 BlockCache::Entry* BlockCache::find(uint64_t block) const {
@@ -52,6 +55,7 @@ BlockCache::Entry* BlockCache::find(uint64_t block) const {
 }
 
 void BlockCache::touch(Entry* e) {
+    e->epoch = epoch_;
     e->lru_prev->lru_next = e->lru_next;
     e->lru_next->lru_prev = e->lru_prev;
     e->lru_next = lru_.lru_next;
@@ -60,29 +64,35 @@ void BlockCache::touch(Entry* e) {
     lru_.lru_next = e;
 }
 
+// The larger table is allocated before the old one is touched: the allocation may reclaim,
+// which unlinks entries through the table.
 void BlockCache::grow_table() {
-    std::vector<Entry*> old = std::move(buckets_);
-    buckets_.assign(old.size() * 2, nullptr);
-    for (Entry* head : old) {
+    std::vector<Entry*> larger(buckets_.size() * 2, nullptr);
+    for (Entry* head : buckets_) {
         while (head) {
             Entry* next = head->hash_next;
-            Entry*& bucket = buckets_[head->block & (buckets_.size() - 1)];
+            Entry*& bucket = larger[head->block & (larger.size() - 1)];
             head->hash_next = bucket;
             bucket = head;
             head = next;
         }
     }
+    buckets_.swap(larger);
 }
 
 Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
+    // Everything that may allocate (and so reclaim) comes before the entry is linked in.
+    if (count_ + 1 > buckets_.size()) grow_table();
     uint8_t* data = take_buffer();
     if (!data) return Errno::ENOMEM;
-    auto* e = new (std::nothrow_t{}) Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, {}, 0};
+    Entry* e = spare_entries_;
+    if (e) spare_entries_ = e->hash_next;
+    else e = new (std::nothrow_t{}) Entry;
     if (!e) {
         give_back_buffer(data);
         return Errno::ENOMEM;
     }
-    if (count_ + 1 > buckets_.size()) grow_table();
+    *e = Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, {}, 0, epoch_};
     Entry*& bucket = buckets_[block & (buckets_.size() - 1)];
     e->hash_next = bucket;
     bucket = e;
@@ -101,7 +111,8 @@ void BlockCache::unlink(Entry* e) {
     mark_clean(e);
     --count_;
     give_back_buffer(e->data);
-    delete e;
+    e->hash_next = spare_entries_;
+    spare_entries_ = e;
 }
 
 Result<uint8_t*> BlockCache::get(uint64_t block) {
@@ -227,13 +238,29 @@ void BlockCache::trim() {
     // Dirty blocks met at the cold end move to the hot end, so that each trim does work in
     // proportion to what it evicts rather than walking past the same dirty blocks again.
     size_t budget = count_;
-    while (count_ > max_blocks_ && count_ > dirty_.size() && budget--) {
+    while (free_memory_low() && count_ > dirty_.size() && budget--) {
         Entry* e = lru_.lru_prev;
         if (e->dirty)
             touch(e);
         else
             unlink(e);
     }
+    free_spare_entries();
+}
+
+size_t BlockCache::reclaim(size_t pages) {
+    // Unlike trim(), leaves the order alone: this runs inside someone else's allocation, and
+    // blocks it passes over (dirty, or in use) are simply skipped.
+    size_t freed = 0;
+    for (Entry* e = lru_.lru_prev; e != &lru_ && freed < pages;) {
+        Entry* warmer = e->lru_prev;
+        if (!e->dirty && e->epoch != epoch_) {
+            unlink(e);
+            freed += frames_per_block_;
+        }
+        e = warmer;
+    }
+    return freed;
 }
 
 void BlockCache::discard_all() {

@@ -3,14 +3,18 @@
 // that write-back can follow ordered mode (ext4 data=ordered): data first, a flush, then every
 // metadata block of the consistent point in one batch.
 //
-// Pointers returned by get() stay valid until the next trim(): eviction happens only there, so
-// code working on several blocks at once never sees one vanish.
+// The cache grows into free memory: trim() shrinks it to leave the reserve of mm/reclaim.h
+// free, and an allocation that finds no free memory takes clean blocks back (reclaim()).
+// Pointers returned by get() stay valid until the next trim(), and reclaim() leaves every
+// block used since the current operation began (begin_operation()), so code working on
+// several blocks at once never sees one vanish.
 #pragma once
 
 #include <block/block_device.h>
 #include <fs/ext2/metadata_write.h>
 #include <lib/function_ref.h>
 #include <lib/result.h>
+#include <mm/reclaim.h>
 
 #include <cstdint>
 #include <span>
@@ -29,10 +33,10 @@ struct Seal {
     uint32_t seed = 0;
 };
 
-class BlockCache {
+class BlockCache final : public ReclaimableMemory {
 public:
-    // max_clean_blocks: how many blocks trim() keeps; dirty ones are kept until written back.
-    BlockCache(BlockDevice& device, uint32_t block_size, size_t max_blocks);
+    // dirty_limit: how many dirty blocks make over_dirty_limit() say it is time to write back.
+    BlockCache(BlockDevice& device, uint32_t block_size, size_t dirty_limit);
     ~BlockCache();
     BlockCache(const BlockCache&) = delete;
     BlockCache& operator=(const BlockCache&) = delete;
@@ -58,7 +62,10 @@ public:
     size_t dirty_count() const { return dirty_.size(); }
     size_t dirty_metadata_count() const { return dirty_metadata_count_; }
     size_t cached_count() const { return count_; }
-    bool over_dirty_limit() const { return dirty_.size() > max_blocks_ / 2; }
+    bool over_dirty_limit() const { return dirty_.size() > dirty_limit_; }
+
+    // An operation begins: the blocks it gets are kept from reclaim() until the next one.
+    void begin_operation() { ++epoch_; }
 
     // Writes dirty data blocks in place (no flush).
     Result<void> write_back_data();
@@ -66,8 +73,12 @@ public:
     // then marks them clean.
     Result<void> write_back_metadata(FunctionRef<void(uint8_t* data, Seal seal)> seal,
                                      FunctionRef<Result<void>(std::span<const MetadataWrite>)> write_batch);
-    // Evicts least recently used clean blocks while more than the limit are cached.
+    // Evicts least recently used clean blocks while free memory is below the reserve.
     void trim();
+    // ReclaimableMemory: evicts least recently used clean blocks the current operation has
+    // not used.
+    size_t reclaim(size_t pages) override;
+    size_t reclaimable_pages() const override { return (count_ - dirty_.size()) * frames_per_block_; }
     // Drops every cached block (none may be dirty): the disk changed underneath, as when a
     // journal replay rewrote metadata.
     void discard_all();
@@ -83,6 +94,7 @@ private:
         BlockKind kind;
         Seal seal;          // while dirty
         size_t dirty_slot;  // its place in dirty_ while dirty
+        uint64_t epoch;     // the operation that last used it
     };
     Entry* find(uint64_t block) const;
     Result<Entry*> insert(uint64_t block);
@@ -92,24 +104,27 @@ private:
     void grow_table();
     uint8_t* take_buffer();  // null when memory ran out
     void give_back_buffer(uint8_t* buffer);
+    void free_spare_entries();
     // Writes dirty data entries run (consecutive blocks, sorted) in as few requests as the
     // staging buffer allows.
     Result<void> write_run(std::span<Entry* const> run);
 
     // Requests of up to 128 KiB: the virtio-blk bounce buffer's size.
     static constexpr uint64_t kRunBytes = 128 * 1024;
-    static constexpr uint32_t kChunkBlocks = 16;
 
     BlockDevice& device_;
     uint32_t block_size_;
-    size_t max_blocks_;
+    uint32_t frames_per_block_;  // each buffer is frames of its own, freed as the block goes
+    size_t dirty_limit_;
+    uint64_t epoch_ = 0;
     std::vector<Entry*> buckets_;
     Entry lru_;  // sentinel: lru_.lru_next is the most recently used
     size_t count_ = 0;
     std::vector<Entry*> dirty_;  // every dirty entry, unordered: write-back never scans the cache
     size_t dirty_metadata_count_ = 0;
-    std::vector<uint8_t*> chunks_;     // every buffer chunk, freed with the cache
-    uint8_t* free_buffers_ = nullptr;  // unused buffers, each holding the next one's address
+    // Evicted entries, linked through hash_next: reclaim() may not free heap memory, so they
+    // wait here for reuse or for the next trim().
+    Entry* spare_entries_ = nullptr;
     uint8_t* staging_ = nullptr;  // kRunBytes, for runs of blocks; null when it could not be had
 };
 

@@ -24,20 +24,35 @@ Ext2File::Ext2File(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk)
 
 Ext2File::~Ext2File() { retire_node(node_, *this, link_count() == 0); }
 
-Result<size_t> Ext2File::read_at(uint64_t offset, IoBuffer& dst) {
-    Ext2FileSystem::OperationGuard guard(node_.fs());
-    Result<size_t> done = node_.read(offset, dst);
-    node_.fs().end_operation();
+// A long read or write is done as a run of operations of at most this many bytes, each ended
+// as a call of its own would be (Ext2FileSystem::end_operation) while the file system stays
+// locked: the blocks one has read can be given back while the next runs, and write-back
+// keeps dirty blocks within their limit, however much one call moves.
+constexpr size_t kOperationBytes = 1 << 20;
+
+Result<size_t> Ext2File::transfer(uint64_t offset, IoBuffer& buffer, bool write) {
+    Ext2FileSystem& fs = node_.fs();
+    Ext2FileSystem::OperationGuard guard(fs);
+    size_t done = 0;
+    while (done < buffer.size()) {
+        if (done) fs.cache().begin_operation();
+        IoBuffer part = buffer.part(done, kOperationBytes);
+        Result<size_t> moved = write ? node_.write(offset + done, part) : node_.read(offset + done, part);
+        if (write && moved.ok() && moved.value()) touch_modified();
+        fs.end_operation();
+        if (!moved.ok()) {
+            if (done) break;  // a short transfer reports what was moved
+            return moved.error();
+        }
+        done += moved.value();
+        if (moved.value() < part.size()) break;
+    }
     return done;
 }
 
-Result<size_t> Ext2File::write_at(uint64_t offset, IoBuffer& src) {
-    Ext2FileSystem::OperationGuard guard(node_.fs());
-    Result<size_t> done = node_.write(offset, src);
-    if (done.ok() && done.value()) touch_modified();
-    node_.fs().end_operation();
-    return done;
-}
+Result<size_t> Ext2File::read_at(uint64_t offset, IoBuffer& dst) { return transfer(offset, dst, false); }
+
+Result<size_t> Ext2File::write_at(uint64_t offset, IoBuffer& src) { return transfer(offset, src, true); }
 
 Result<void> Ext2File::truncate(uint64_t length) {
     Ext2FileSystem::OperationGuard guard(node_.fs());

@@ -22,6 +22,9 @@ public:
     Result<void> truncate(uint64_t length) override;
 
 private:
+    // read_at and write_at: `write` says which way the bytes go.
+    Result<size_t> transfer(uint64_t offset, IoBuffer& buffer, bool write);
+
     Ext2Node node_;
 };
 

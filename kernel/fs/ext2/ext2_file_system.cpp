@@ -15,14 +15,15 @@
 namespace ingot::ext2 {
 namespace {
 
-// Cached blocks kept after an operation: a quarter of the memory free at mount, from 2 MiB to
-// 512 MiB. The cache fills only as blocks are used, and does not give memory back when the
-// program needs more later: a program short of memory runs with more --mem.
-size_t cache_blocks(uint32_t block_size) {
-    uint64_t bytes = physical_pages().free_pages() * kPageSize / 4;
-    bytes = bytes < (2u << 20) ? (2u << 20) : bytes > (512u << 20) ? (512u << 20) : bytes;
+// Dirty blocks the cache holds before an operation writes them back: an eighth of the memory
+// free at mount, from 1 MiB to 256 MiB. Clean blocks are limited by free memory alone
+// (block_cache.h), but dirty ones cannot be given back until written, so they must leave the
+// program room.
+size_t dirty_limit_blocks(uint32_t block_size) {
+    uint64_t bytes = physical_pages().free_pages() * kPageSize / 8;
+    bytes = bytes < (1u << 20) ? (1u << 20) : bytes > (256u << 20) ? (256u << 20) : bytes;
     size_t blocks = static_cast<size_t>(bytes / block_size);
-    return blocks < 64 ? 64 : blocks;
+    return blocks < 32 ? 32 : blocks;
 }
 
 // The superblock's two sectors at byte 1024, whatever the block size.
@@ -33,7 +34,7 @@ static_assert(sizeof(Superblock) == 2 * BlockDevice::kSectorSize);
 
 Ext2FileSystem::Ext2FileSystem(BlockDevice& device, const Superblock& sb, const Geometry& geo, bool read_only)
     : FileSystem(kExt2Magic, read_only), device_(device), sb_(sb), geo_(geo), csums_(sb),
-      cache_(device, geo.block_size, cache_blocks(geo.block_size)) {}
+      cache_(device, geo.block_size, dirty_limit_blocks(geo.block_size)) {}
 
 Ext2FileSystem::~Ext2FileSystem() { delete journal_; }
 

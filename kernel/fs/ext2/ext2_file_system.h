@@ -62,7 +62,9 @@ public:
     // the last reference to an inode inside an operation writes the inode back.
     class OperationGuard {
     public:
-        explicit OperationGuard(Ext2FileSystem& fs) : lock_(fs.operation_lock_) { lock_.lock(); }
+        explicit OperationGuard(Ext2FileSystem& fs) : lock_(fs.operation_lock_) {
+            if (lock_.lock() == 1) fs.cache_.begin_operation();
+        }
         ~OperationGuard() { lock_.unlock(); }
         OperationGuard(const OperationGuard&) = delete;
         OperationGuard& operator=(const OperationGuard&) = delete;

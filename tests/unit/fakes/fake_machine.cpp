@@ -101,3 +101,11 @@ uint8_t* page_bytes(uint64_t va) {
 
 }  // namespace fake_machine
 }  // namespace ingot
+
+namespace ingot {
+namespace {
+// All of the simulated RAM starts free, as after boot, for tests that never reset the machine
+// (file systems, whose caches take their buffers from it).
+const bool ram_ready = (fake_machine::reset(kRamBytes), true);
+}  // namespace
+}  // namespace ingot
