@@ -1,6 +1,7 @@
 #include <lib/panic.h>
 #include <mm/heap.h>
 #include <mm/kernel_heap.h>
+#include <mm/kernel_window.h>
 #include <mm/page_allocator.h>
 #include <mm/physical_memory.h>
 #include <mm/reclaim.h>
@@ -10,26 +11,32 @@
 namespace ingot {
 namespace {
 
-// Physical pages handed to the heap through the direct map; caches give memory back when none
-// is free (mm/reclaim.h).
-class DirectMapPageSource final : public PageSource {
+// Pages for the heap: a single frame, or a run of free frames, through the direct map; when no
+// run is free, single frames mapped side by side (mm/kernel_window.h), rather than emptying
+// the disk cache in the hope that the frames it frees happen to be adjacent. Caches give
+// memory back when no frame at all is free (mm/reclaim.h).
+class KernelPageSource final : public PageSource {
 public:
     void* allocate_pages(size_t count) override {
-        auto phys = allocate_frames(count);
-        return phys.ok() ? phys_to_virt(phys.value()) : nullptr;
+        Result<uint64_t> run = count == 1 ? allocate_frames() : physical_pages().allocate(count);
+        if (run.ok()) return phys_to_virt(run.value());
+        return count == 1 ? nullptr : window_allocate(count);
     }
-    void free_pages(void* pages, size_t count) override { physical_pages().free(virt_to_phys(pages), count); }
+    void free_pages(void* pages, size_t count) override {
+        if (in_window(pages)) window_free(pages, count);
+        else physical_pages().free(virt_to_phys(pages), count);
+    }
 };
 
 // Constructed in place by kernel_heap_init, before global constructors can run.
-alignas(DirectMapPageSource) unsigned char source_storage[sizeof(DirectMapPageSource)];
+alignas(KernelPageSource) unsigned char source_storage[sizeof(KernelPageSource)];
 alignas(Heap) unsigned char heap_storage[sizeof(Heap)];
 Heap* heap = nullptr;
 
 }  // namespace
 
 void kernel_heap_init() {
-    auto* source = new (source_storage) DirectMapPageSource();
+    auto* source = new (source_storage) KernelPageSource();
     heap = new (heap_storage) Heap(*source);
 }
 

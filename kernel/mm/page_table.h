@@ -45,6 +45,13 @@ void protect_user_page(uint64_t va, uint32_t prot);
 // kernel lock's release does it too, so only frame reuse needs an explicit call.
 void flush_other_cpus_tlb();
 
+// The kernel's own mappings of single frames at addresses of its choosing in the upper half
+// (mm/kernel_window.h), seen through every page table. ENOMEM when a page-table page cannot be
+// allocated.
+Result<void> map_kernel_page(uint64_t va, uint64_t phys);
+// Removes such a mapping and returns the frame it pointed at, if any (flush_other_cpus_tlb()
+// before the frame is reused).
+std::optional<uint64_t> unmap_kernel_page(uint64_t va);
 // The physical page va is mapped to, if any.
 std::optional<uint64_t> user_page_phys(uint64_t va);
 

@@ -199,6 +199,25 @@ void for_each_user_page(uint64_t start, uint64_t end, FunctionRef<void(uint64_t 
     visit_leaves(root_table(start), 3, 0, start, end, fn);
 }
 
+Result<void> map_kernel_page(uint64_t va, uint64_t phys) {
+    if (is_user_range(va, kPageSize)) return Errno::EFAULT;
+    uint64_t* pte = walk(va, true);
+    if (!pte) return Errno::ENOMEM;
+    *pte = phys | kPtePresent | kPteWritable | kPteNoExecute;
+    return {};
+}
+
+std::optional<uint64_t> unmap_kernel_page(uint64_t va) {
+    if (is_user_range(va, kPageSize)) return std::nullopt;
+    uint64_t* pte = walk(va, false);
+    if (!pte || !(*pte & kPtePresent)) return std::nullopt;
+    uint64_t phys = *pte & kPteAddressMask;
+    *pte = 0;
+    x86::invlpg(va);
+    note_kernel_mapping_change();
+    return phys;
+}
+
 void* map_mmio(uint64_t phys, size_t size) {
     constexpr uint64_t kMmioWindow = 0xFFFF'C000'0000'0000ull;
     uint64_t first = phys & ~(kPageSize - 1);

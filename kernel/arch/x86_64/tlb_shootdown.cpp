@@ -12,6 +12,9 @@
 namespace ingot {
 namespace {
 
+// A kernel mapping changed: it is in every page table (their upper halves are shared).
+constexpr uint64_t kEveryRoot = ~0ull;
+
 uint64_t changed_root = 0;  // noted since the last flush; 0: nothing
 uint64_t request_root = 0;
 uint32_t request_generation = 0;
@@ -28,6 +31,8 @@ void note_page_table_change(uint64_t root) {
     changed_root = root;
 }
 
+void note_kernel_mapping_change() { note_page_table_change(kEveryRoot); }
+
 void flush_other_cpus_tlb() {
     uint64_t root = changed_root;
     if (!root) return;
@@ -38,7 +43,7 @@ void flush_other_cpus_tlb() {
     uint32_t generation = __atomic_add_fetch(&request_generation, 1, __ATOMIC_RELEASE);
     bool asked[kMaxCpus] = {};
     for (unsigned cpu = 0; cpu < online_cpus(); ++cpu) {
-        if (cpu == self || cpu_page_table(cpu) != root) continue;
+        if (cpu == self || (root != kEveryRoot && cpu_page_table(cpu) != root)) continue;
         asked[cpu] = true;
         apic_send_ipi(cpu_block(cpu).apic_id, kVectorTlbFlush);
     }
@@ -51,7 +56,8 @@ void answer_tlb_shootdown() {
     uint32_t generation = __atomic_load_n(&request_generation, __ATOMIC_ACQUIRE);
     if (answered_generation[self] == generation) return;
     // Reloading CR3 drops every translation but global ones, and user pages are never global.
-    if (active_page_table() == __atomic_load_n(&request_root, __ATOMIC_RELAXED)) x86::write_cr3(active_page_table());
+    uint64_t root = __atomic_load_n(&request_root, __ATOMIC_RELAXED);
+    if (root == kEveryRoot || root == active_page_table()) x86::write_cr3(active_page_table());
     __atomic_store_n(&answered_generation[self], generation, __ATOMIC_RELEASE);
 }
 

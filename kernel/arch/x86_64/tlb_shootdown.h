@@ -14,6 +14,8 @@ namespace ingot {
 
 // A user mapping of page table `root` (the active one) was removed or reduced.
 void note_page_table_change(uint64_t root);
+// A kernel mapping (mm/page_table.h's map_kernel_page) was removed: every CPU must flush.
+void note_kernel_mapping_change();
 // flush_other_cpus_tlb() (mm/page_table.h) returns once no other CPU can use a translation
 // noted as changed: before frames of removed mappings are freed, and always before the kernel
 // lock is given back.

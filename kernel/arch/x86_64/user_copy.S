@@ -11,15 +11,23 @@
     .endm
 
     .text
-/* size_t user_copy_raw(void* dst, const void* src, size_t len): bytes NOT copied. */
+/* size_t user_copy_raw(void* dst, const void* src, size_t len): bytes NOT copied.
+ * Eight bytes at a time, then the rest: under TCG each iteration of a rep string instruction
+ * costs about as much as a whole instruction, so rep movsb alone made a 4 KiB read() spend
+ * 17 us copying. A fault in the word loop leaves rcx words (and the tail) uncopied. */
     .globl user_copy_raw
 user_copy_raw:
     mov %rdx, %rcx
+    shr $3, %rcx
+    and $7, %edx
     cmpb $0, x86_user_access_smap(%rip)
     je 1f
     stac
 1:
-copy_instruction:
+copy_words:
+    rep movsq
+    mov %rdx, %rcx
+copy_bytes:
     rep movsb
 copy_done:
     cmpb $0, x86_user_access_smap(%rip)
@@ -27,18 +35,27 @@ copy_done:
     clac
 2:  mov %rcx, %rax
     ret
-    EX_ENTRY copy_instruction, copy_done
+copy_words_fault:
+    lea (%rdx,%rcx,8), %rcx
+    jmp copy_done
+    EX_ENTRY copy_words, copy_words_fault
+    EX_ENTRY copy_bytes, copy_done
 
-/* size_t user_clear_raw(void* dst, size_t len): bytes NOT cleared. */
+/* size_t user_clear_raw(void* dst, size_t len): bytes NOT cleared; words first, as above. */
     .globl user_clear_raw
 user_clear_raw:
     mov %rsi, %rcx
+    shr $3, %rcx
+    and $7, %esi
     xor %eax, %eax
     cmpb $0, x86_user_access_smap(%rip)
     je 1f
     stac
 1:
-clear_instruction:
+clear_words:
+    rep stosq
+    mov %rsi, %rcx
+clear_bytes:
     rep stosb
 clear_done:
     cmpb $0, x86_user_access_smap(%rip)
@@ -46,7 +63,11 @@ clear_done:
     clac
 2:  mov %rcx, %rax
     ret
-    EX_ENTRY clear_instruction, clear_done
+clear_words_fault:
+    lea (%rsi,%rcx,8), %rcx
+    jmp clear_done
+    EX_ENTRY clear_words, clear_words_fault
+    EX_ENTRY clear_bytes, clear_done
 
 /* long user_strnlen_raw(const char* src, size_t max): length of the string, max if no NUL
  * within max bytes, or -1 on a fault. */
