@@ -1,7 +1,7 @@
 // ext4 extent trees (Documentation/filesystems/ext4/ifork.rst): a header and up to four
 // entries in i_block, index nodes pointing at child blocks, leaves of (logical block, length,
-// physical block) runs. Reading follows trees of any depth; writing extends or inserts into
-// trees of depth 0 and 1, growing a full in-inode leaf into one level of leaf blocks.
+// physical block) runs. Reading and writing follow trees of any depth up to ext4's five levels:
+// a full node is split in two and a full root pushes the tree one level deeper.
 // Unwritten (preallocated) extents read as zeros; writing into one is refused with EIO.
 #include <fs/ext2/ext2_node.h>
 #include <lib/log.h>
@@ -125,7 +125,7 @@ bool leaf_can_extend(ExtentHeader* leaf, uint64_t lblock, uint64_t block) {
     return false;
 }
 
-// A new, empty tree block (a leaf at depth 0); ENOSPC when the disk is full.
+// A new, empty tree block at `depth`; ENOSPC when the disk is full.
 Result<ExtentHeader*> new_tree_block(Ext2Node& node, uint16_t depth, uint64_t& block) {
     Ext2FileSystem& fs = node.fs();
     block = TRY(fs.allocate_block(node.allocation_goal()));
@@ -139,57 +139,91 @@ Result<ExtentHeader*> new_tree_block(Ext2Node& node, uint16_t depth, uint64_t& b
     return h;
 }
 
-// Moves the in-inode leaf into a leaf block; the root becomes a one-entry index.
+// Leaf extents and index entries are both 12 bytes that start with the first logical block
+// they cover, so moving entries between nodes is the same at every depth.
+constexpr size_t kEntryBytes = 12;
+uint8_t* entry_at(ExtentHeader* h, size_t i) { return reinterpret_cast<uint8_t*>(h + 1) + i * kEntryBytes; }
+uint32_t first_key(ExtentHeader* h) { return h->entries ? *reinterpret_cast<uint32_t*>(entry_at(h, 0)) : 0; }
+
+// One node on the way from the root to the leaf that covers a logical block.
+struct PathStep {
+    ExtentHeader* header;
+    uint64_t block;  // 0 for the root, which lives in the inode
+    int index;       // the entry followed to the next step (index nodes)
+};
+
+// Walks from the root to the leaf for lblock; returns the number of steps (depth + 1).
+Result<int> walk_path(Ext2Node& node, uint64_t lblock, PathStep (&path)[kExtentMaxDepth + 1]) {
+    ExtentHeader* h = root_of(node);
+    uint64_t block = 0;
+    int n = 0;
+    for (;;) {
+        path[n] = PathStep{h, block, 0};
+        if (h->depth == 0) return n + 1;
+        if (h->entries == 0) return corrupt(node, "empty index").error();
+        int i = find_index(h, lblock);
+        path[n++].index = i;
+        block = child_of(indexes_of(h)[i]);
+        h = TRY(load_child(node, indexes_of(h)[i], h->depth - 1));
+    }
+}
+
+void mark_step_dirty(Ext2Node& node, const PathStep& step) {
+    if (step.block) node.mark_metadata_dirty(step.block, SealKind::ExtentBlock);
+}
+
+// The root is full: its entries move to a new block one level down, and the root becomes a
+// one-entry index over it (ext4_ext_grow_indepth). EFBIG past the deepest tree ext4 allows.
 Result<void> grow_root(Ext2Node& node) {
     ExtentHeader* root = root_of(node);
+    if (root->depth >= kExtentMaxDepth) return Errno::EFBIG;
     uint64_t block = 0;
-    ExtentHeader* leaf = TRY(new_tree_block(node, 0, block));
-    memcpy(extents_of(leaf), extents_of(root), root->entries * sizeof(Extent));
-    leaf->entries = root->entries;
+    ExtentHeader* child = TRY(new_tree_block(node, root->depth, block));
+    memcpy(entry_at(child, 0), entry_at(root, 0), root->entries * kEntryBytes);
+    child->entries = root->entries;
     ExtentIndex& index = indexes_of(root)[0];
-    index = ExtentIndex{leaf->entries ? extents_of(leaf)[0].block : 0, 0, 0, 0};
+    index = ExtentIndex{first_key(child), 0, 0, 0};
     set_child(index, block);
     root->entries = 1;
-    root->depth = 1;
+    root->depth = static_cast<uint16_t>(root->depth + 1);
     return {};
 }
 
-// Splits the full leaf under root index i in two; the upper half goes to a new block.
-Result<void> split_leaf(Ext2Node& node, int i, ExtentHeader* leaf, uint64_t leaf_block) {
-    ExtentHeader* root = root_of(node);
+// Splits the full node below path step `parent` (which has room) in two: its upper half
+// moves to a new block, which gets an index entry in the parent just after the node's.
+Result<void> split_child(Ext2Node& node, PathStep& parent, PathStep& full) {
     uint64_t block = 0;
-    ExtentHeader* upper = TRY(new_tree_block(node, 0, block));
-    uint16_t keep = leaf->entries / 2;
-    upper->entries = leaf->entries - keep;
-    memcpy(extents_of(upper), extents_of(leaf) + keep, upper->entries * sizeof(Extent));
-    leaf->entries = keep;
-    node.mark_metadata_dirty(leaf_block, SealKind::ExtentBlock);
-    ExtentIndex* idx = indexes_of(root);
-    memmove(&idx[i + 2], &idx[i + 1], (root->entries - i - 1) * sizeof(ExtentIndex));
-    idx[i + 1] = ExtentIndex{extents_of(upper)[0].block, 0, 0, 0};
+    ExtentHeader* upper = TRY(new_tree_block(node, full.header->depth, block));
+    ExtentHeader* lower = full.header;
+    uint16_t keep = lower->entries / 2;
+    upper->entries = static_cast<uint16_t>(lower->entries - keep);
+    memcpy(entry_at(upper, 0), entry_at(lower, keep), upper->entries * kEntryBytes);
+    lower->entries = keep;
+    mark_step_dirty(node, full);
+    ExtentHeader* h = parent.header;
+    ExtentIndex* idx = indexes_of(h);
+    int i = parent.index;
+    memmove(&idx[i + 2], &idx[i + 1], (h->entries - i - 1) * sizeof(ExtentIndex));
+    idx[i + 1] = ExtentIndex{first_key(upper), 0, 0, 0};
     set_child(idx[i + 1], block);
-    ++root->entries;
+    ++h->entries;
+    mark_step_dirty(node, parent);
     return {};
 }
 
 }  // namespace
 
+// Top-down, one change per round: a full leaf is split once its parent has room, a full
+// parent once its own parent has, and a full root grows the tree by a level; then the walk
+// starts again, until the leaf has room for the new block.
 Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) {
     BlockMapping found = TRY(extent_lookup(node, lblock));
     if (found.block || !allocate) return found;
-    ExtentHeader* root = root_of(node);
-    if (root->depth > 1) return corrupt(node, "writing to trees deeper than one level is not supported").error();
     Ext2FileSystem& fs = node.fs();
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        ExtentHeader* leaf = root;
-        uint64_t leaf_block = 0;
-        int index = 0;
-        if (root->depth == 1) {
-            if (root->entries == 0) return corrupt(node, "empty index").error();
-            index = find_index(root, lblock);
-            leaf_block = child_of(indexes_of(root)[index]);
-            leaf = TRY(load_child(node, indexes_of(root)[index], 0));
-        }
+    for (int round = 0; round < 2 * kExtentMaxDepth + 4; ++round) {
+        PathStep path[kExtentMaxDepth + 1];
+        int steps = TRY(walk_path(node, lblock, path));
+        ExtentHeader* leaf = path[steps - 1].header;
         if (in_unwritten(leaf, lblock)) return corrupt(node, "write into an unwritten extent").error();
         uint64_t goal = node.allocation_goal();
         if (leaf->entries < leaf->max || leaf_can_extend(leaf, lblock, goal)) {
@@ -199,19 +233,23 @@ Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) 
             } else {
                 node.add_blocks(1);
                 leaf_insert(leaf, lblock, block);
-                if (leaf_block) node.mark_metadata_dirty(leaf_block, SealKind::ExtentBlock);
-                if (root->depth == 1 && indexes_of(root)[index].block > lblock)
-                    indexes_of(root)[index].block = static_cast<uint32_t>(lblock);
+                mark_step_dirty(node, path[steps - 1]);
+                // An index entry's key is the least block below it: a block before every
+                // other one lowers the keys along the path.
+                for (int s = 0; s < steps - 1; ++s) {
+                    ExtentIndex& index = indexes_of(path[s].header)[path[s].index];
+                    if (index.block <= lblock) continue;
+                    index.block = static_cast<uint32_t>(lblock);
+                    mark_step_dirty(node, path[s]);
+                }
                 return BlockMapping{block, true};
             }
         }
-        if (root->depth == 0) {
-            TRY(grow_root(node));
-        } else if (root->entries < root->max) {
-            TRY(split_leaf(node, index, leaf, leaf_block));
-        } else {
-            return Errno::EFBIG;  // would need a second index level
-        }
+        // The deepest node on the path with room takes a new entry for its full child.
+        int parent = steps - 2;
+        while (parent >= 0 && path[parent].header->entries == path[parent].header->max) --parent;
+        if (parent < 0) TRY(grow_root(node));
+        else TRY(split_child(node, path[parent], path[parent + 1]));
     }
     return Errno::EIO;
 }

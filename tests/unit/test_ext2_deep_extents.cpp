@@ -1,0 +1,84 @@
+// Extent trees deeper than one index level: a sparse file written one block in every two has
+// one extent per block, so a few hundred writes outgrow what the inode and one level of leaf
+// blocks hold (4 x 84 extents with 1 KiB blocks). The tree must grow a second index level,
+// read back the same through the kernel and through debugfs on the host, shrink again on
+// truncation and be freed with the file, with e2fsck -fn clean each time.
+#include <fs/vfs.h>
+
+#include "ext2_test_fixture.h"
+
+#include <string>
+
+namespace ingot::ext2_test {
+namespace {
+
+constexpr uint64_t kBlock = 1024;
+
+std::string block_text(unsigned n) {
+    std::string text(kBlock, '\0');
+    for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + (n * 31 + i / 64) % 26);
+    return text;
+}
+
+class Ext2DeepExtentTest : public Ext2Test {
+protected:
+    void SetUp() override {
+        Ext2Test::SetUp();
+        ASSERT_TRUE(make_and_mount("ext4", "-b 1024", 32768));
+    }
+    // Writes `count` blocks at every other block of `path`, in the given order of n.
+    void write_every_other(const std::string& path, unsigned count, bool backwards) {
+        for (unsigned k = 0; k < count; ++k) {
+            unsigned n = backwards ? count - 1 - k : k;
+            ASSERT_TRUE(write_text(path, block_text(n), 2 * n * kBlock, false).ok()) << "block " << n;
+        }
+    }
+    std::string expected(unsigned count) {
+        std::string text;
+        for (unsigned n = 0; n < count; ++n) text += block_text(n) + (n + 1 < count ? std::string(kBlock, '\0') : "");
+        return text;
+    }
+};
+
+TEST_F(Ext2DeepExtentTest, AppendsGrowASecondIndexLevel) {
+    // 4 root entries x 84 per leaf = 336 extents at depth 1: 2,000 need depth 2 (debugfs lists
+    // index blocks as ETB0, the leaf blocks below them as ETB1).
+    constexpr unsigned kCount = 2000;
+    ASSERT_TRUE(write_text("/mnt/sparse", "", 0, true).ok());
+    write_every_other("/mnt/sparse", kCount, false);
+    EXPECT_TRUE(read_text("/mnt/sparse") == expected(kCount));
+    expect_fsck_clean();
+    std::string stat = debugfs(image_path(), "stat /sparse").output;
+    EXPECT_NE(stat.find("ETB1"), std::string::npos) << "no second index level:\n" << stat.substr(0, 2000);
+    EXPECT_TRUE(debugfs(image_path(), "cat /sparse").output == expected(kCount));
+    ASSERT_TRUE(mount_device().ok());
+    EXPECT_TRUE(read_text("/mnt/sparse") == expected(kCount));
+}
+
+TEST_F(Ext2DeepExtentTest, InsertsBeforeEveryOtherBlockKeepTheIndexKeysRight) {
+    // Written from the end backwards: every block goes before all the others, so every split
+    // happens at the front and every index key on the path has to come down.
+    constexpr unsigned kCount = 1200;
+    ASSERT_TRUE(write_text("/mnt/back", "", 0, true).ok());
+    write_every_other("/mnt/back", kCount, true);
+    EXPECT_TRUE(read_text("/mnt/back") == expected(kCount));
+    expect_fsck_clean();
+    EXPECT_TRUE(debugfs(image_path(), "cat /back").output == expected(kCount));
+}
+
+TEST_F(Ext2DeepExtentTest, TruncateAndUnlinkFreeEveryTreeBlock) {
+    constexpr unsigned kCount = 1500;
+    ASSERT_TRUE(write_text("/mnt/gone", "", 0, true).ok());
+    write_every_other("/mnt/gone", kCount, false);
+    ASSERT_TRUE(vfs::truncate(*inode_at("/mnt/gone"), 2 * 100 * kBlock).ok());
+    EXPECT_TRUE(read_text("/mnt/gone") == expected(100) + std::string(kBlock, '\0'));
+    expect_fsck_clean();
+    ASSERT_TRUE(mount_device().ok());
+    write_every_other("/mnt/gone", kCount, false);  // grows again from the shrunken tree
+    EXPECT_TRUE(read_text("/mnt/gone") == expected(kCount));
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/gone").ok());
+    expect_fsck_clean();  // e2fsck counts every block: a leaked tree block is an error
+}
+
+}  // namespace
+}  // namespace ingot::ext2_test
