@@ -84,6 +84,9 @@ public:
     // without holes are data throughout.
     virtual uint64_t next_data(uint64_t offset) const { return offset; }
     virtual uint64_t next_hole(uint64_t) const { return size(); }
+    // posix_fadvise(POSIX_FADV_DONTNEED): clean cached copies of the file's bytes in
+    // [offset, offset + length) may go (length 0: to the end). Only disk files have a cache to drop.
+    virtual void drop_cached(uint64_t, uint64_t) {}
     // The target of a symbolic link; EINVAL for anything else (readlink(2)).
     virtual Result<OwnedString> read_link() const;
     // Device numbers of a character or block device.

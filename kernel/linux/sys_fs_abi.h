@@ -170,6 +170,7 @@ inline constexpr uint32_t kBlkSectorSizeGet = 0x1268, kBlkGetSize64 = 0x80081272
 inline constexpr uint32_t kPipeNotification = 0200;  // O_NOTIFICATION_PIPE (== O_EXCL)
 
 // posix_fadvise(2): POSIX_FADV_NORMAL .. POSIX_FADV_NOREUSE.
+inline constexpr uint32_t kFadviseDontNeed = 4;
 inline constexpr uint32_t kFadviseMax = 5;
 
 }  // namespace ingot::linux_abi

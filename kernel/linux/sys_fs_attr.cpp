@@ -116,13 +116,19 @@ Result<int64_t> sys_syncfs(const SyscallArgs& args) {
     return 0;
 }
 
-// fadvise64(fd, offset, len, advice): advice only, nothing to act on in memory; arguments
-// are still checked (posix_fadvise(2): EBADF, ESPIPE for pipes, EINVAL).
+// fadvise64(fd, offset, len, advice): POSIX_FADV_DONTNEED drops the clean cached blocks of the
+// range (as Linux drops clean page-cache pages; dirty ones stay until written back); the other
+// advice is accepted and has nothing to act on. Arguments are checked as posix_fadvise(2) says:
+// EBADF, ESPIPE for pipes, EINVAL.
 Result<int64_t> sys_fadvise64(const SyscallArgs& args) {
     OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
     if (!file->inode()) return Errno::ESPIPE;
-    if (static_cast<int64_t>(args.a[2]) < 0) return Errno::EINVAL;
-    if (static_cast<uint32_t>(args.a[3]) > kFadviseMax) return Errno::EINVAL;
+    auto offset = static_cast<int64_t>(args.a[1]), length = static_cast<int64_t>(args.a[2]);
+    if (length < 0) return Errno::EINVAL;
+    uint32_t advice = static_cast<uint32_t>(args.a[3]);
+    if (advice > kFadviseMax) return Errno::EINVAL;
+    if (advice == kFadviseDontNeed && offset >= 0)
+        file->inode()->drop_cached(static_cast<uint64_t>(offset), static_cast<uint64_t>(length));
     return 0;
 }
 

@@ -2,7 +2,7 @@
 // and an ext4 volume at DIR): a file of 40 MiB is written and read back, and stays cached
 // (sysinfo's bufferram is where Ingot reports its disk cache); then the program takes 40 MiB
 // of memory for itself, which it can only have if the cache gives memory back, and reads the
-// file again, every byte checked.
+// file again, every byte checked; posix_fadvise(POSIX_FADV_DONTNEED) then drops it from the cache.
 //   disk_cache DIR
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +66,13 @@ int main(int argc, char** argv) {
     unsigned long after = cached_mib();
     printf("cache gave memory back: %s\n", after < before ? "yes" : "no");
     printf("read again: %ld wrong\n", read_and_check(path));
-    fprintf(stderr, "cache: %lu MiB before, %lu MiB after\n", before, after);
+    unsigned long reread = cached_mib();
+    fd = open(path, O_RDONLY);
+    int advised = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    close(fd);
+    unsigned long dropped = cached_mib();
+    printf("fadvise DONTNEED: %d, cache dropped the file: %s\n", advised, dropped + 8 < reread ? "yes" : "no");
+    fprintf(stderr, "cache: %lu MiB before, %lu MiB after taking memory, %lu MiB read again, %lu MiB dropped\n",
+            before, after, reread, dropped);
     return 0;
 }

@@ -111,12 +111,15 @@ TEST(DiskArguments, Mke2fsGetsTheFeatureListAndSizeInKiB) {
     options.size_bytes = 64 << 20;
     options.from_dir = "root";
     EXPECT_EQ(mke2fs_arguments(options, "/sbin/mke2fs"),
-              (Strings{"/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-O", kExt4Features, "-E", "root_owner=0:0", "-d",
-                       "root", "d.img", "65536k"}));
+              (Strings{"/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-O", kExt4Features, "-b", "4096", "-E",
+                       "root_owner=0:0", "-d", "root", "d.img", "65536k"}));
     options.type = "ext2";
     options.from_dir.reset();
     EXPECT_EQ(mke2fs_arguments(options, "mke2fs"),
-              (Strings{"mke2fs", "-q", "-F", "-t", "ext2", "-E", "root_owner=0:0", "d.img", "65536k"}));
+              (Strings{"mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-E", "root_owner=0:0", "d.img", "65536k"}));
+    options.size_bytes = 4 << 20;  // too small for a journal in 4 KiB blocks: mke2fs chooses
+    EXPECT_EQ(mke2fs_arguments(options, "mke2fs"),
+              (Strings{"mke2fs", "-q", "-F", "-t", "ext2", "-E", "root_owner=0:0", "d.img", "4096k"}));
 }
 
 TEST(DiskFiles, MissingAndDirectoryAreInputErrors) {

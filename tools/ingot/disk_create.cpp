@@ -38,6 +38,10 @@ std::string find_mke2fs() {
 std::vector<std::string> mke2fs_arguments(const DiskCreateOptions& options, const std::string& mke2fs) {
     std::vector<std::string> args = {mke2fs, "-q", "-F", "-t", options.type};
     if (options.type == "ext4") args.insert(args.end(), {"-O", kExt4Features});
+    // 4 KiB blocks, one per page of the kernel's disk cache, where mke2fs would pick 1 KiB for a
+    // disk under 512 MiB: each cached block takes a page, so 1 KiB blocks would cache a quarter
+    // as much. Below 8 MiB a journal does not fit in 4 KiB blocks, and mke2fs's choice stays.
+    if (options.size_bytes >= kFourKiBBlocksFrom) args.insert(args.end(), {"-b", "4096"});
     // Files belong to root in the guest, whoever made the image.
     args.insert(args.end(), {"-E", "root_owner=0:0"});
     if (options.from_dir) args.insert(args.end(), {"-d", *options.from_dir});

@@ -171,6 +171,11 @@ void BlockCache::forget(uint64_t block) {
     if (Entry* e = find(block)) unlink(e);
 }
 
+void BlockCache::drop_if_clean(uint64_t block) {
+    Entry* e = find(block);
+    if (e && !e->dirty) unlink(e);
+}
+
 Result<void> BlockCache::read_ahead(uint64_t first, uint64_t count) {
     if (!staging_) return {};
     if (count > max_run_blocks()) count = max_run_blocks();

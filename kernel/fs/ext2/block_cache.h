@@ -58,6 +58,8 @@ public:
     void mark_dirty(uint64_t block, BlockKind kind, Seal seal = {});
     // Drops a freed block: its contents need never be written.
     void forget(uint64_t block);
+    // Drops the block if it is cached and clean (posix_fadvise DONTNEED).
+    void drop_if_clean(uint64_t block);
 
     size_t dirty_count() const { return dirty_.size(); }
     size_t dirty_metadata_count() const { return dirty_metadata_count_; }

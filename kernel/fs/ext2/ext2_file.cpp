@@ -54,6 +54,17 @@ Result<size_t> Ext2File::read_at(uint64_t offset, IoBuffer& dst) { return transf
 
 Result<size_t> Ext2File::write_at(uint64_t offset, IoBuffer& src) { return transfer(offset, src, true); }
 
+void Ext2File::drop_cached(uint64_t offset, uint64_t length) {
+    Ext2FileSystem::OperationGuard guard(node_.fs());
+    uint64_t bs = node_.block_size(), size = node_.size();
+    uint64_t end = length == 0 || length > size - (offset < size ? offset : size) ? size : offset + length;
+    for (uint64_t lblock = offset / bs; lblock * bs < end; ++lblock) {
+        Result<BlockMapping> mapped = node_.map(lblock, false);
+        if (!mapped.ok()) return;  // a damaged tree, already reported: nothing more to drop
+        if (mapped.value().block) node_.fs().cache().drop_if_clean(mapped.value().block);
+    }
+}
+
 Result<void> Ext2File::truncate(uint64_t length) {
     Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<void> done = node_.resize(length);

@@ -20,6 +20,7 @@ public:
     Result<size_t> read_at(uint64_t offset, IoBuffer& dst) override;
     Result<size_t> write_at(uint64_t offset, IoBuffer& src) override;
     Result<void> truncate(uint64_t length) override;
+    void drop_cached(uint64_t offset, uint64_t length) override;
 
 private:
     // read_at and write_at: `write` says which way the bytes go.
