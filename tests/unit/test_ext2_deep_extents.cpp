@@ -3,10 +3,14 @@
 // blocks hold (4 x 84 extents with 1 KiB blocks). The tree must grow a second index level,
 // read back the same through the kernel and through debugfs on the host, shrink again on
 // truncation and be freed with the file, with e2fsck -fn clean each time.
+#include <fs/disk_mount.h>
+#include <fs/ext2/ext2_format.h>
 #include <fs/vfs.h>
 
 #include "ext2_test_fixture.h"
+#include "fakes/fake_console.h"
 
+#include <cstring>
 #include <string>
 
 namespace ingot::ext2_test {
@@ -78,6 +82,37 @@ TEST_F(Ext2DeepExtentTest, TruncateAndUnlinkFreeEveryTreeBlock) {
     EXPECT_TRUE(read_text("/mnt/gone") == expected(kCount));
     ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/gone").ok());
     expect_fsck_clean();  // e2fsck counts every block: a leaked tree block is an error
+}
+
+TEST_F(Ext2DeepExtentTest, ATreeBlockWhoseChecksumFailsGivesEio) {
+    // metadata_csum (the mkfs.ext4 default): tree blocks written here carry a checksum that
+    // reading checks, once per block read from the disk.
+    constexpr unsigned kCount = 400;
+    ASSERT_TRUE(write_text("/mnt/tree", "", 0, true).ok());
+    write_every_other("/mnt/tree", kCount, false);
+    uint32_t ino = static_cast<uint32_t>(inode_at("/mnt/tree")->inode_number());
+    unmount_and_save();
+    ASSERT_TRUE(mount_device().ok());
+    EXPECT_TRUE(read_text("/mnt/tree") == expected(kCount));  // the checksums written are right
+    unmount_all_disks();
+
+    // The inode's i_block (a depth-1 root), found through the raw image: group 0 holds it.
+    std::vector<uint8_t> image = device_->bytes();
+    auto& sb = *reinterpret_cast<ext2::Superblock*>(&image[1024]);
+    uint32_t bs = 1024u << sb.log_block_size;
+    auto& gd = *reinterpret_cast<ext2::GroupDesc*>(&image[(sb.first_data_block + 1) * bs]);
+    ASSERT_LE(ino, sb.inodes_per_group);
+    auto& disk = *reinterpret_cast<ext2::DiskInode*>(&image[uint64_t{gd.inode_table_lo} * bs + (ino - 1) * sb.inode_size]);
+    auto* root = reinterpret_cast<ext2::ExtentHeader*>(disk.block);
+    ASSERT_GE(root->depth, 1);
+    auto* index = reinterpret_cast<ext2::ExtentIndex*>(root + 1);
+    uint8_t* leaf = &image[uint64_t{index->leaf_lo} * bs];
+    leaf[sizeof(ext2::ExtentHeader) + 4] ^= 1;  // the first extent's length, by one
+    device_ = std::make_unique<MemoryBlockDevice>(std::move(image));
+    ASSERT_TRUE(mount_device().ok());
+    fake_console::clear();
+    EXPECT_EQ(read_text("/mnt/tree"), "<errno 5>");
+    EXPECT_NE(fake_console::stderr_text().find("bad extent tree (checksum)"), std::string::npos);
 }
 
 }  // namespace

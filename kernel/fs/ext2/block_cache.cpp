@@ -92,7 +92,7 @@ Result<BlockCache::Entry*> BlockCache::insert(uint64_t block) {
         give_back_buffer(data);
         return Errno::ENOMEM;
     }
-    *e = Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, {}, 0, epoch_};
+    *e = Entry{block, data, nullptr, &lru_, lru_.lru_next, false, BlockKind::Metadata, {}, 0, epoch_, false};
     Entry*& bucket = buckets_[block & (buckets_.size() - 1)];
     e->hash_next = bucket;
     bucket = e;
@@ -130,6 +130,16 @@ Result<uint8_t*> BlockCache::get(uint64_t block) {
     return e->data;
 }
 
+Result<uint8_t*> BlockCache::get_checked(uint64_t block, FunctionRef<bool(const uint8_t*)> valid) {
+    uint8_t* data = TRY(get(block));
+    Entry* e = find(block);
+    if (!e->trusted) {
+        if (!valid(data)) return Errno::EIO;
+        e->trusted = true;
+    }
+    return data;
+}
+
 Result<uint8_t*> BlockCache::get_zeroed(uint64_t block) {
     Entry* e = find(block);
     if (e)
@@ -137,12 +147,14 @@ Result<uint8_t*> BlockCache::get_zeroed(uint64_t block) {
     else
         e = TRY(insert(block));
     memset(e->data, 0, block_size_);
+    e->trusted = true;
     return e->data;
 }
 
 void BlockCache::mark_dirty(uint64_t block, BlockKind kind, Seal seal) {
     Entry* e = find(block);
     if (!e) return;
+    e->trusted = true;
     if (seal.kind != SealKind::None) e->seal = seal;
     if (!e->dirty) {
         e->dirty_slot = dirty_.size();

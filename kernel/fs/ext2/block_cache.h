@@ -44,6 +44,10 @@ public:
     uint32_t block_size() const { return block_size_; }
     // The block's bytes, read from the disk if not cached. EIO when the read fails.
     Result<uint8_t*> get(uint64_t block);
+    // The same, but a block read from the disk must pass `valid` first (a metadata checksum)
+    // or the caller gets EIO; blocks this cache made or changed are trusted, as their checksum
+    // is only brought up to date when they are written.
+    Result<uint8_t*> get_checked(uint64_t block, FunctionRef<bool(const uint8_t*)> valid);
     // The block's bytes, zero-filled without reading (a newly allocated block).
     Result<uint8_t*> get_zeroed(uint64_t block);
     bool contains(uint64_t block) const { return find(block) != nullptr; }
@@ -97,6 +101,7 @@ private:
         Seal seal;          // while dirty
         size_t dirty_slot;  // its place in dirty_ while dirty
         uint64_t epoch;     // the operation that last used it
+        bool trusted;       // made or changed here, or its checksum checked (get_checked)
     };
     Entry* find(uint64_t block) const;
     Result<Entry*> insert(uint64_t block);

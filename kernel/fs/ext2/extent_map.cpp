@@ -38,11 +38,20 @@ Result<void> check_header(Ext2Node& node, const ExtentHeader* h, size_t bytes, i
     return {};
 }
 
-// Reads and checks the child block of an index entry.
+// Reads and checks the child block of an index entry (with metadata_csum, its checksum too).
 Result<ExtentHeader*> load_child(Ext2Node& node, const ExtentIndex& index, uint16_t depth) {
     uint64_t block = child_of(index);
     if (!node.fs().geometry().is_data_block(block)) return corrupt(node, "child outside the disk").error();
-    uint8_t* data = TRY(node.fs().cache().get(block));
+    const MetadataChecksums& csums = node.fs().checksums();
+    uint32_t seed = csums.enabled() ? csums.inode_seed(node.ino(), node.disk().generation) : 0;
+    uint32_t block_size = node.block_size();
+    auto checksum_ok = [&](const uint8_t* data) {
+        return !csums.enabled() || MetadataChecksums::extent_block_ok(seed, data, block_size);
+    };
+    Result<uint8_t*> loaded = node.fs().cache().get_checked(block, checksum_ok);
+    if (!loaded.ok() && loaded.error() == Errno::EIO && node.fs().cache().contains(block))
+        return corrupt(node, "checksum").error();
+    uint8_t* data = TRY(loaded);
     auto* h = reinterpret_cast<ExtentHeader*>(data);
     TRY(check_header(node, h, node.block_size(), depth));
     return h;

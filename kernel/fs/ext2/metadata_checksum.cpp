@@ -128,12 +128,31 @@ bool MetadataChecksums::inode_ok(uint32_t ino, const uint8_t* raw, uint32_t inod
     return stored == (crc & 0xFFFF);
 }
 
-void MetadataChecksums::seal_extent_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size) {
+namespace {
+
+// Where an extent tree block's checksum lies (after eh_max entries), or 0 when eh_max leaves
+// no room for it.
+size_t extent_tail_at(const uint8_t* block, uint32_t block_size) {
     const auto* header = reinterpret_cast<const ExtentHeader*>(block);
     size_t tail = sizeof(ExtentHeader) + size_t{header->max} * sizeof(Extent);
-    if (tail + kExtentTailSize > block_size) return;  // not a tree block this driver checked
+    return tail + kExtentTailSize > block_size ? 0 : tail;
+}
+
+}  // namespace
+
+void MetadataChecksums::seal_extent_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size) {
+    size_t tail = extent_tail_at(block, block_size);
+    if (!tail) return;  // not a tree block this driver checked
     uint32_t crc = crc32c_update(inode_seed, block, tail);
     memcpy(block + tail, &crc, sizeof crc);
+}
+
+bool MetadataChecksums::extent_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size) {
+    size_t tail = extent_tail_at(block, block_size);
+    if (!tail) return false;
+    uint32_t stored;
+    memcpy(&stored, block + tail, sizeof stored);
+    return stored == crc32c_update(inode_seed, block, tail);
 }
 
 bool MetadataChecksums::has_directory_tail(const uint8_t* block, uint32_t block_size) {

@@ -44,6 +44,7 @@ public:
 
     // Extent tree block (not the root in i_block): the crc32c after its eh_max entries.
     static void seal_extent_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size);
+    static bool extent_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size);
     // Linear directory block: the checksum in its tail entry; false when it has no tail.
     static bool seal_directory_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size);
     static bool has_directory_tail(const uint8_t* block, uint32_t block_size);
