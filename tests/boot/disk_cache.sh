@@ -16,7 +16,7 @@ fail() { echo "FAIL: $*"; exit 1; }
   >"$work/out" 2>"$work/err" || fail "guest failed: $(cat "$work/out"; tail -5 "$work/err")"
 cat "$work/out"
 grep -v '^ingot:' "$work/err"
-expected=$'wrote 40 MiB\nread: 0 wrong\ncache holds the file: yes\ntook 40 MiB of memory\ncache gave memory back: yes\nread again: 0 wrong\nfadvise DONTNEED: 0, cache dropped the file: yes'
+expected=$'wrote 40 MiB\nread: 0 wrong\ncache holds the file: yes\ntook 40 MiB of memory\ncache gave memory back: yes\nread again: 0 wrong\n1 MiB through a pipe: ok\nfadvise DONTNEED: 0, cache dropped the file: yes'
 [[ "$(cat "$work/out")" == "$expected" ]] || fail "unexpected output"
 e2fsck -fn "$work/disk.img" >"$work/e2fsck.out" 2>&1 || { cat "$work/e2fsck.out"; fail "e2fsck -fn"; }
 echo "ok: cache and program shared 64 MiB, e2fsck clean"

@@ -2,8 +2,11 @@
 // and an ext4 volume at DIR): a file of 40 MiB is written and read back, and stays cached
 // (sysinfo's bufferram is where Ingot reports its disk cache); then the program takes 40 MiB
 // of memory for itself, which it can only have if the cache gives memory back, and reads the
-// file again, every byte checked; posix_fadvise(POSIX_FADV_DONTNEED) then drops it from the cache.
+// file again, every byte checked; 1 MiB goes through a pipe of that size (kernel memory that
+// must be found among scattered free frames); posix_fadvise(POSIX_FADV_DONTNEED) then drops the
+// file from the cache.
 //   disk_cache DIR
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,6 +43,24 @@ static long read_and_check(const char* path) {
     return wrong;
 }
 
+// With memory full of the cache and the program, the kernel needs 1 MiB of contiguous buffer
+// for a pipe of that size: free frames are scattered by then, so it takes them one by one.
+static int pipe_round_trip(void) {
+    int fds[2];
+    if (pipe(fds) != 0 || fcntl(fds[1], F_SETPIPE_SZ, kMiB) < kMiB) return 0;
+    for (size_t i = 0; i < kMiB; ++i) chunk[i] = byte_at(i + 12345);
+    if (write(fds[1], chunk, kMiB) != kMiB) return 0;
+    memset(chunk, 0, kMiB);
+    for (size_t got = 0; got < kMiB;) {
+        ssize_t n = read(fds[0], chunk + got, kMiB - got);
+        if (n <= 0) return 0;
+        got += (size_t)n;
+    }
+    for (size_t i = 0; i < kMiB; ++i)
+        if (chunk[i] != byte_at(i + 12345)) return 0;
+    return close(fds[0]) == 0 && close(fds[1]) == 0;
+}
+
 int main(int argc, char** argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: disk_cache DIR\n");
@@ -67,6 +88,7 @@ int main(int argc, char** argv) {
     printf("cache gave memory back: %s\n", after < before ? "yes" : "no");
     printf("read again: %ld wrong\n", read_and_check(path));
     unsigned long reread = cached_mib();
+    printf("1 MiB through a pipe: %s\n", pipe_round_trip() ? "ok" : "failed");
     fd = open(path, O_RDONLY);
     int advised = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     close(fd);
