@@ -239,6 +239,23 @@ TEST_F(Ext2HostileTest, ChecksumMismatchesAreRefusedOrReadOnly) {
     EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");
 }
 
+TEST_F(Ext2HostileTest, DirectoryBlockWhoseChecksumFailsGivesEio) {
+    make("ext4", "");
+    ASSERT_TRUE(ext2::MetadataChecksums::has_directory_tail(root_dir_block(), block_size()));
+    std::vector<uint8_t> good = image_;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");  // the checksums mke2fs wrote are right
+    unmount_all_disks();
+
+    image_ = good;
+    uint8_t* root = root_dir_block();
+    root[sizeof(ext2::DirEntryHeader)] ^= 0x20;  // "." becomes "\x0e": the entry still parses
+    fake_console::clear();
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/file"), "<errno 5>");
+    EXPECT_NE(fake_console::stderr_text().find("block 0's checksum does not match"), std::string::npos);
+}
+
 // A BLOCK_UNINIT group's bitmap is built from the group's own metadata; when its free count
 // says otherwise (another group's metadata may live there) nothing is allocated in it.
 TEST_F(Ext2HostileTest, UninitialisedBlockGroupWithAWrongFreeCountGivesEio) {

@@ -42,8 +42,15 @@ Result<DirEntries::Block> DirEntries::block(uint64_t lblock) {
         log_error("ext2: directory inode %u has a hole", node_.ino());
         return Errno::EIO;
     }
-    uint8_t* data = TRY(node_.fs().cache().get(m.block));
-    return Block{m.block, data};
+    auto checksum_ok = [this](const uint8_t* bytes) {
+        return !node_.fs().checksums().enabled() ||
+               MetadataChecksums::directory_block_ok(node_.checksum_seed(), bytes, node_.block_size());
+    };
+    Result<uint8_t*> data = node_.fs().cache().get_checked(m.block, checksum_ok);
+    if (!data.ok() && data.error() == Errno::EIO && node_.fs().cache().contains(m.block))
+        log_error("ext2: directory inode %u: block %lu's checksum does not match", node_.ino(),
+                  static_cast<unsigned long>(lblock));
+    return Block{m.block, TRY(data)};
 }
 
 uint32_t DirEntries::tail_bytes() const {

@@ -46,9 +46,10 @@ uint64_t Ext2Node::allocated_bytes() const {
     return blocks * 512;
 }
 
+uint32_t Ext2Node::checksum_seed() const { return fs_->checksums().inode_seed(ino_, disk_.generation); }
+
 void Ext2Node::mark_metadata_dirty(uint64_t block, SealKind kind) {
-    const MetadataChecksums& csums = fs_->checksums();
-    Seal seal = csums.enabled() ? Seal{kind, csums.inode_seed(ino_, disk_.generation)} : Seal{};
+    Seal seal = fs_->checksums().enabled() ? Seal{kind, checksum_seed()} : Seal{};
     fs_->cache().mark_dirty(block, BlockKind::Metadata, seal);
 }
 

@@ -26,6 +26,8 @@ public:
     Ext2FileSystem& fs() const { return *fs_; }
     uint32_t ino() const { return ino_; }
     DiskInode& disk() { return disk_; }
+    // metadata_csum: the seed of this inode's extent and directory block checksums.
+    uint32_t checksum_seed() const;
     uint64_t size() const { return size_; }
     void set_size(uint64_t size);
     uint64_t allocated_bytes() const;

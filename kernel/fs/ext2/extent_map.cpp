@@ -42,11 +42,9 @@ Result<void> check_header(Ext2Node& node, const ExtentHeader* h, size_t bytes, i
 Result<ExtentHeader*> load_child(Ext2Node& node, const ExtentIndex& index, uint16_t depth) {
     uint64_t block = child_of(index);
     if (!node.fs().geometry().is_data_block(block)) return corrupt(node, "child outside the disk").error();
-    const MetadataChecksums& csums = node.fs().checksums();
-    uint32_t seed = csums.enabled() ? csums.inode_seed(node.ino(), node.disk().generation) : 0;
-    uint32_t block_size = node.block_size();
-    auto checksum_ok = [&](const uint8_t* data) {
-        return !csums.enabled() || MetadataChecksums::extent_block_ok(seed, data, block_size);
+    auto checksum_ok = [&node](const uint8_t* data) {
+        return !node.fs().checksums().enabled() ||
+               MetadataChecksums::extent_block_ok(node.checksum_seed(), data, node.block_size());
     };
     Result<uint8_t*> loaded = node.fs().cache().get_checked(block, checksum_ok);
     if (!loaded.ok() && loaded.error() == Errno::EIO && node.fs().cache().contains(block))

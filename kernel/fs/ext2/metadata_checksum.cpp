@@ -166,6 +166,12 @@ void MetadataChecksums::put_directory_tail(uint8_t* block, uint32_t block_size) 
     *tail = DirEntryTail{{0, sizeof(DirEntryTail), 0, kDirTailFileType}, 0};
 }
 
+bool MetadataChecksums::directory_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size) {
+    if (!has_directory_tail(block, block_size)) return true;
+    const auto* tail = reinterpret_cast<const DirEntryTail*>(block + block_size - sizeof(DirEntryTail));
+    return tail->checksum == crc32c_update(inode_seed, block, block_size - sizeof(DirEntryTail));
+}
+
 bool MetadataChecksums::seal_directory_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size) {
     if (!has_directory_tail(block, block_size)) return false;
     auto* tail = reinterpret_cast<DirEntryTail*>(block + block_size - sizeof(DirEntryTail));

@@ -48,6 +48,9 @@ public:
     // Linear directory block: the checksum in its tail entry; false when it has no tail.
     static bool seal_directory_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size);
     static bool has_directory_tail(const uint8_t* block, uint32_t block_size);
+    // A directory block with a tail entry whose checksum matches, or one without a tail (a
+    // hashed-tree node keeps its checksum elsewhere and is not checked here).
+    static bool directory_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size);
     // Writes an empty tail entry into the last 12 bytes of block.
     static void put_directory_tail(uint8_t* block, uint32_t block_size);
 
