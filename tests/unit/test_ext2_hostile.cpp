@@ -256,6 +256,23 @@ TEST_F(Ext2HostileTest, DirectoryBlockWhoseChecksumFailsGivesEio) {
     EXPECT_NE(fake_console::stderr_text().find("block 0's checksum does not match"), std::string::npos);
 }
 
+TEST_F(Ext2HostileTest, BitmapWhoseChecksumFailsGivesEio) {
+    make("ext4", "");
+    std::vector<uint8_t> good = image_;
+    uint64_t bitmap = gd(0).block_bitmap_lo;
+    image_[bitmap * block_size() + block_size() / 16] ^= 0x80;  // one block marked the other way
+    fake_console::clear();
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/dir/inner"), "inner\n");  // reading needs no bitmap
+    EXPECT_EQ(write_text("/mnt/new", std::string(5000, 'n')).error(), Errno{EIO});
+    EXPECT_NE(fake_console::stderr_text().find("group 0's bitmap at block"), std::string::npos);
+    unmount_all_disks();
+
+    image_ = good;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_TRUE(write_text("/mnt/new", std::string(5000, 'n')).ok());  // the intact image takes it
+}
+
 // A BLOCK_UNINIT group's bitmap is built from the group's own metadata; when its free count
 // says otherwise (another group's metadata may live there) nothing is allocated in it.
 TEST_F(Ext2HostileTest, UninitialisedBlockGroupWithAWrongFreeCountGivesEio) {

@@ -72,10 +72,24 @@ bool Ext2FileSystem::group_has_super(uint32_t g) const {
     return g == 1 || is_power_of(g, 3) || is_power_of(g, 5) || is_power_of(g, 7);
 }
 
+Result<uint8_t*> Ext2FileSystem::checked_bitmap(uint32_t g, uint64_t block, uint32_t bytes, uint16_t lo, uint16_t hi) {
+    const bool wide = geo_.desc_size >= 64;
+    auto checksum_ok = [&](const uint8_t* map) {
+        if (!csums_.enabled()) return true;
+        uint32_t crc = csums_.bitmap_checksum(map, bytes);
+        return static_cast<uint16_t>(crc) == lo && (!wide || static_cast<uint16_t>(crc >> 16) == hi);
+    };
+    Result<uint8_t*> map = cache_.get_checked(block, checksum_ok);
+    if (!map.ok() && map.error() == Errno::EIO && cache_.contains(block))
+        log_error("ext2: group %u's bitmap at block %lu does not match its checksum", g, static_cast<unsigned long>(block));
+    return map;
+}
+
 Result<uint8_t*> Ext2FileSystem::block_bitmap(uint32_t g) {
     GroupDesc& gd = group(g);
     uint64_t bitmap = block_bitmap_of(geo_, gd);
-    if (!csums_.groups_checksummed() || !(gd.flags & kBgBlockUninit)) return cache_.get(bitmap);
+    if (!csums_.groups_checksummed() || !(gd.flags & kBgBlockUninit))
+        return checked_bitmap(g, bitmap, geo_.blocks_per_group / 8, gd.block_bitmap_csum_lo, gd.block_bitmap_csum_hi);
     uint8_t* map = TRY(cache_.get_zeroed(bitmap));
     const uint64_t first = geo_.group_first_block(g);
     const uint32_t count = geo_.blocks_in_group(g);
@@ -104,7 +118,8 @@ Result<uint8_t*> Ext2FileSystem::block_bitmap(uint32_t g) {
 Result<uint8_t*> Ext2FileSystem::inode_bitmap(uint32_t g) {
     GroupDesc& gd = group(g);
     uint64_t bitmap = inode_bitmap_of(geo_, gd);
-    if (!csums_.groups_checksummed() || !(gd.flags & kBgInodeUninit)) return cache_.get(bitmap);
+    if (!csums_.groups_checksummed() || !(gd.flags & kBgInodeUninit))
+        return checked_bitmap(g, bitmap, geo_.inodes_per_group / 8, gd.inode_bitmap_csum_lo, gd.inode_bitmap_csum_hi);
     if (group_free_inodes(gd, geo_.desc_size >= 64) != geo_.inodes_per_group) {
         log_error("ext2: group %u is marked INODE_UNINIT but has inodes in use", g);
         return Errno::EIO;
