@@ -35,7 +35,7 @@ Result<size_t> Ext2File::transfer(uint64_t offset, IoBuffer& buffer, bool write)
     Ext2FileSystem::OperationGuard guard(fs);
     size_t done = 0;
     while (done < buffer.size()) {
-        if (done) fs.cache().begin_operation();
+        if (done) guard.begin_next_step();
         IoBuffer part = buffer.part(done, kOperationBytes);
         Result<size_t> moved = write ? node_.write(offset + done, part) : node_.read(offset + done, part);
         if (write && moved.ok() && moved.value()) touch_modified();

@@ -62,15 +62,21 @@ public:
     // the last reference to an inode inside an operation writes the inode back.
     class OperationGuard {
     public:
-        explicit OperationGuard(Ext2FileSystem& fs) : lock_(fs.operation_lock_) {
-            if (lock_.lock() == 1) fs.cache_.begin_operation();
+        explicit OperationGuard(Ext2FileSystem& fs) : fs_(fs), outermost_(fs.operation_lock_.lock() == 1) {
+            if (outermost_) fs.cache_.begin_operation();
         }
-        ~OperationGuard() { lock_.unlock(); }
+        ~OperationGuard() { fs_.operation_lock_.unlock(); }
         OperationGuard(const OperationGuard&) = delete;
         OperationGuard& operator=(const OperationGuard&) = delete;
+        // A long call goes on as a new operation (after end_operation()): the blocks the
+        // previous steps used may be reclaimed. Inside another operation nothing changes.
+        void begin_next_step() {
+            if (outermost_) fs_.cache_.begin_operation();
+        }
 
     private:
-        SleepLock& lock_;
+        Ext2FileSystem& fs_;
+        bool outermost_;
     };
 
     // --- used by the inode classes ---
