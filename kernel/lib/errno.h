@@ -81,6 +81,8 @@
 #undef ELOOP
 #pragma push_macro("ENODATA")
 #undef ENODATA
+#pragma push_macro("EBADMSG")
+#undef EBADMSG
 #pragma push_macro("EOVERFLOW")
 #undef EOVERFLOW
 #pragma push_macro("EILSEQ")
@@ -142,7 +144,7 @@ enum class Errno : int {
     EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23,
     EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31,
     EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOSYS = 38,
-    ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, EILSEQ = 84, ENOTSOCK = 88,
+    ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EBADMSG = 74, EOVERFLOW = 75, EILSEQ = 84, ENOTSOCK = 88,
     EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98, ECONNRESET = 104, ETIMEDOUT = 110,
     ECONNREFUSED = 111,
     // Networking (asm-generic/errno.h).
@@ -192,6 +194,7 @@ enum class Errno : int {
 #pragma pop_macro("ENOTEMPTY")
 #pragma pop_macro("ELOOP")
 #pragma pop_macro("ENODATA")
+#pragma pop_macro("EBADMSG")
 #pragma pop_macro("EOVERFLOW")
 #pragma pop_macro("EILSEQ")
 #pragma pop_macro("ENOTSOCK")

@@ -87,5 +87,34 @@ TEST_F(Ext2CacheMemoryTest, TheCacheGrowsIntoFreeMemoryButNotIntoTheReserve) {
     EXPECT_GE(physical_pages().free_pages(), reserved_free_pages());
 }
 
+// posix_fadvise(DONTNEED) drops the file's clean blocks, and walks a sparse file hole by hole:
+// one lookup per hole, whatever its size, with extents and with indirect blocks alike.
+class Ext2DontNeedTest : public Ext2Test, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(Ext2DontNeedTest, DropsEveryCachedBlockOfASparseFileHoleByHole) {
+    ASSERT_TRUE(make_and_mount(GetParam(), "-b 4096", 16 * 1024));
+    // Data in a direct block, under the single, double and triple indirect blocks (where the
+    // file has them), and at 2 TiB: holes of every size between them.
+    const uint64_t offsets[] = {0, 48 << 10, 5ull << 20, 3ull << 30, 2ull << 40};
+    for (uint64_t offset : offsets) ASSERT_TRUE(write_text("/mnt/sparse", pattern(4096, 5), offset, false).ok());
+    unmount_and_save();
+    ASSERT_TRUE(mount_device().ok());
+    InodeRef file = inode_at("/mnt/sparse");
+    std::string block(4096, '\0');
+    for (uint64_t offset : offsets) {
+        IoBuffer dst = IoBuffer::kernel(std::span<uint8_t>(reinterpret_cast<uint8_t*>(block.data()), block.size()));
+        ASSERT_EQ(file->read_at(offset, dst).value(), 4096u);
+        EXPECT_TRUE(block == pattern(4096, 5));
+    }
+    size_t cached = reclaimable_pages();
+    file->drop_cached(0, 0);  // 2 TiB of range: a walk block by block would not end in time
+    EXPECT_LE(reclaimable_pages() + std::size(offsets), cached);
+    IoBuffer dst = IoBuffer::kernel(std::span<uint8_t>(reinterpret_cast<uint8_t*>(block.data()), block.size()));
+    ASSERT_EQ(file->read_at(2ull << 40, dst).value(), 4096u);  // read again from the disk
+    EXPECT_TRUE(block == pattern(4096, 5));
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, Ext2DontNeedTest, ::testing::Values("ext4", "ext2"));
+
 }  // namespace
 }  // namespace ingot::ext2_test

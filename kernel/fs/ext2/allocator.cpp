@@ -80,8 +80,10 @@ Result<uint8_t*> Ext2FileSystem::checked_bitmap(uint32_t g, uint64_t block, uint
         return static_cast<uint16_t>(crc) == lo && (!wide || static_cast<uint16_t>(crc >> 16) == hi);
     };
     Result<uint8_t*> map = cache_.get_checked(block, checksum_ok);
-    if (!map.ok() && map.error() == Errno::EIO && cache_.contains(block))
+    if (!map.ok() && map.error() == Errno::EBADMSG) {
         log_error("ext2: group %u's bitmap at block %lu does not match its checksum", g, static_cast<unsigned long>(block));
+        return Errno::EIO;
+    }
     return map;
 }
 

@@ -115,10 +115,10 @@ void BlockCache::unlink(Entry* e) {
     spare_entries_ = e;
 }
 
-Result<uint8_t*> BlockCache::get(uint64_t block) {
+Result<BlockCache::Entry*> BlockCache::cached_or_read(uint64_t block) {
     if (Entry* e = find(block)) {
         touch(e);
-        return e->data;
+        return e;
     }
     Entry* e = TRY(insert(block));
     uint64_t sectors_per_block = block_size_ / BlockDevice::kSectorSize;
@@ -127,17 +127,18 @@ Result<uint8_t*> BlockCache::get(uint64_t block) {
         unlink(e);
         return Errno::EIO;
     }
-    return e->data;
+    return e;
 }
 
+Result<uint8_t*> BlockCache::get(uint64_t block) { return TRY(cached_or_read(block))->data; }
+
 Result<uint8_t*> BlockCache::get_checked(uint64_t block, FunctionRef<bool(const uint8_t*)> valid) {
-    uint8_t* data = TRY(get(block));
-    Entry* e = find(block);
+    Entry* e = TRY(cached_or_read(block));
     if (!e->trusted) {
-        if (!valid(data)) return Errno::EIO;
+        if (!valid(e->data)) return Errno::EBADMSG;
         e->trusted = true;
     }
-    return data;
+    return e->data;
 }
 
 Result<uint8_t*> BlockCache::get_zeroed(uint64_t block) {

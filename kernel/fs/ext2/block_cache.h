@@ -45,8 +45,9 @@ public:
     // The block's bytes, read from the disk if not cached. EIO when the read fails.
     Result<uint8_t*> get(uint64_t block);
     // The same, but a block read from the disk must pass `valid` first (a metadata checksum)
-    // or the caller gets EIO; blocks this cache made or changed are trusted, as their checksum
-    // is only brought up to date when they are written.
+    // or the caller gets EBADMSG (Linux's EFSBADCRC) and may name what failed; blocks this
+    // cache made or changed are trusted, as their checksum is only brought up to date when
+    // they are written.
     Result<uint8_t*> get_checked(uint64_t block, FunctionRef<bool(const uint8_t*)> valid);
     // The block's bytes, zero-filled without reading (a newly allocated block).
     Result<uint8_t*> get_zeroed(uint64_t block);
@@ -104,6 +105,8 @@ private:
         bool trusted;       // made or changed here, or its checksum checked (get_checked)
     };
     Entry* find(uint64_t block) const;
+    // The block's entry, read from the disk if not cached (get()).
+    Result<Entry*> cached_or_read(uint64_t block);
     Result<Entry*> insert(uint64_t block);
     void unlink(Entry* e);
     void mark_clean(Entry* e);

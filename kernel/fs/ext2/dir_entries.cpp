@@ -47,9 +47,11 @@ Result<DirEntries::Block> DirEntries::block(uint64_t lblock) {
                MetadataChecksums::directory_block_ok(node_.checksum_seed(), bytes, node_.block_size());
     };
     Result<uint8_t*> data = node_.fs().cache().get_checked(m.block, checksum_ok);
-    if (!data.ok() && data.error() == Errno::EIO && node_.fs().cache().contains(m.block))
+    if (!data.ok() && data.error() == Errno::EBADMSG) {
         log_error("ext2: directory inode %u: block %lu's checksum does not match", node_.ino(),
                   static_cast<unsigned long>(lblock));
+        return Errno::EIO;
+    }
     return Block{m.block, TRY(data)};
 }
 

@@ -58,10 +58,15 @@ void Ext2File::drop_cached(uint64_t offset, uint64_t length) {
     Ext2FileSystem::OperationGuard guard(node_.fs());
     uint64_t bs = node_.block_size(), size = node_.size();
     uint64_t end = length == 0 || length > size - (offset < size ? offset : size) ? size : offset + length;
-    for (uint64_t lblock = offset / bs; lblock * bs < end; ++lblock) {
+    // Run by run, so that the holes of a sparse file cost one lookup each.
+    for (uint64_t lblock = offset / bs; lblock * bs < end;) {
         Result<BlockMapping> mapped = node_.map(lblock, false);
         if (!mapped.ok()) return;  // a damaged tree, already reported: nothing more to drop
-        if (mapped.value().block) node_.fs().cache().drop_if_clean(mapped.value().block);
+        uint64_t left = (end - lblock * bs + bs - 1) / bs;
+        uint64_t run = mapped.value().run < left ? mapped.value().run : left;
+        if (mapped.value().block)
+            for (uint64_t i = 0; i < run; ++i) node_.fs().cache().drop_if_clean(mapped.value().block + i);
+        lblock += run;
     }
 }
 

@@ -17,6 +17,10 @@ namespace ingot::ext2 {
 struct BlockMapping {
     uint64_t block = 0;
     bool fresh = false;
+    // Blocks from this one on that map alike, at least 1: consecutive on the disk from `block`,
+    // or all holes. Lookups report what the tree shows at no extra cost (a whole extent, the
+    // gap to the next one, a missing indirect block's span); allocations report 1.
+    uint64_t run = 1;
 };
 
 class Ext2Node {

@@ -47,8 +47,7 @@ Result<ExtentHeader*> load_child(Ext2Node& node, const ExtentIndex& index, uint1
                MetadataChecksums::extent_block_ok(node.checksum_seed(), data, node.block_size());
     };
     Result<uint8_t*> loaded = node.fs().cache().get_checked(block, checksum_ok);
-    if (!loaded.ok() && loaded.error() == Errno::EIO && node.fs().cache().contains(block))
-        return corrupt(node, "checksum").error();
+    if (!loaded.ok() && loaded.error() == Errno::EBADMSG) return corrupt(node, "checksum").error();
     uint8_t* data = TRY(loaded);
     auto* h = reinterpret_cast<ExtentHeader*>(data);
     TRY(check_header(node, h, node.block_size(), depth));
@@ -76,22 +75,30 @@ void extent_init_root(DiskInode& disk) {
 Result<BlockMapping> extent_lookup(Ext2Node& node, uint64_t lblock) {
     ExtentHeader* h = root_of(node);
     TRY(check_header(node, h, sizeof(node.disk().block), -1));
+    uint64_t next = ~0ull;  // the first block after lblock that some entry on the path covers
+    auto hole = [&] { return BlockMapping{0, false, next - lblock}; };
     while (h->depth > 0) {
-        if (h->entries == 0) return BlockMapping{};
+        if (h->entries == 0) return hole();
         int i = find_index(h, lblock);
-        if (indexes_of(h)[i].block > lblock) return BlockMapping{};
-        h = TRY(load_child(node, indexes_of(h)[i], h->depth - 1));
+        ExtentIndex* idx = indexes_of(h);
+        if (idx[i].block > lblock) {  // before everything this node covers
+            if (idx[i].block < next) next = idx[i].block;
+            return hole();
+        }
+        if (i + 1 < h->entries && idx[i + 1].block < next) next = idx[i + 1].block;
+        h = TRY(load_child(node, idx[i], h->depth - 1));
     }
     Extent* ext = extents_of(h);
     for (int i = 0; i < h->entries; ++i) {
-        uint64_t first = ext[i].block;
-        if (lblock < first || lblock >= first + length_of(ext[i])) continue;
-        if (unwritten(ext[i])) return BlockMapping{};
+        uint64_t first = ext[i].block, end = first + length_of(ext[i]);
+        if (lblock < first && first < next) next = first;
+        if (lblock < first || lblock >= end) continue;
+        if (unwritten(ext[i])) return BlockMapping{0, false, end - lblock};  // reads as zeros
         uint64_t block = start_of(ext[i]) + (lblock - first);
         if (!node.fs().geometry().is_data_block(block)) return corrupt(node, "extent outside the disk").error();
-        return BlockMapping{block, false};
+        return BlockMapping{block, false, end - lblock};
     }
-    return BlockMapping{};
+    return hole();
 }
 
 namespace {

@@ -36,6 +36,17 @@ IndirectPath path_of(uint64_t lblock, uint64_t per_block) {
     return p;  // unreachable: the caller checked max_blocks()
 }
 
+// Blocks from the path's block to the end of the hole that a missing pointer at `level` leaves
+// (the pointer's whole subtree, less what lies before the block in it).
+uint64_t hole_run(const IndirectPath& p, uint32_t level, uint64_t per_block) {
+    uint64_t span = 1, before = 0;
+    for (uint32_t k = p.depth; k-- > level;) {
+        before += p.index[k] * span;
+        span *= per_block;
+    }
+    return span - before;
+}
+
 Result<void> corrupt(Ext2Node& node, uint64_t block) {
     log_error("ext2: inode %u points at block %llu outside the file system", node.ino(),
               static_cast<unsigned long long>(block));
@@ -54,7 +65,7 @@ Result<BlockMapping> indirect_map(Ext2Node& node, uint64_t lblock, bool allocate
         bool is_data = level == path.depth;
         bool fresh = false;
         if (*pointer == 0) {
-            if (!allocate) return BlockMapping{};
+            if (!allocate) return BlockMapping{0, false, hole_run(path, level, node.block_size() / 4)};
             uint64_t block = TRY(fs.allocate_block(node.allocation_goal()));
             if (block > 0xffffffffu) {  // indirect pointers are 32 bits wide
                 fs.free_blocks(block, 1);
