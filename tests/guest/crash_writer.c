@@ -5,7 +5,9 @@
 //                               appends a record and fsyncs it; every 4th record replaces
 //                               DIR/state through write, fsync, rename; every 7th creates a file
 //                               under DIR/files and every 11th removes one; then prints
-//                               "synced N" once all of it was fsynced
+//                               "synced N" once all of it was fsynced. Meanwhile it holds
+//                               DIR/scratch open, unlinked, and appends to it: a crash leaves
+//                               an orphan inode for the next mount to free
 //   crash_writer check DIR N    exits 0 when records 1..N (at least) are in DIR/log intact and
 //                               in order, and DIR/state is whole and no older than the last
 //                               state write up to N; otherwise prints what is wrong and exits 1
@@ -117,6 +119,9 @@ static _Noreturn void write_forever(void) {
     uint32_t seq = scan_log(fd, &end);
     if (ftruncate(fd, end) != 0 || lseek(fd, end, SEEK_SET) != end) die("cut the torn tail");
     printf("resuming after %u\n", seq);
+    int scratch = open(at("scratch"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (scratch < 0 || unlink(at("scratch")) != 0) die("unlink the open scratch file");
+    fsync_dir();
     // A crash between the log's fsync and the state's replacement leaves the state a step
     // behind the log; it catches up before any later record is reported synced.
     if (seq >= 4) replace_state(seq - seq % 4);
@@ -129,6 +134,7 @@ static _Noreturn void write_forever(void) {
         }
         memcpy(record, &h, sizeof h);
         write_all(fd, record, sizeof h + h.length);
+        write_all(scratch, record, sizeof h + h.length);
         if (fsync(fd) != 0) die("fsync log");
         if (seq % 4 == 0) replace_state(seq);
         churn_files(seq);

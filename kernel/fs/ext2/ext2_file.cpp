@@ -83,25 +83,13 @@ Ext2Symlink::Ext2Symlink(Ext2FileSystem& fs, uint32_t ino, const DiskInode& disk
     node_.load_into(*this);
 }
 
-Ext2Symlink::~Ext2Symlink() {
-    // A fast link's i_block holds text, not block numbers: nothing to free there.
-    if (link_count() == 0 && is_fast()) memset(node_.disk().block, 0, sizeof(node_.disk().block));
-    retire_node(node_, *this, link_count() == 0);
-}
-
-bool Ext2Symlink::is_fast() const {
-    // ext4_inode_is_fast_symlink: a target that fits in i_block and no data block (an
-    // extended-attribute block may be counted in i_blocks).
-    uint64_t blocks = node_.allocated_bytes();
-    bool only_xattr = node_.disk().file_acl_lo && blocks == node_.block_size();
-    return node_.size() < sizeof(DiskInode::block) && (blocks == 0 || only_xattr);
-}
+Ext2Symlink::~Ext2Symlink() { retire_node(node_, *this, link_count() == 0); }
 
 Result<OwnedString> Ext2Symlink::read_link() const {
     Ext2FileSystem::OperationGuard guard(node_.fs());
     uint64_t size = node_.size();
     if (size == 0 || size >= kPathMax) return Errno::EIO;
-    if (is_fast()) {
+    if (node_.is_fast_symlink()) {
         return OwnedString(std::string_view(reinterpret_cast<const char*>(node_.disk().block), size));
     }
     std::vector<uint8_t> buffer(size);

@@ -42,7 +42,6 @@ public:
     Result<void> set_target(std::string_view target);
 
 private:
-    bool is_fast() const;
     mutable Ext2Node node_;
 };
 

@@ -76,10 +76,6 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool r
         log_info("ext2: the journal is on another device, which this driver does not use: mounting read-only");
         ro = true;
     }
-    if (!ro && sb.last_orphan) {
-        log_info("ext2: orphan inodes are waiting to be freed: mounting read-only");
-        ro = true;
-    }
     if (!ro && !(sb.state & kStateValid)) log_info("ext2: mounting a file system that was not cleanly unmounted");
     RefPtr<Ext2FileSystem> fs(new (std::nothrow_t{}) Ext2FileSystem(device, sb, geo, ro));
     if (!fs) return Errno::ENOMEM;
@@ -88,8 +84,11 @@ Result<RefPtr<Ext2FileSystem>> Ext2FileSystem::mount(BlockDevice& device, bool r
         log_info("ext2: a group descriptor checksum does not match: mounting read-only");
         fs->make_read_only();
     }
+    if (!fs->read_only() && fs->sb_.rev_level && fs->sb_.last_orphan && !fs->orphan_list_intact()) fs->make_read_only();
     if (!fs->read_only() && journalled) TRY(fs->open_journal());
     if (!fs->read_only()) TRY(fs->mark_mounted());
+    // Files a crash left unlinked but open are freed now that writes are journalled.
+    if (!fs->read_only() && fs->sb_.rev_level && fs->sb_.last_orphan) TRY(fs->release_orphans());
     return fs;
 }
 

@@ -110,6 +110,12 @@ public:
     Result<uint32_t> allocate_inode(uint32_t parent_ino, bool directory);
     void free_inode(uint32_t ino, bool directory);
 
+    // The orphan list (orphan_list.cpp): inodes whose last link is gone while a program still
+    // holds them. The list is committed with the unlink, so that after a crash the next mount
+    // frees them, instead of leaving in-use inodes nothing points at.
+    void join_orphan_list(Ext2Node& node);
+    void leave_orphan_list(Ext2Node& node);
+
     // Writes one consistent point's metadata blocks to their home locations and flushes: in
     // place without a journal, as one journal transaction with one.
     Result<void> write_metadata_atomically(std::span<const MetadataWrite> blocks);
@@ -131,6 +137,10 @@ private:
     static Result<void> write_superblock_in_place(BlockDevice& device, Superblock sb);  // sealed
     Result<void> write_superblock_and_groups();
     Result<void> mark_mounted();
+    // Whether the orphan list a crash left behind is one this driver can walk (logged if not).
+    bool orphan_list_intact();
+    // Frees what the orphan list a crash left behind holds, at a read-write mount.
+    Result<void> release_orphans();
     // Writes sb_ to its home past the cache and the journal, then flushes.
     Result<void> write_superblock_home();
     Result<InodeRef> make_object(uint32_t ino, const DiskInode& disk, const DirectoryRef& parent);

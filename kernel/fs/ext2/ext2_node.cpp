@@ -221,6 +221,9 @@ Result<void> Ext2Node::store(const Inode& self) {
     disk_.gid_high = static_cast<uint16_t>(st.gid >> 16);
     uint64_t links = st.link_count;
     disk_.links_count = static_cast<uint16_t>(links > 0xffff ? 1 : links);
+    // An open file's last link is gone: the commit that removes it must list it as an orphan.
+    if (links == 0) fs_->join_orphan_list(*this);
+    else fs_->leave_orphan_list(*this);
     uint32_t extra = 0;
     encode_time(st.access_time, disk_.atime, extra);
     if (extra_covers(disk_, inode_size, 0x90)) disk_.atime_extra = extra;
@@ -231,8 +234,19 @@ Result<void> Ext2Node::store(const Inode& self) {
     return fs_->write_disk_inode(ino_, disk_);
 }
 
+bool Ext2Node::is_fast_symlink() const {
+    if ((disk_.mode & kModeTypeMask) != kModeSymlink) return false;
+    // A target that fits in i_block and no data block (an extended-attribute block may be
+    // counted in i_blocks).
+    uint64_t blocks = allocated_bytes();
+    bool only_xattr = disk_.file_acl_lo && blocks == block_size();
+    return size_ < sizeof(DiskInode::block) && (blocks == 0 || only_xattr);
+}
+
 void Ext2Node::release_on_disk(bool directory) {
     if (fs_->unmounted() || fs_->read_only()) return;
+    fs_->leave_orphan_list(*this);
+    if (is_fast_symlink()) memset(disk_.block, 0, sizeof(disk_.block));
     (void)free_blocks_from(0);
     disk_.links_count = 0;
     set_size(0);

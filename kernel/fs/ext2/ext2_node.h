@@ -69,8 +69,15 @@ public:
     void load_into(Inode& self) const;
     // Writes self's metadata back into the inode table (through the block cache).
     Result<void> store(const Inode& self);
-    // Frees the inode and all its blocks (link count reached 0 and no one holds it).
+    // Frees the inode and all its blocks (link count reached 0 and no one holds it), taking
+    // it off the orphan list first.
     void release_on_disk(bool directory);
+    // Whether the inode is on the file system's orphan list (Ext2FileSystem::join_orphan_list).
+    bool on_orphan_list() const { return on_orphan_list_; }
+    void set_on_orphan_list(bool on) { on_orphan_list_ = on; }
+    // A symlink whose target is stored in i_block itself (ext4_inode_is_fast_symlink): those
+    // bytes are text, not block numbers.
+    bool is_fast_symlink() const;
 
 private:
     Ext2FileSystem* fs_;
@@ -78,8 +85,9 @@ private:
     DiskInode disk_;
     uint64_t size_;
     uint64_t last_block_ = 0;
-    uint64_t next_read_block_ = 0;
-    bool layout_changed_ = false;  // the block where the last read ended
+    uint64_t next_read_block_ = 0;  // the block where the last read ended
+    bool layout_changed_ = false;
+    bool on_orphan_list_ = false;
 
     void read_ahead(uint64_t first_lblock, uint64_t lblock, uint64_t disk_block, uint64_t wanted_end);
 };
