@@ -87,6 +87,13 @@ public:
     // posix_fadvise(POSIX_FADV_DONTNEED): clean cached copies of the file's bytes in
     // [offset, offset + length) may go (length 0: to the end). Only disk files have a cache to drop.
     virtual void drop_cached(uint64_t, uint64_t) {}
+    // fallocate(2) on a regular file: space for [offset, offset + length) is set aside, so that
+    // writing there cannot fail for lack of it; the file grows to offset + length unless
+    // keep_size. EOPNOTSUPP where the file system cannot (the default).
+    virtual Result<void> allocate(uint64_t offset, uint64_t length, bool keep_size);
+    // fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): [offset, offset + length) reads as
+    // zeros and its storage is given back; the size stays. EOPNOTSUPP by default.
+    virtual Result<void> punch_hole(uint64_t offset, uint64_t length);
     // The target of a symbolic link; EINVAL for anything else (readlink(2)).
     virtual Result<OwnedString> read_link() const;
     // Device numbers of a character or block device.

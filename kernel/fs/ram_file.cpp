@@ -1,5 +1,7 @@
 #include <fs/fs_limits.h>
 #include <fs/ram_file.h>
+#include <mm/page_allocator.h>
+#include <mm/physical_memory.h>
 
 #include <algorithm>
 #include <cstring>
@@ -11,7 +13,7 @@ namespace ingot {
 RamFile::RamFile(RefPtr<FileSystem> fs, uint32_t permissions)
     : Inode(InodeType::Regular, std::move(fs), permissions) {}
 
-RamFile::~RamFile() { free_pages_from(0); }
+RamFile::~RamFile() { free_pages(0); }
 
 size_t RamFile::lower_bound(uint64_t index) const {
     auto it = std::lower_bound(pages_.begin(), pages_.end(), index,
@@ -41,11 +43,17 @@ Result<uint8_t*> RamFile::page_for_write(uint64_t index) {
     return storage->bytes;
 }
 
-void RamFile::free_pages_from(uint64_t first_index) {
-    size_t pos = lower_bound(first_index);
-    for (size_t i = pos; i < pages_.size(); ++i) delete pages_[i].data;
-    fs().release_bytes((pages_.size() - pos) * kPageSize);
-    pages_.erase(pages_.begin() + static_cast<ptrdiff_t>(pos), pages_.end());
+void RamFile::free_pages(uint64_t first_index, uint64_t end_index) {
+    size_t pos = lower_bound(first_index), end = lower_bound(end_index);
+    if (end <= pos) return;
+    for (size_t i = pos; i < end; ++i) delete pages_[i].data;
+    fs().release_bytes((end - pos) * kPageSize);
+    pages_.erase(pages_.begin() + static_cast<ptrdiff_t>(pos), pages_.begin() + static_cast<ptrdiff_t>(end));
+}
+
+void RamFile::zero_in_page(uint64_t from, uint64_t to) {
+    if (from >= to) return;
+    if (uint8_t* page = find_page(from / kPageSize)) memset(page + from % kPageSize, 0, static_cast<size_t>(to - from));
 }
 
 Result<size_t> RamFile::read_at(uint64_t offset, IoBuffer& dst) {
@@ -100,14 +108,46 @@ Result<size_t> RamFile::write_at(uint64_t offset, IoBuffer& src) {
 Result<void> RamFile::truncate(uint64_t length) {
     if (length > kMaxFileSize) return Errno::EFBIG;
     if (length < size_) {
-        free_pages_from((length + kPageSize - 1) / kPageSize);
+        free_pages((length + kPageSize - 1) / kPageSize);
         // Bytes past the new end in the last partial page must read as zeros if the file grows.
-        size_t in_page = static_cast<size_t>(length % kPageSize);
-        if (in_page != 0) {
-            if (uint8_t* page = find_page(length / kPageSize)) memset(page + in_page, 0, kPageSize - in_page);
-        }
+        if (length % kPageSize) zero_in_page(length, (length / kPageSize + 1) * kPageSize);
     }
     size_ = length;
+    touch_modified();
+    return {};
+}
+
+Result<void> RamFile::allocate(uint64_t offset, uint64_t length, bool keep_size) {
+    if (offset > kMaxFileSize || length > kMaxFileSize - offset) return Errno::EFBIG;
+    uint64_t end = offset + length;
+    uint64_t last = keep_size && end > size_ ? size_ : end;
+    // ENOSPC up front when the pages missing cannot all be had, instead of taking memory
+    // page by page until it runs out.
+    uint64_t first_index = offset / kPageSize, end_index = (last + kPageSize - 1) / kPageSize;
+    if (first_index >= end_index) return {};
+    uint64_t missing = end_index - first_index - (lower_bound(end_index) - lower_bound(first_index));
+    uint64_t room = fs().capacity_bytes() ? (fs().capacity_bytes() - fs().used_bytes()) / kPageSize : UINT64_MAX;
+    if (missing > room || missing > physical_pages().free_pages()) return Errno::ENOSPC;
+    for (uint64_t index = first_index; index < end_index; ++index) {
+        Result<uint8_t*> page = page_for_write(index);
+        if (!page.ok()) {
+            free_pages((size_ + kPageSize - 1) / kPageSize);  // none past the end stays behind
+            return page.error();
+        }
+    }
+    if (!keep_size && end > size_) size_ = end;
+    touch_changed();
+    return {};
+}
+
+Result<void> RamFile::punch_hole(uint64_t offset, uint64_t length) {
+    uint64_t end = length > size_ - (offset < size_ ? offset : size_) ? size_ : offset + length;
+    if (offset >= end) return {};
+    // The partial pages at either end are zeroed, the whole pages between them freed.
+    uint64_t first_whole = (offset + kPageSize - 1) / kPageSize, end_whole = end / kPageSize;
+    zero_in_page(offset, std::min(end, first_whole * kPageSize));
+    free_pages(first_whole, end_whole);
+    zero_in_page(std::max(end_whole * kPageSize, offset), end);
     touch_modified();
     return {};
 }

@@ -23,6 +23,10 @@ public:
     Result<size_t> read_at(uint64_t offset, IoBuffer& dst) override;
     Result<size_t> write_at(uint64_t offset, IoBuffer& src) override;
     Result<void> truncate(uint64_t length) override;
+    // Pages for the range, zeroed; with keep_size only up to the end of the file (pages past
+    // it would be freed by the next truncation anyway).
+    Result<void> allocate(uint64_t offset, uint64_t length, bool keep_size) override;
+    Result<void> punch_hole(uint64_t offset, uint64_t length) override;
 
     // Pages never written are holes; size() when only holes follow (SEEK_DATA then fails).
     uint64_t next_data(uint64_t offset) const override;
@@ -42,7 +46,10 @@ private:
     Result<uint8_t*> page_for_write(uint64_t index);
     // Position of the first page whose index is >= index.
     size_t lower_bound(uint64_t index) const;
-    void free_pages_from(uint64_t first_index);
+    // Frees the pages with indexes in [first_index, end_index).
+    void free_pages(uint64_t first_index, uint64_t end_index = ~0ull);
+    // Zeroes bytes [from, to) of the page holding them, if it exists (one page at most).
+    void zero_in_page(uint64_t from, uint64_t to);
 
     std::vector<Page> pages_;
     uint64_t size_ = 0;

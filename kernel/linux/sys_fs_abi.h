@@ -173,4 +173,9 @@ inline constexpr uint32_t kPipeNotification = 0200;  // O_NOTIFICATION_PIPE (== 
 inline constexpr uint32_t kFadviseDontNeed = 4;
 inline constexpr uint32_t kFadviseMax = 5;
 
+// fallocate(2) modes (linux/falloc.h): FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, and every
+// flag Linux knows (FALLOC_FL_SUPPORTED_MASK: also NO_HIDE_STALE, COLLAPSE_RANGE, ZERO_RANGE,
+// INSERT_RANGE, UNSHARE_RANGE).
+inline constexpr uint32_t kFallocKeepSize = 0x01, kFallocPunchHole = 0x02, kFallocKnownModes = 0x7f;
+
 }  // namespace ingot::linux_abi

@@ -1,5 +1,6 @@
 // File sizes, modes, owners, times and syncing: truncate, ftruncate, chmod, fchmod, fchmodat,
-// chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64.
+// chown, fchown, lchown, fchownat, umask, utimensat, fsync, fdatasync, sync, fadvise64,
+// fallocate.
 #include <features/feature_hooks.h>
 #include <fs/block_device_file.h>
 #include <fs/vfs.h>
@@ -7,6 +8,8 @@
 #include <linux/sys_fs_abi.h>
 #include <linux/sys_fs_util.h>
 #include <mm/user_memory.h>
+
+#include <cstdint>
 
 namespace ingot {
 namespace {
@@ -129,6 +132,30 @@ Result<int64_t> sys_fadvise64(const SyscallArgs& args) {
     if (advice > kFadviseMax) return Errno::EINVAL;
     if (advice == kFadviseDontNeed && offset >= 0)
         file->inode()->drop_cached(static_cast<uint64_t>(offset), static_cast<uint64_t>(length));
+    return 0;
+}
+
+// fallocate(fd, mode, offset, len): mode 0 and FALLOC_FL_KEEP_SIZE set space aside (tmpfs
+// pages, ext4 unwritten extents), PUNCH_HOLE | KEEP_SIZE frees a range (tmpfs). Every other
+// mode, and what a file system cannot do, is EOPNOTSUPP, as Linux says for such file systems;
+// glibc's posix_fallocate then writes the zeros itself. The checks follow Linux's
+// vfs_fallocate, in its order.
+Result<int64_t> sys_fallocate(const SyscallArgs& args) {
+    auto mode = static_cast<uint32_t>(args.a[1]);
+    auto offset = static_cast<int64_t>(args.a[2]), length = static_cast<int64_t>(args.a[3]);
+    if (offset < 0 || length <= 0) return Errno::EINVAL;
+    if (mode & ~kFallocKnownModes) return Errno::EOPNOTSUPP;
+    if ((mode & kFallocPunchHole) && !(mode & kFallocKeepSize)) return Errno::EOPNOTSUPP;
+    OpenFileRef file = TRY(sys_fs::file_arg(args.a[0]));
+    if (!file->can_write()) return Errno::EBADF;
+    if (!file->inode()) return Errno::ESPIPE;
+    if (file->is_directory()) return Errno::EISDIR;
+    if (!file->is_regular_file()) return Errno::ENODEV;
+    if (length > INT64_MAX - offset) return Errno::EFBIG;
+    Inode& inode = *file->inode();
+    if (mode == kFallocKeepSize || mode == 0) TRY(inode.allocate(static_cast<uint64_t>(offset), static_cast<uint64_t>(length), mode != 0));
+    else if (mode == (kFallocPunchHole | kFallocKeepSize)) TRY(inode.punch_hole(static_cast<uint64_t>(offset), static_cast<uint64_t>(length)));
+    else return Errno::EOPNOTSUPP;
     return 0;
 }
 

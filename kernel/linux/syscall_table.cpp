@@ -308,7 +308,7 @@ constexpr NumberedEntry kEntries[] = {
     {282, "signalfd", nullptr},
     {283, "timerfd_create", nullptr},
     {284, "eventfd", image_sys_eventfd},
-    {285, "fallocate", nullptr},
+    {285, "fallocate", sys_fallocate},
     {286, "timerfd_settime", nullptr},
     {287, "timerfd_gettime", nullptr},
     {288, "accept4", image_sys_accept4},

@@ -1,7 +1,8 @@
 // File-system semantics on a writable directory, run natively on a host directory and under
 // Ingot on an ext4 disk mounted with --volume; stdout must be identical.
-//   disk_fs write DIR   makes files, links, a sparse 5 GiB file and a 10,000-entry directory,
-//                       checking each step, and leaves a known tree behind
+//   disk_fs write DIR   makes files, links, a sparse 5 GiB file, a preallocated file written
+//                       into and a 10,000-entry directory, checking each step, and leaves a
+//                       known tree behind
 //   disk_fs verify DIR  (after a reboot) checks that the tree write left is all there
 // Every line printed is a fact both systems must agree on; nothing depends on the file system
 // type (no st_blocks, no inode numbers, no statfs type).
@@ -120,6 +121,28 @@ static void check_sparse_file(int writing) {
     memset(buf, 0, sizeof buf);
     ssize_t c = pread(fd, buf, sizeof buf, kSparseOffset);
     printf("end \"%.*s\"\n", (int)c, buf);
+    close(fd);
+}
+
+// posix_fallocate(3): 2 MiB set aside read as zeros and make the size; writes land in the
+// middle of the preallocated range and at its start.
+static void check_preallocated_file(int writing) {
+    enum { kSize = 2 << 20, kMiddle = 1234567 };
+    int fd = open(at("prealloc"), writing ? O_RDWR | O_CREAT : O_RDONLY, 0644);
+    if (fd < 0) fail("open prealloc");
+    if (writing) {
+        int error = posix_fallocate(fd, 0, kSize);
+        printf("prealloc: posix_fallocate %s\n", error ? errno_name(error) : "0");
+        if (pwrite(fd, "MIDDLE", 6, kMiddle) != 6 || pwrite(fd, "start", 5, 0) != 5) fail("pwrite prealloc");
+    }
+    static char buf[kSize];
+    struct stat st;
+    fstat(fd, &st);
+    ssize_t got = pread(fd, buf, sizeof buf, 0);
+    size_t nonzero = 0;
+    for (ssize_t i = 0; i < got; ++i) nonzero += buf[i] != 0;
+    printf("prealloc: size %lld, read %zd, start \"%.5s\", middle \"%.6s\", %zu bytes not zero\n",
+           (long long)st.st_size, got, buf, buf + kMiddle, nonzero);
     close(fd);
 }
 
@@ -248,6 +271,7 @@ int main(int argc, char** argv) {
     show_tree();
     check_data_file(writing);
     check_sparse_file(writing);
+    check_preallocated_file(writing);
     check_many(writing);
     return 0;
 }

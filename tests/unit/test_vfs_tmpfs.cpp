@@ -9,7 +9,9 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fs_test_support.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -121,6 +123,43 @@ TEST_F(TmpfsTest, TruncateShrinksAndGrowsWithZeros) {
     // A huge sparse size costs nothing.
     EXPECT_EQ(call(sys_ftruncate, {static_cast<uint64_t>(fd), 1ull << 40}), 0);
     EXPECT_EQ(stat_of("/tmp/t").st_size, 1ll << 40);
+}
+
+int64_t fallocate(int64_t fd, uint64_t mode, int64_t offset, int64_t length) {
+    return call(sys_fallocate, {static_cast<uint64_t>(fd), mode, static_cast<uint64_t>(offset), static_cast<uint64_t>(length)});
+}
+
+TEST_F(TmpfsTest, FallocateSetsPagesAsideAndPunchesHoles) {
+    constexpr uint64_t kKeepSize = 1, kPunchHole = 2, kZeroRange = 0x10;
+    int64_t fd = open("/tmp/fa", kCreateRw);
+    std::string text(3 * 4096 + 100, 'x');
+    EXPECT_EQ(write(fd, text), static_cast<int64_t>(text.size()));
+    // Mode 0 grows the file; the new bytes read as zeros and take pages at once.
+    EXPECT_EQ(fallocate(fd, 0, 0, 5 * 4096), 0);
+    EXPECT_EQ(stat_of("/tmp/fa").st_size, 5 * 4096);
+    EXPECT_EQ(stat_of("/tmp/fa").st_blocks, 5 * 8);
+    text.resize(5 * 4096, '\0');
+    EXPECT_TRUE(file_text("/tmp/fa") == text);
+    // KEEP_SIZE leaves the size alone.
+    EXPECT_EQ(fallocate(fd, kKeepSize, 0, 10 * 4096), 0);
+    EXPECT_EQ(stat_of("/tmp/fa").st_size, 5 * 4096);
+    // A punched range reads as zeros; the whole page in it is freed.
+    EXPECT_EQ(fallocate(fd, kPunchHole | kKeepSize, 100, 2 * 4096), 0);
+    std::fill(text.begin() + 100, text.begin() + 100 + 2 * 4096, '\0');
+    EXPECT_TRUE(file_text("/tmp/fa") == text);
+    EXPECT_EQ(stat_of("/tmp/fa").st_blocks, 4 * 8);
+    EXPECT_EQ(stat_of("/tmp/fa").st_size, 5 * 4096);
+    // Linux's argument checks, in its order.
+    EXPECT_EQ(fallocate(fd, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(fallocate(fd, 0, -1, 10), -EINVAL);
+    EXPECT_EQ(fallocate(fd, kPunchHole, 0, 10), -EOPNOTSUPP);
+    EXPECT_EQ(fallocate(fd, kZeroRange, 0, 10), -EOPNOTSUPP);
+    EXPECT_EQ(fallocate(fd, 0x100, 0, 10), -EOPNOTSUPP);
+    EXPECT_EQ(fallocate(99, 0, 0, 10), -EBADF);
+    EXPECT_EQ(fallocate(open("/tmp/fa", kOpenReadOnly), 0, 0, 10), -EBADF);
+    EXPECT_EQ(fallocate(fd, 0, INT64_MAX - 10, 100), -EFBIG);
+    EXPECT_EQ(fallocate(fd, 0, 0, 1ll << 40), -ENOSPC);  // more than memory holds: nothing taken
+    EXPECT_EQ(stat_of("/tmp/fa").st_size, 5 * 4096);
 }
 
 TEST_F(TmpfsTest, DirectoriesMkdirRmdir) {

@@ -70,6 +70,32 @@ void Ext2File::drop_cached(uint64_t offset, uint64_t length) {
     }
 }
 
+Result<void> Ext2File::allocate(uint64_t offset, uint64_t length, bool keep_size) {
+    Ext2FileSystem& fs = node_.fs();
+    Ext2FileSystem::OperationGuard guard(fs);
+    if (!node_.uses_extents()) return Errno::EOPNOTSUPP;
+    if (fs.read_only()) return Errno::EROFS;
+    uint64_t bs = node_.block_size();
+    if (offset > fs.max_file_bytes() || length > fs.max_file_bytes() - offset) return Errno::EFBIG;
+    uint64_t first = offset / bs, end = (offset + length + bs - 1) / bs;
+    if (end > node_.max_blocks()) return Errno::EFBIG;
+    // All or nothing where it can be told in advance (the tree's own blocks aside).
+    FsUsage usage;
+    fs.usage(usage);
+    if (TRY(node_.count_holes(first, end)) > usage.free_blocks) return Errno::ENOSPC;
+    // In steps, each ended as an operation of its own, like a long write (transfer).
+    const uint64_t step = kOperationBytes / bs;
+    for (uint64_t at = first; at < end; at += step) {
+        if (at != first) guard.begin_next_step();
+        Result<void> reserved = node_.reserve(at, end - at < step ? end : at + step);
+        fs.end_operation();
+        TRY(reserved);
+    }
+    if (!keep_size && offset + length > node_.size()) node_.set_size(offset + length);
+    touch_changed();
+    return {};
+}
+
 Result<void> Ext2File::truncate(uint64_t length) {
     Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<void> done = node_.resize(length);

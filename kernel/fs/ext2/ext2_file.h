@@ -21,6 +21,9 @@ public:
     Result<size_t> write_at(uint64_t offset, IoBuffer& src) override;
     Result<void> truncate(uint64_t length) override;
     void drop_cached(uint64_t offset, uint64_t length) override;
+    // Unwritten extents over the holes of the range (ext4 files); punching holes is not
+    // supported (EOPNOTSUPP).
+    Result<void> allocate(uint64_t offset, uint64_t length, bool keep_size) override;
 
 private:
     // read_at and write_at: `write` says which way the bytes go.

@@ -88,6 +88,31 @@ Result<BlockMapping> Ext2Node::map(uint64_t lblock, bool allocate) {
     return m;
 }
 
+Result<void> Ext2Node::reserve(uint64_t first, uint64_t end) {
+    if (!uses_extents()) return Errno::EOPNOTSUPP;
+    if (end > max_blocks()) return Errno::EFBIG;
+    for (uint64_t lblock = first; lblock < end;) {
+        BlockMapping m = TRY(extent_reserve(*this, lblock));
+        if (m.fresh) {
+            remember_goal(m.block);
+            layout_changed_ = true;
+        }
+        lblock += m.run < end - lblock ? m.run : end - lblock;
+    }
+    return {};
+}
+
+Result<uint64_t> Ext2Node::count_holes(uint64_t first, uint64_t end) {
+    uint64_t holes = 0;
+    for (uint64_t lblock = first; lblock < end;) {
+        BlockMapping m = TRY(map(lblock, false));
+        uint64_t run = m.run < end - lblock ? m.run : end - lblock;
+        if (!m.block && !m.unwritten) holes += run;
+        lblock += run;
+    }
+    return holes;
+}
+
 Result<void> Ext2Node::free_blocks_from(uint64_t first_lblock) {
     layout_changed_ = true;
     if (fs_->unmounted()) return Errno::EIO;

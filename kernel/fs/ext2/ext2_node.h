@@ -21,6 +21,8 @@ struct BlockMapping {
     // or all holes. Lookups report what the tree shows at no extra cost (a whole extent, the
     // gap to the next one, a missing indirect block's span); allocations report 1.
     uint64_t run = 1;
+    // The block lies in an unwritten (preallocated) extent: allocated, but reads as zeros.
+    bool unwritten = false;
 };
 
 class Ext2Node {
@@ -45,6 +47,12 @@ public:
 
     // The disk block behind file block lblock; allocate: make one for a hole.
     Result<BlockMapping> map(uint64_t lblock, bool allocate);
+    // fallocate(2): every hole among file blocks [first, end) gets a block in an unwritten
+    // extent, which reads as zeros until written. EOPNOTSUPP for a file mapped by indirect
+    // blocks, as on Linux (ext4 preallocates in extents only); ENOSPC when the disk fills.
+    Result<void> reserve(uint64_t first, uint64_t end);
+    // File blocks among [first, end) that reserve() would need new blocks for.
+    Result<uint64_t> count_holes(uint64_t first, uint64_t end);
     // Frees every file block from first_lblock on.
     Result<void> free_blocks_from(uint64_t first_lblock);
     // Records a change to one of this inode's extent tree or directory blocks (a cached
@@ -100,6 +108,8 @@ void encode_time(FsTime t, uint32_t& seconds, uint32_t& extra);
 Result<BlockMapping> indirect_map(Ext2Node& node, uint64_t lblock, bool allocate);
 Result<void> indirect_free_from(Ext2Node& node, uint64_t first_lblock);
 Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate);
+// fallocate(2): a hole at lblock gets a block in an unwritten extent (reads as zeros).
+Result<BlockMapping> extent_reserve(Ext2Node& node, uint64_t lblock);
 Result<void> extent_free_from(Ext2Node& node, uint64_t first_lblock);
 void extent_init_root(DiskInode& disk);
 

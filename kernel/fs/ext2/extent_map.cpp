@@ -2,7 +2,9 @@
 // entries in i_block, index nodes pointing at child blocks, leaves of (logical block, length,
 // physical block) runs. Reading and writing follow trees of any depth up to ext4's five levels:
 // a full node is split in two and a full root pushes the tree one level deeper.
-// Unwritten (preallocated) extents read as zeros; writing into one is refused with EIO.
+// Unwritten (preallocated) extents read as zeros. fallocate(2) makes them; a write into one
+// turns the block written into a written extent of its own, as ext4_ext_convert_to_initialized
+// does, splitting the unwritten run around it.
 #include <fs/ext2/ext2_node.h>
 #include <lib/log.h>
 
@@ -93,7 +95,7 @@ Result<BlockMapping> extent_lookup(Ext2Node& node, uint64_t lblock) {
         uint64_t first = ext[i].block, end = first + length_of(ext[i]);
         if (lblock < first && first < next) next = first;
         if (lblock < first || lblock >= end) continue;
-        if (unwritten(ext[i])) return BlockMapping{0, false, end - lblock};  // reads as zeros
+        if (unwritten(ext[i])) return BlockMapping{0, false, end - lblock, true};  // reads as zeros
         uint64_t block = start_of(ext[i]) + (lblock - first);
         if (!node.fs().geometry().is_data_block(block)) return corrupt(node, "extent outside the disk").error();
         return BlockMapping{block, false, end - lblock};
@@ -103,40 +105,90 @@ Result<BlockMapping> extent_lookup(Ext2Node& node, uint64_t lblock) {
 
 namespace {
 
-// True when an unwritten extent covers lblock (writes there are not supported).
-bool in_unwritten(ExtentHeader* leaf, uint64_t lblock) {
+// The unwritten extent of a leaf that covers lblock, or -1.
+int unwritten_at(ExtentHeader* leaf, uint64_t lblock) {
     Extent* ext = extents_of(leaf);
     for (int i = 0; i < leaf->entries; ++i)
-        if (unwritten(ext[i]) && lblock >= ext[i].block && lblock < ext[i].block + length_of(ext[i])) return true;
-    return false;
+        if (unwritten(ext[i]) && lblock >= ext[i].block && lblock < ext[i].block + length_of(ext[i])) return i;
+    return -1;
+}
+
+// Whether extent e ends just before (lblock, block) and can grow by one block of its kind
+// (a written extent holds up to 32768 blocks, an unwritten one 32767).
+bool extends(const Extent& e, uint64_t lblock, uint64_t block, bool as_unwritten) {
+    uint32_t len = length_of(e);
+    uint32_t max = as_unwritten ? kExtentInitMaxLen - 1 : kExtentInitMaxLen;
+    return unwritten(e) == as_unwritten && e.block + len == lblock && start_of(e) + len == block && len < max;
+}
+
+Extent make_extent(uint64_t lblock, uint64_t block, uint32_t length, bool as_unwritten) {
+    Extent e{static_cast<uint32_t>(lblock), static_cast<uint16_t>(as_unwritten ? length + kExtentInitMaxLen : length), 0, 0};
+    set_start(e, block);
+    return e;
 }
 
 // Adds the mapping lblock -> block to a leaf with room (or extends a run that ends just before).
-void leaf_insert(ExtentHeader* leaf, uint64_t lblock, uint64_t block) {
+void leaf_insert(ExtentHeader* leaf, uint64_t lblock, uint64_t block, bool as_unwritten) {
     Extent* ext = extents_of(leaf);
     int pos = 0;
     while (pos < leaf->entries && ext[pos].block < lblock) ++pos;
-    if (pos > 0) {
-        Extent& prev = ext[pos - 1];
-        if (!unwritten(prev) && prev.block + prev.len == lblock && start_of(prev) + prev.len == block &&
-            prev.len < kExtentInitMaxLen) {
-            ++prev.len;
-            return;
-        }
+    if (pos > 0 && extends(ext[pos - 1], lblock, block, as_unwritten)) {
+        ++ext[pos - 1].len;
+        return;
     }
     memmove(&ext[pos + 1], &ext[pos], (leaf->entries - pos) * sizeof(Extent));
-    ext[pos] = Extent{static_cast<uint32_t>(lblock), 1, 0, 0};
-    set_start(ext[pos], block);
+    ext[pos] = make_extent(lblock, block, 1, as_unwritten);
     ++leaf->entries;
 }
 
-bool leaf_can_extend(ExtentHeader* leaf, uint64_t lblock, uint64_t block) {
+bool leaf_can_extend(ExtentHeader* leaf, uint64_t lblock, uint64_t block, bool as_unwritten) {
     Extent* ext = extents_of(leaf);
     for (int i = 0; i < leaf->entries; ++i)
-        if (!unwritten(ext[i]) && ext[i].block + ext[i].len == lblock && start_of(ext[i]) + ext[i].len == block &&
-            ext[i].len < kExtentInitMaxLen)
-            return true;
+        if (extends(ext[i], lblock, block, as_unwritten)) return true;
     return false;
+}
+
+// Turns block lblock of unwritten extent i into a written block, as ext4_ext_convert_to_
+// initialized does: a written neighbour that ends (or starts) right there on the disk grows
+// by it, so that a preallocated file written in order stays one extent; otherwise the block
+// becomes an extent of its own, with the unwritten blocks before and after it split off.
+// False when the leaf has no room for those; the caller makes room and asks again. The
+// leaf's first key stays: the block or the unwritten run before it starts where extent i did.
+bool convert_to_written(ExtentHeader* leaf, int i, uint64_t lblock, uint64_t& block) {
+    Extent* ext = extents_of(leaf);
+    const Extent e = ext[i];
+    const uint64_t first = e.block, length = length_of(e), start = start_of(e);
+    block = start + (lblock - first);
+    auto drop = [&](int at) {
+        memmove(&ext[at], &ext[at + 1], (leaf->entries - at - 1) * sizeof(Extent));
+        --leaf->entries;
+    };
+    if (lblock == first && i > 0 && extends(ext[i - 1], lblock, block, false)) {
+        ++ext[i - 1].len;
+        if (length == 1) drop(i);
+        else ext[i] = make_extent(first + 1, start + 1, static_cast<uint32_t>(length - 1), true);
+        return true;
+    }
+    if (lblock + 1 == first + length && i + 1 < leaf->entries) {
+        Extent& next = ext[i + 1];
+        if (!unwritten(next) && next.block == lblock + 1 && start_of(next) == block + 1 && next.len < kExtentInitMaxLen) {
+            next = make_extent(lblock, block, next.len + 1u, false);
+            if (length == 1) drop(i);
+            else ext[i] = make_extent(first, start, static_cast<uint32_t>(length - 1), true);
+            return true;
+        }
+    }
+    Extent pieces[3];
+    int count = 0;
+    if (lblock > first) pieces[count++] = make_extent(first, start, static_cast<uint32_t>(lblock - first), true);
+    pieces[count++] = make_extent(lblock, block, 1, false);
+    if (lblock + 1 < first + length)
+        pieces[count++] = make_extent(lblock + 1, block + 1, static_cast<uint32_t>(first + length - lblock - 1), true);
+    if (leaf->entries + count - 1 > leaf->max) return false;
+    memmove(&ext[i + count], &ext[i + 1], (leaf->entries - i - 1) * sizeof(Extent));
+    memcpy(&ext[i], pieces, count * sizeof(Extent));
+    leaf->entries = static_cast<uint16_t>(leaf->entries + count - 1);
+    return true;
 }
 
 // A new, empty tree block at `depth`; ENOSPC when the disk is full.
@@ -225,28 +277,35 @@ Result<void> split_child(Ext2Node& node, PathStep& parent, PathStep& full) {
     return {};
 }
 
-}  // namespace
-
+// Maps file block lblock, a hole or a block of an unwritten extent, to a disk block: a new one
+// in an extent of the kind asked for (as_unwritten: fallocate), or for a write into an
+// unwritten extent, its own block, which becomes written.
+//
 // Top-down, one change per round: a full leaf is split once its parent has room, a full
 // parent once its own parent has, and a full root grows the tree by a level; then the walk
 // starts again, until the leaf has room for the new block.
-Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) {
-    BlockMapping found = TRY(extent_lookup(node, lblock));
-    if (found.block || !allocate) return found;
+Result<BlockMapping> extent_insert(Ext2Node& node, uint64_t lblock, bool as_unwritten) {
     Ext2FileSystem& fs = node.fs();
     for (int round = 0; round < 2 * kExtentMaxDepth + 4; ++round) {
         PathStep path[kExtentMaxDepth + 1];
         int steps = TRY(walk_path(node, lblock, path));
         ExtentHeader* leaf = path[steps - 1].header;
-        if (in_unwritten(leaf, lblock)) return corrupt(node, "write into an unwritten extent").error();
-        uint64_t goal = node.allocation_goal();
-        if (leaf->entries < leaf->max || leaf_can_extend(leaf, lblock, goal)) {
+        if (int i = unwritten_at(leaf, lblock); i >= 0) {
+            const Extent& e = extents_of(leaf)[i];
+            if (!fs.geometry().is_data_block(start_of(e) + (lblock - e.block)))
+                return corrupt(node, "extent outside the disk").error();
+            uint64_t block = 0;
+            if (convert_to_written(leaf, i, lblock, block)) {
+                mark_step_dirty(node, path[steps - 1]);
+                return BlockMapping{block, true};  // its old contents read as zeros: fresh
+            }
+        } else if (uint64_t goal = node.allocation_goal(); leaf->entries < leaf->max || leaf_can_extend(leaf, lblock, goal, as_unwritten)) {
             uint64_t block = TRY(fs.allocate_block(goal));
-            if (leaf->entries == leaf->max && !leaf_can_extend(leaf, lblock, block)) {
+            if (leaf->entries == leaf->max && !leaf_can_extend(leaf, lblock, block, as_unwritten)) {
                 fs.free_blocks(block, 1);  // the goal was taken: make room first
             } else {
                 node.add_blocks(1);
-                leaf_insert(leaf, lblock, block);
+                leaf_insert(leaf, lblock, block, as_unwritten);
                 mark_step_dirty(node, path[steps - 1]);
                 // An index entry's key is the least block below it: a block before every
                 // other one lowers the keys along the path.
@@ -256,7 +315,7 @@ Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) 
                     index.block = static_cast<uint32_t>(lblock);
                     mark_step_dirty(node, path[s]);
                 }
-                return BlockMapping{block, true};
+                return BlockMapping{block, true, 1, as_unwritten};
             }
         }
         // The deepest node on the path with room takes a new entry for its full child.
@@ -266,6 +325,20 @@ Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) 
         else TRY(split_child(node, path[parent], path[parent + 1]));
     }
     return Errno::EIO;
+}
+
+}  // namespace
+
+Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate) {
+    BlockMapping found = TRY(extent_lookup(node, lblock));
+    if (found.block || !allocate) return found;
+    return extent_insert(node, lblock, false);
+}
+
+Result<BlockMapping> extent_reserve(Ext2Node& node, uint64_t lblock) {
+    BlockMapping found = TRY(extent_lookup(node, lblock));
+    if (found.block || found.unwritten) return found;
+    return extent_insert(node, lblock, true);
 }
 
 namespace {
