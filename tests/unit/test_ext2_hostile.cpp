@@ -256,6 +256,30 @@ TEST_F(Ext2HostileTest, DirectoryBlockWhoseChecksumFailsGivesEio) {
     EXPECT_NE(fake_console::stderr_text().find("block 0's checksum does not match"), std::string::npos);
 }
 
+// A hashed-tree directory (e2fsck -D indexes it): its index nodes carry their checksum in a
+// dx_tail, checked when read; a changed hash in the root's entries fails it.
+TEST_F(Ext2HostileTest, HashedTreeNodeWhoseChecksumFailsGivesEio) {
+    for (int i = 0; i < 300; ++i) scratch_.write("fill/big/a-rather-long-file-name-" + std::to_string(i), "x");
+    make("ext4", "-b 1024");
+    ASSERT_EQ(run_command("PATH=$PATH:/usr/sbin:/sbin e2fsck -fyD '" + image_path() + "'").status & ~1, 0);
+    ASSERT_NE(debugfs(image_path(), "htree /big").output.find("Root node dump"), std::string::npos);
+    image_ = MemoryBlockDevice::load(image_path()).bytes();
+    uint64_t root_block = std::stoull(debugfs(image_path(), "bmap /big 0").output);
+    std::vector<uint8_t> good = image_;
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/big/a-rather-long-file-name-7"), "x");  // e2fsck's checksums are right
+    unmount_all_disks();
+
+    image_ = good;
+    // The root: ".", "..", dx_root_info, then {limit, count} and the first entry's block; the
+    // second entry's hash follows at 40.
+    image_[root_block * block_size() + 40] ^= 0x01;
+    fake_console::clear();
+    ASSERT_TRUE(mount_image().ok());
+    EXPECT_EQ(read_text("/mnt/big/a-rather-long-file-name-7"), "<errno 5>");
+    EXPECT_NE(fake_console::stderr_text().find("block 0's checksum does not match"), std::string::npos);
+}
+
 TEST_F(Ext2HostileTest, BitmapWhoseChecksumFailsGivesEio) {
     make("ext4", "");
     std::vector<uint8_t> good = image_;

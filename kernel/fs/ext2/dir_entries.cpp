@@ -42,9 +42,12 @@ Result<DirEntries::Block> DirEntries::block(uint64_t lblock) {
         log_error("ext2: directory inode %u has a hole", node_.ino());
         return Errno::EIO;
     }
-    auto checksum_ok = [this](const uint8_t* bytes) {
-        return !node_.fs().checksums().enabled() ||
-               MetadataChecksums::directory_block_ok(node_.checksum_seed(), bytes, node_.block_size());
+    auto checksum_ok = [this, lblock](const uint8_t* bytes) {
+        if (!node_.fs().checksums().enabled()) return true;
+        uint32_t bs = node_.block_size();
+        if ((node_.disk().flags & kIndexFlag) && MetadataChecksums::is_dx_block(bytes, bs, lblock))
+            return MetadataChecksums::dx_block_ok(node_.checksum_seed(), bytes, bs);
+        return MetadataChecksums::directory_block_ok(node_.checksum_seed(), bytes, bs);
     };
     Result<uint8_t*> data = node_.fs().cache().get_checked(m.block, checksum_ok);
     if (!data.ok() && data.error() == Errno::EBADMSG) {

@@ -172,6 +172,44 @@ bool MetadataChecksums::directory_block_ok(uint32_t inode_seed, const uint8_t* b
     return tail->checksum == crc32c_update(inode_seed, block, block_size - sizeof(DirEntryTail));
 }
 
+bool MetadataChecksums::is_dx_block(const uint8_t* block, uint32_t block_size, uint64_t lblock) {
+    DirEntryHeader first;
+    memcpy(&first, block, sizeof first);
+    return lblock == 0 || first.rec_len == block_size || (block_size == 65536 && first.rec_len == 65535);
+}
+
+bool MetadataChecksums::dx_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size) {
+    // Where the node's {limit, count} sit (get_dx_countlimit): after the empty entry of an
+    // inner node, or after ".", ".." and the 8-byte dx_root_info of the root.
+    DirEntryHeader first, second;
+    memcpy(&first, block, sizeof first);
+    uint32_t count_offset = 0;
+    if (first.rec_len == block_size || (block_size == 65536 && first.rec_len == 65535)) {
+        count_offset = 8;
+    } else if (first.rec_len == 12) {
+        memcpy(&second, block + 12, sizeof second);
+        uint32_t info_length = block[12 + 12 + 5], reserved_zero;
+        memcpy(&reserved_zero, block + 24, sizeof reserved_zero);
+        if (second.rec_len != block_size - 12 || reserved_zero != 0 || info_length != 8) return false;
+        count_offset = 32;
+    } else {
+        return false;
+    }
+    uint16_t limit, count;
+    memcpy(&limit, block + count_offset, sizeof limit);
+    memcpy(&count, block + count_offset + 2, sizeof count);
+    constexpr uint32_t kDxEntry = 8, kDxTail = 8;  // {hash, block}; {reserved, checksum}
+    uint64_t tail = count_offset + uint64_t{limit} * kDxEntry;
+    if (count > limit || tail + kDxTail > block_size) return false;
+    uint32_t crc = crc32c_update(inode_seed, block, count_offset + count * kDxEntry);
+    crc = crc32c_update(crc, block + tail, 4);  // dt_reserved
+    const uint32_t zero = 0;
+    crc = crc32c_update(crc, &zero, sizeof zero);  // the checksum field, as zeros
+    uint32_t stored;
+    memcpy(&stored, block + tail + 4, sizeof stored);
+    return stored == crc;
+}
+
 bool MetadataChecksums::seal_directory_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size) {
     if (!has_directory_tail(block, block_size)) return false;
     auto* tail = reinterpret_cast<DirEntryTail*>(block + block_size - sizeof(DirEntryTail));

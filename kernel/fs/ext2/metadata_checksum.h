@@ -49,8 +49,15 @@ public:
     static bool seal_directory_block(uint32_t inode_seed, uint8_t* block, uint32_t block_size);
     static bool has_directory_tail(const uint8_t* block, uint32_t block_size);
     // A directory block with a tail entry whose checksum matches, or one without a tail (a
-    // hashed-tree node keeps its checksum elsewhere and is not checked here).
+    // hashed-tree node keeps its checksum elsewhere: dx_block_ok).
     static bool directory_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size);
+    // Whether block `lblock` of a hashed-tree (dir_index) directory is an index node, as
+    // Linux's __ext4_read_dirblock tells: the root is block 0, and every other node starts
+    // with an empty entry spanning the whole block.
+    static bool is_dx_block(const uint8_t* block, uint32_t block_size, uint64_t lblock);
+    // An index node whose dx_tail checksum matches (ext4_dx_csum_verify): false also when its
+    // count and limit cannot be found or leave no room for the tail.
+    static bool dx_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size);
     // Writes an empty tail entry into the last 12 bytes of block.
     static void put_directory_tail(uint8_t* block, uint32_t block_size);
 
