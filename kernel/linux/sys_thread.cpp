@@ -109,6 +109,7 @@ Result<int64_t> clone_task(const CloneRequest& request) {
         return cloned.error();
     }
     child->signals.blocked = parent.signals.blocked;  // the alternate stack is not inherited (CLONE_VM)
+    child->allowed_cpus = parent.allowed_cpus;
     uint32_t tid = static_cast<uint32_t>(child->tid);
     Result<void> written;
     if (request.flags & kCloneParentSettid) written = write_user(request.parent_tid, tid);
@@ -171,6 +172,9 @@ void clear_child_tid(const Thread& thread) {
     if (!thread.clear_child_tid) return;
     if (write_user(thread.clear_child_tid, uint32_t{0}).ok()) futex_wake(thread.clear_child_tid, ~0u, 1);
 }
+
+// The online CPUs as a mask (there are at most kMaxCpus, fewer than 64).
+uint64_t online_cpu_mask() { return (1ull << online_cpus()) - 1; }
 
 Result<void> check_thread_id(uint64_t pid) {
     if (pid == 0) return {};
@@ -290,13 +294,14 @@ Result<int64_t> sys_sched_yield(const SyscallArgs&) {
     return 0;
 }
 
+// sched_getaffinity(tid, size, mask): the CPUs the thread may run on; the size must hold a
+// mask of every CPU, in whole longs (Linux's checks); returns the bytes written.
 Result<int64_t> sys_sched_getaffinity(const SyscallArgs& a) {
     uint64_t size = a.a[1];
     TRY(check_thread_id(a.a[0]));
     if (size < sizeof(uint64_t) || (size & 7)) return Errno::EINVAL;
-    uint64_t mask = (online_cpus() >= 64) ? ~0ull : (1ull << online_cpus()) - 1;
-    TRY(clear_user(a.a[2], size));
-    TRY(write_user(a.a[2], mask));
+    Thread& thread = a.a[0] ? *find_thread(static_cast<int>(a.a[0])) : current_thread();
+    TRY(write_user(a.a[2], thread.allowed_cpus & online_cpu_mask()));
     return sizeof(uint64_t);
 }
 
@@ -308,14 +313,20 @@ Result<int64_t> sys_getcpu(const SyscallArgs& a) {
     return 0;
 }
 
-// Every thread may run on every CPU; a mask is accepted when it names at least one of them.
+// sched_setaffinity(tid, size, mask): the thread runs only on the online CPUs the mask names
+// (EINVAL when it names none). As on Linux, a shorter mask reads as zeros past its end and
+// bits past the CPUs there can be are ignored.
 Result<int64_t> sys_sched_setaffinity(const SyscallArgs& a) {
-    uint64_t size = a.a[1];
     TRY(check_thread_id(a.a[0]));
-    if (size < sizeof(uint64_t)) return Errno::EINVAL;
-    uint64_t mask = TRY(read_user<uint64_t>(a.a[2]));
-    uint64_t cpus = (online_cpus() >= 64) ? ~0ull : (1ull << online_cpus()) - 1;
-    if (!(mask & cpus)) return Errno::EINVAL;
+    uint64_t mask = 0;
+    if (a.a[1] >= sizeof(uint64_t)) {
+        mask = TRY(read_user<uint64_t>(a.a[2]));
+    } else {
+        for (uint64_t i = 0; i < a.a[1]; ++i) mask |= uint64_t{TRY(read_user<uint8_t>(a.a[2] + i))} << (8 * i);
+    }
+    mask &= online_cpu_mask();
+    if (!mask) return Errno::EINVAL;
+    set_thread_affinity(a.a[0] ? *find_thread(static_cast<int>(a.a[0])) : current_thread(), mask);
     return 0;
 }
 

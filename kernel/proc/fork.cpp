@@ -79,6 +79,7 @@ Result<int> fork_process(const ForkRequest& request) {
     }
     child->pid = thread->tid;  // a process's first thread has tid = pid
     thread->signals.blocked = caller.signals.blocked;
+    thread->allowed_cpus = caller.allowed_cpus;
     thread->signals.altstack_sp = caller.signals.altstack_sp;
     thread->signals.altstack_size = caller.signals.altstack_size;
     thread->signals.altstack_flags = caller.signals.altstack_flags;

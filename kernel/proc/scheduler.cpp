@@ -97,9 +97,12 @@ CpuScheduler cpu_schedulers[kMaxCpus];
 
 CpuScheduler& this_cpu_scheduler() { return cpu_schedulers[current_cpu()]; }
 
-// Finds a CPU to run `t`: the CPU whose stack it is (only that one may resume it); this one,
-// when it is about to pick a thread anyway; else a halted CPU, which gets kicked; else none:
-// this CPU switches at its next chance.
+bool may_run_on(const Thread& t, unsigned cpu) { return (t.allowed_cpus >> cpu) & 1; }
+
+// Finds a CPU to run `t`, among those its affinity allows: the CPU whose stack it is (only
+// that one may resume it); this one, when it is about to pick a thread anyway; else a halted
+// CPU, which gets kicked; else this CPU switches at its next chance, or when `t` may not run
+// here, the first CPU that may run it is kicked to switch (Linux's wake-up preemption).
 void find_cpu_for(const Thread& t) {
     unsigned self = current_cpu();
     if (t.on_cpu >= 0 && static_cast<unsigned>(t.on_cpu) != self) {
@@ -107,17 +110,27 @@ void find_cpu_for(const Thread& t) {
         kick_cpu(static_cast<unsigned>(t.on_cpu));
         return;
     }
-    if (cpu_schedulers[self].picks_next) {
+    bool here = may_run_on(t, self);
+    if (here && cpu_schedulers[self].picks_next) {
         cpu_schedulers[self].picks_next = false;  // the next runnable thread is for another CPU
         return;
     }
     for (unsigned cpu = 0; cpu < online_cpus(); ++cpu) {
-        if (cpu == self || !cpu_schedulers[cpu].halted) continue;
+        if (cpu == self || !cpu_schedulers[cpu].halted || !may_run_on(t, cpu)) continue;
         cpu_schedulers[cpu].halted = false;  // the next wake-up goes to another halted CPU
         kick_cpu(cpu);
         return;
     }
-    this_cpu_scheduler().woken_since_switch = true;
+    if (here) {
+        this_cpu_scheduler().woken_since_switch = true;
+        return;
+    }
+    for (unsigned cpu = 0; cpu < online_cpus(); ++cpu) {
+        if (!may_run_on(t, cpu)) continue;
+        cpu_schedulers[cpu].woken_since_switch = true;
+        kick_cpu(cpu);
+        return;
+    }
 }
 
 bool is_blocked_in_wait(const Thread& t) { return t.state == ThreadState::Blocked; }
@@ -139,11 +152,12 @@ void interrupt_elsewhere(const Thread& t) {
     if (t.on_cpu >= 0 && static_cast<unsigned>(t.on_cpu) != current_cpu()) kick_cpu(static_cast<unsigned>(t.on_cpu));
 }
 
-// The first runnable thread this CPU may resume: not one another CPU halted on.
+// The first runnable thread this CPU may resume: not one another CPU halted on, nor one whose
+// affinity leaves this CPU out.
 Thread* pop_runnable() {
     int self = static_cast<int>(current_cpu());
     for (Thread* t = run_queue.front(); t; t = t->queue_next) {
-        if (t->on_cpu < 0 || t->on_cpu == self) {
+        if ((t->on_cpu < 0 || t->on_cpu == self) && may_run_on(*t, current_cpu())) {
             run_queue.remove(*t);
             return t;
         }
@@ -315,10 +329,20 @@ void start_thread(Thread& thread) { make_runnable(thread); }
 
 void yield_current() {
     Thread& self = current_thread();
-    if (run_queue.empty()) return;
+    if (run_queue.empty() && may_run_on(self, current_cpu())) return;
     self.state = ThreadState::Runnable;
     run_queue.push_back(self);
     schedule();
+}
+
+void set_thread_affinity(Thread& thread, uint64_t cpus) {
+    thread.allowed_cpus = cpus;
+    if (&thread == &current_thread()) {
+        if (!may_run_on(thread, current_cpu())) yield_current();
+        return;
+    }
+    if (thread.state == ThreadState::Running && thread.on_cpu >= 0 && !may_run_on(thread, static_cast<unsigned>(thread.on_cpu)))
+        kick_cpu(static_cast<unsigned>(thread.on_cpu));
 }
 
 [[noreturn]] void exit_current_thread(int wait_status) {
@@ -374,12 +398,13 @@ void leave_if_stopped() {
 
 void preempt_on_interrupt() {
     fire_real_timers(monotonic_ns());
-    if (blocked.empty() && run_queue.empty()) return;  // one thread running alone
-    wake_finished_waits();
-    if (run_queue.empty()) return;
-    CpuScheduler& cpu = this_cpu_scheduler();
-    if (!cpu.woken_since_switch && monotonic_ns() < cpu.slice_end_ns) return;
     Thread& self = current_thread();
+    bool moved_away = !may_run_on(self, current_cpu());  // its affinity changed meanwhile
+    if (blocked.empty() && run_queue.empty() && !moved_away) return;  // one thread running alone
+    wake_finished_waits();
+    if (run_queue.empty() && !moved_away) return;
+    CpuScheduler& cpu = this_cpu_scheduler();
+    if (!moved_away && !cpu.woken_since_switch && monotonic_ns() < cpu.slice_end_ns) return;
     self.state = ThreadState::Runnable;
     run_queue.push_back(self);
     schedule();

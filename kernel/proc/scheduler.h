@@ -40,6 +40,11 @@ void start_thread(Thread& thread);
 // sched_yield(2): lets every other runnable thread run first.
 void yield_current();
 
+// sched_setaffinity(2): `thread` runs only on the CPUs of `cpus` (a mask naming at least one
+// online CPU) from now on: the caller moves before this returns, another thread running
+// elsewhere moves at its CPU's next kernel entry, which a kick brings about.
+void set_thread_affinity(Thread& thread, uint64_t cpus);
+
 // Ends the current thread (its resources are freed once another thread runs). When it is
 // the last one of its process, the process ends with `wait_status` (process_exit.h).
 [[noreturn]] void exit_current_thread(int wait_status);

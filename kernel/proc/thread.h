@@ -48,6 +48,9 @@ struct Thread {
 
     // The CPU whose kernel stack this thread is (running it, or halted on it), or -1.
     int on_cpu = -1;
+    // sched_setaffinity(2): bit n set when CPU n may run the thread (inherited by clone and
+    // fork). The scheduler keeps it to these CPUs; it always names an online one.
+    uint64_t allowed_cpus = ~0ull;
 
     // Links in the scheduler's run queue or blocked list, and in the list of all threads.
     Thread* queue_next = nullptr;

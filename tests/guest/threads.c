@@ -1,10 +1,12 @@
 // Threads under load: creation and joining in bulk, a mutex/condition-variable ping-pong,
 // timed waits that time out, thread-local storage, signals aimed at one thread, preemption
-// (a thread spinning until another one runs), detached threads, barriers and semaphores.
+// (a thread spinning until another one runs), detached threads, barriers and semaphores, and
+// CPU affinity (threads pinned to CPUs run there).
 // Every line it prints is deterministic, so the native run and the Ingot run must match.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -216,6 +218,56 @@ static void sleeping_threads(void) {
     printf("sleeping threads: 8 slept, sum %ld\n", sum);
 }
 
+// sched_setaffinity: the caller moves to the CPU it pins itself to at once, a thread it creates
+// inherits its mask, and two threads pinned to two CPUs (the first and the last) run on theirs
+// throughout, yielding now and then. Silent but for one line, whatever the CPU count.
+static atomic_int off_their_cpu;
+static void* pinned_spinner(void* arg) {
+    int cpu = (int)(intptr_t)arg;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    CHECK(pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0);
+    for (int i = 0; i < 3000; ++i) {
+        if (sched_getcpu() != cpu) off_their_cpu++;
+        if (i % 100 == 0) sched_yield();
+    }
+    return NULL;
+}
+static void* report_mask(void* arg) {
+    CHECK(pthread_getaffinity_np(pthread_self(), sizeof(cpu_set_t), (cpu_set_t*)arg) == 0);
+    return NULL;
+}
+static void affinity(void) {
+    cpu_set_t all, one, got;
+    CHECK(sched_getaffinity(0, sizeof all, &all) == 0);
+    int first = -1, last = -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &all)) last = cpu, first = first < 0 ? cpu : first;
+    CHECK(first >= 0);
+    CPU_ZERO(&one);
+    CPU_SET(last, &one);
+    CHECK(sched_setaffinity(0, sizeof one, &one) == 0);
+    for (int i = 0; i < 1000; ++i) CHECK(sched_getcpu() == last);
+    CHECK(sched_getaffinity(0, sizeof got, &got) == 0 && CPU_EQUAL(&got, &one));
+    pthread_t child;
+    CPU_ZERO(&got);
+    CHECK(pthread_create(&child, NULL, report_mask, &got) == 0 && pthread_join(child, NULL) == 0);
+    CHECK(CPU_EQUAL(&got, &one));
+    CHECK(sched_setaffinity(0, sizeof all, &all) == 0);
+    pthread_t a, b;
+    CHECK(pthread_create(&a, NULL, pinned_spinner, (void*)(intptr_t)first) == 0);
+    CHECK(pthread_create(&b, NULL, pinned_spinner, (void*)(intptr_t)last) == 0);
+    CHECK(pthread_join(a, NULL) == 0 && pthread_join(b, NULL) == 0);
+    CHECK(off_their_cpu == 0);
+    cpu_set_t none;  // only a CPU there is not
+    CPU_ZERO(&none);
+    CPU_SET(CPU_SETSIZE - 1, &none);
+    errno = 0;
+    CHECK(sched_setaffinity(0, sizeof none, &none) == -1 && errno == EINVAL);
+    printf("affinity: pinned threads ran on their CPUs\n");
+}
+
 int main(int argc, char** argv) {
     int total = argc > 1 ? atoi(argv[1]) : 2000;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -228,6 +280,7 @@ int main(int argc, char** argv) {
     detached_threads();
     barriers();
     sleeping_threads();
+    affinity();
     printf("done\n");
     return 0;
 }
