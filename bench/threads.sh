@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Thread benchmark (`make bench`): thread create+join and a futex round trip (mutex/condvar
-# ping-pong) measured by bench/threads/thread_bench.c, run three ways in one go:
+# Thread benchmark (`make bench`): thread create+join, a futex round trip (mutex/condvar
+# ping-pong) and the wake-up of a pipe reader while the writer runs on, measured by
+# bench/threads/thread_bench.c, run three ways in one go:
 #   native  the binary on this machine (the floor no guest can reach);
 #   Ingot   `ingot run --net none` of the same binary;
 #   Linux   Debian's cloud kernel with the same binary as /init's child (bench/linux),
@@ -37,13 +38,13 @@ source "$root/bench/linux/guest.sh"
 linux_paths="$("$root/bench/linux/prepare.sh" --name linux-threads "$cache" "$work" "$work/thread_bench")"
 linux_guest_from "$linux_paths"
 
-# Each run_* prints the benchmark's two lines ("metric value").
+# Each run_* prints the benchmark's lines ("metric value").
 run_native() { "$work/thread_bench"; }
 run_ingot() { "$ingot" run --net none --machine "$machine" --cpus "$cpus" --timeout 300 "$work/thread_bench.img" 2>/dev/null; }
 run_linux() {
   timeout 300 "$qemu" -M "$machine" "${accel[@]}" -smp "$cpus" -m "$mem_mib" -nodefaults -no-user-config \
     -display none -serial stdio -no-reboot -kernel "$linux_kernel" -initrd "$linux_initramfs" \
-    -append "$linux_append" </dev/null 2>/dev/null | tr -d '\r' | grep -a -E '^(create_join_us|pingpong_us) '
+    -append "$linux_append" </dev/null 2>/dev/null | tr -d '\r' | grep -a -E '^(create_join_us|pingpong_us|pipe_wake_us) '
 }
 
 declare -A samples
@@ -64,10 +65,11 @@ echo "Thread benchmark: $accel_name, QEMU $machine, $cpus vCPU, ${mem_mib} MiB, 
 printf '| %-28s | %10s | %10s | %10s | %12s |\n' metric native Ingot Linux "Ingot/Linux"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..30})" "$(printf -- '-%.0s' {1..12})" \
   "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..14})"
-for metric in create_join_us pingpong_us; do
+for metric in create_join_us pingpong_us pipe_wake_us; do
   n="$(median "${samples[native.$metric]}")" i="$(median "${samples[ingot.$metric]}")"
   l="$(median "${samples[linux.$metric]}")"
   label="thread create+join"
   [[ $metric == pingpong_us ]] && label="futex ping-pong round trip"
+  [[ $metric == pipe_wake_us ]] && label="pipe reader woken, writer on"
   printf '| %-28s | %10s | %10s | %10s | %12s |\n' "$label" "$n" "$i" "$l" "$(awk -v a="$i" -v b="$l" 'BEGIN {printf "%.2f", a / b}')"
 done

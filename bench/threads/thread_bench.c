@@ -1,15 +1,20 @@
-// Thread micro-benchmark (bench/threads.sh): the cost of creating and joining a thread, and of
+// Thread micro-benchmark (bench/threads.sh): the cost of creating and joining a thread, of
 // one futex round trip between two threads (a mutex/condition-variable ping-pong hands the turn
-// back and forth, so each round is two wake-ups and two context switches). Prints
+// back and forth, so each round is two wake-ups and two context switches), and how soon a
+// thread blocked reading a pipe runs once another thread, which goes on running, writes to it
+// (with one CPU that is when the writer sleeps, 100 us later; with more, another CPU can run
+// the reader at once). Prints
 //   create_join_us <microseconds per create+join>
 //   pingpong_us <microseconds per round trip>
+//   pipe_wake_us <microseconds from the write to the reader's return from read>
 // as the median of several batches, so a noisy batch does not decide the figure.
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
-enum { kBatches = 7, kCreates = 500, kRounds = 5000 };
+enum { kBatches = 7, kCreates = 500, kRounds = 5000, kWakes = 100 };
 
 static double now_us(void) {
     struct timespec ts;
@@ -68,13 +73,46 @@ static double pingpong_batch(void) {
     return (now_us() - start) / kRounds;
 }
 
+static int wake_pipe[2];
+
+static void* pipe_reader(void* arg) {
+    double* delays = arg;
+    for (int i = 0; i < kWakes; ++i) {
+        double sent;
+        if (read(wake_pipe[0], &sent, sizeof sent) != (ssize_t)sizeof sent) exit(1);
+        delays[i] = now_us() - sent;
+    }
+    return NULL;
+}
+
+// The writer spins for 100 us after each write, then sleeps for 500 us: the median delay.
+static double pipe_wake_batch(void) {
+    double delays[kWakes];
+    pthread_t reader;
+    if (pipe(wake_pipe) != 0 || pthread_create(&reader, NULL, pipe_reader, delays) != 0) exit(1);
+    for (int i = 0; i < kWakes; ++i) {
+        double sent = now_us();
+        if (write(wake_pipe[1], &sent, sizeof sent) != (ssize_t)sizeof sent) exit(1);
+        while (now_us() - sent < 100) {
+        }
+        struct timespec pause = {0, 500000};
+        nanosleep(&pause, NULL);
+    }
+    pthread_join(reader, NULL);
+    close(wake_pipe[0]);
+    close(wake_pipe[1]);
+    return median(delays, kWakes);
+}
+
 int main(void) {
-    double creates[kBatches], rounds[kBatches];
+    double creates[kBatches], rounds[kBatches], wakes[kBatches];
     for (int i = 0; i < kBatches; ++i) {
         creates[i] = create_join_batch();
         rounds[i] = pingpong_batch();
+        wakes[i] = pipe_wake_batch();
     }
     printf("create_join_us %.2f\n", median(creates, kBatches));
     printf("pingpong_us %.2f\n", median(rounds, kBatches));
+    printf("pipe_wake_us %.2f\n", median(wakes, kBatches));
     return 0;
 }

@@ -165,12 +165,8 @@ Thread* pop_runnable() {
     return nullptr;
 }
 
-// Polls the event sources and fires due interval timers, then moves every blocked thread whose
-// wait is over to the run queue.
-void wake_finished_waits() {
-    run_event_sources();
-    uint64_t now = monotonic_ns();
-    fire_real_timers(now);
+// Moves every blocked thread whose wait is over to the run queue.
+void wake_ready_threads(uint64_t now) {
     for (Thread* t = blocked.front(); t;) {
         Thread* next = t->queue_next;
         if (wait_is_over(*t, now)) {
@@ -179,6 +175,20 @@ void wake_finished_waits() {
         }
         t = next;
     }
+}
+
+// Polls the event sources and fires due interval timers, then wakes whom that made ready.
+void wake_finished_waits() {
+    run_event_sources();
+    uint64_t now = monotonic_ns();
+    fire_real_timers(now);
+    wake_ready_threads(now);
+}
+
+bool some_cpu_halted() {
+    for (unsigned cpu = 0; cpu < online_cpus(); ++cpu)
+        if (cpu_schedulers[cpu].halted) return true;
+    return false;
 }
 
 uint64_t earliest_blocked_deadline() {
@@ -394,6 +404,10 @@ void leave_if_stopped() {
     if (current_thread().state != ThreadState::Dead) return;
     schedule();  // never returns: a dead thread is not run again
     __builtin_unreachable();
+}
+
+void wake_waiters_after_call() {
+    if (condition_waiters > 0 && some_cpu_halted()) wake_ready_threads(monotonic_ns());
 }
 
 void preempt_on_interrupt() {

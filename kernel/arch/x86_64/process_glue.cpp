@@ -26,6 +26,7 @@ extern "C" bool syscall_from_user(TrapFrame* frame) {
     set_current_syscall_frame(frame);
     SyscallArgs args{frame->rax, {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9}};
     int64_t result = dispatch_syscall(args);
+    wake_waiters_after_call();
     bool full_restore = syscall_replaced_frame();
     if (!full_restore) frame->rax = static_cast<uint64_t>(result);
     if (deliver_pending_signals(*frame)) full_restore = true;
