@@ -1,20 +1,21 @@
 // Thread micro-benchmark (bench/threads.sh): the cost of creating and joining a thread, of
 // one futex round trip between two threads (a mutex/condition-variable ping-pong hands the turn
 // back and forth, so each round is two wake-ups and two context switches), and how soon a
-// thread blocked reading a pipe runs once another thread, which goes on running, writes to it
-// (with one CPU that is when the writer sleeps, 100 us later; with more, another CPU can run
-// the reader at once). Prints
+// thread blocked reading a pipe runs once another thread, which keeps its CPU, writes to it
+// (with one CPU only once the writer is preempted; with more, another CPU can run the reader
+// at once). Prints
 //   create_join_us <microseconds per create+join>
 //   pingpong_us <microseconds per round trip>
-//   pipe_wake_us <microseconds from the write to the reader's return from read>
+//   pipe_wake_us <microseconds per write-then-wait-for-the-reader round>
 // as the median of several batches, so a noisy batch does not decide the figure.
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { kBatches = 7, kCreates = 500, kRounds = 5000, kWakes = 100 };
+enum { kBatches = 7, kCreates = 500, kRounds = 5000, kWakes = 200 };
 
 static double now_us(void) {
     struct timespec ts;
@@ -74,34 +75,35 @@ static double pingpong_batch(void) {
 }
 
 static int wake_pipe[2];
+static atomic_int reader_ran;
 
 static void* pipe_reader(void* arg) {
-    double* delays = arg;
     for (int i = 0; i < kWakes; ++i) {
-        double sent;
-        if (read(wake_pipe[0], &sent, sizeof sent) != (ssize_t)sizeof sent) exit(1);
-        delays[i] = now_us() - sent;
+        char byte;
+        if (read(wake_pipe[0], &byte, 1) != 1) exit(1);
+        atomic_store(&reader_ran, 1);
     }
-    return NULL;
+    return arg;
 }
 
-// The writer spins for 100 us after each write, then sleeps for 500 us: the median delay.
+// Each round the writer writes a byte, then spins until the reader says it ran: the time per
+// round is how long the blocked reader takes to run while the writer keeps its CPU. Timed
+// over the whole batch, as some guest clocks tick too coarsely to time one round.
 static double pipe_wake_batch(void) {
-    double delays[kWakes];
     pthread_t reader;
-    if (pipe(wake_pipe) != 0 || pthread_create(&reader, NULL, pipe_reader, delays) != 0) exit(1);
+    if (pipe(wake_pipe) != 0 || pthread_create(&reader, NULL, pipe_reader, NULL) != 0) exit(1);
+    double start = now_us();
     for (int i = 0; i < kWakes; ++i) {
-        double sent = now_us();
-        if (write(wake_pipe[1], &sent, sizeof sent) != (ssize_t)sizeof sent) exit(1);
-        while (now_us() - sent < 100) {
+        atomic_store(&reader_ran, 0);
+        if (write(wake_pipe[1], "w", 1) != 1) exit(1);
+        while (!atomic_load(&reader_ran)) {
         }
-        struct timespec pause = {0, 500000};
-        nanosleep(&pause, NULL);
     }
+    double elapsed = now_us() - start;
     pthread_join(reader, NULL);
     close(wake_pipe[0]);
     close(wake_pipe[1]);
-    return median(delays, kWakes);
+    return elapsed / kWakes;
 }
 
 int main(void) {
