@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { kBatches = 7, kCreates = 500, kRounds = 5000, kWakes = 200 };
+enum { kBatches = 7, kCreates = 500, kRounds = 5000, kWakes = 1000 };
 
 static double now_us(void) {
     struct timespec ts;

@@ -70,18 +70,21 @@ private:
 ThreadQueue run_queue;
 ThreadQueue blocked;
 int blocked_count = 0;
-int condition_waiters = 0;  // blocked threads whose wait the scheduler must re-check
+int condition_waiters = 0;     // blocked threads whose wait the scheduler must re-check
+int other_thread_waiters = 0;  // those of them that only another thread can end
 
 void add_blocked(Thread& t) {
     blocked.push_back(t);
     ++blocked_count;
     if (t.wait_kind != WaitKind::Futex) ++condition_waiters;
+    if (t.wait_kind == WaitKind::OtherThreads) ++other_thread_waiters;
 }
 
 void remove_blocked(Thread& t) {
     blocked.remove(t);
     --blocked_count;
     if (t.wait_kind != WaitKind::Futex) --condition_waiters;
+    if (t.wait_kind == WaitKind::OtherThreads) --other_thread_waiters;
 }
 
 // What the scheduler keeps for each CPU.
@@ -166,10 +169,11 @@ Thread* pop_runnable() {
 }
 
 // Moves every blocked thread whose wait is over to the run queue.
-void wake_ready_threads(uint64_t now) {
+// only_other_threads: only waits that another thread ends (pipes, eventfd, wait4) are looked at.
+void wake_ready_threads(uint64_t now, bool only_other_threads = false) {
     for (Thread* t = blocked.front(); t;) {
         Thread* next = t->queue_next;
-        if (wait_is_over(*t, now)) {
+        if ((!only_other_threads || t->wait_kind == WaitKind::OtherThreads) && wait_is_over(*t, now)) {
             remove_blocked(*t);
             make_runnable(*t);
         }
@@ -407,7 +411,24 @@ void leave_if_stopped() {
 }
 
 void wake_waiters_after_call() {
-    if (condition_waiters > 0 && some_cpu_halted()) wake_ready_threads(monotonic_ns());
+    // With a CPU halted, every condition is looked at: a thread it ends runs there at once. With
+    // none, only the waits a thread ends (re-checking sockets and epoll sets after every call
+    // would cost a busy server more than it gains).
+    bool other_cpu_free = some_cpu_halted();
+    if (condition_waiters == 0 || (!other_cpu_free && other_thread_waiters == 0)) return;
+    CpuScheduler& cpu = this_cpu_scheduler();
+    bool woken_before = cpu.woken_since_switch;
+    cpu.woken_since_switch = false;
+    wake_ready_threads(monotonic_ns(), !other_cpu_free);
+    bool left_for_this_cpu = cpu.woken_since_switch;  // find_cpu_for found no other CPU for it
+    cpu.woken_since_switch = woken_before || left_for_this_cpu;
+    if (!left_for_this_cpu) return;
+    // Wake-up preemption, as Linux's scheduler does for a thread that was waiting: the caller
+    // goes to the back of the run queue and the woken thread runs now, not at the end of the slice.
+    Thread& self = current_thread();
+    self.state = ThreadState::Runnable;
+    run_queue.push_back(self);
+    schedule();
 }
 
 void preempt_on_interrupt() {

@@ -55,10 +55,11 @@ void stop_other_threads();
 // exit_group(2) of one process, and execve(2): its other threads stop and are freed.
 void stop_process_threads(Process& process);
 
-// After a system call, while another CPU is halted: a condition wait the call may have ended
-// (a pipe written, a socket sent on, a child gone) ends now and that CPU is kicked to run the
-// thread, instead of at the end of this CPU's time slice. With every CPU busy, or one CPU,
-// the waits are re-checked at the next switch as before.
+// After a system call: a wait the call may have ended (a pipe written, a socket sent on, a
+// child gone) ends now instead of at the end of this CPU's time slice. The thread runs on a
+// halted CPU, which is kicked; with none free, the caller yields to it (wake-up preemption).
+// With no CPU halted only waits that just another thread can end are re-checked (pipes,
+// eventfd, wait4); sockets and epoll sets wait for the next switch or device interrupt.
 void wake_waiters_after_call();
 
 // On the way back to the program after an interrupt: polls event sources, wakes threads whose
