@@ -5,9 +5,11 @@
 #include <fs/ext2/ext2_format.h>
 #include <fs/ext2/metadata_checksum.h>
 #include <fs/open_flags.h>
+#include <linux/sys_fs.h>
 
 #include "ext2_test_fixture.h"
 #include "fakes/fake_console.h"
+#include "fakes/fake_user_memory.h"
 
 #include <cstring>
 
@@ -278,6 +280,28 @@ TEST_F(Ext2HostileTest, HashedTreeNodeWhoseChecksumFailsGivesEio) {
     ASSERT_TRUE(mount_image().ok());
     EXPECT_EQ(read_text("/mnt/big/a-rather-long-file-name-7"), "<errno 5>");
     EXPECT_NE(fake_console::stderr_text().find("block 0's checksum does not match"), std::string::npos);
+}
+
+// A buffer that runs into unmapped memory part way: read and write move the blocks before the
+// bad address and report that count, as Linux does; only a call that moves nothing is EFAULT.
+TEST_F(Ext2HostileTest, BuffersRunningIntoUnmappedMemoryGivePartialCounts) {
+    make("ext4", "-b 4096", 8192);
+    ASSERT_TRUE(mount_image().ok());
+    ASSERT_TRUE(write_text("/mnt/f", std::string(3 * 4096, 'r')).ok());
+    int64_t fd = open("/mnt/f", kOpenReadWrite);
+    ASSERT_GE(fd, 0);
+    uint64_t page = fake_user_memory::map(4096);  // the page after it is unmapped
+    auto call3 = [](SyscallHandler handler, uint64_t a, uint64_t b, uint64_t c, uint64_t d = 0) {
+        return fs_test::call(handler, {a, b, c, d});
+    };
+    EXPECT_EQ(call3(sys_pread64, fd, page, 3 * 4096, 0), 4096);
+    EXPECT_EQ(fake_user_memory::read(page, 4096), std::vector<uint8_t>(4096, 'r'));
+    EXPECT_EQ(call3(sys_pread64, fd, page + 4096, 10, 0), -EFAULT);
+    memset(fake_user_memory::host(page, 4096), 'w', 4096);
+    EXPECT_EQ(call3(sys_pwrite64, fd, page, 2 * 4096, 4096), 4096);
+    EXPECT_EQ(call3(sys_pwrite64, fd, page + 4096, 10, 0), -EFAULT);
+    EXPECT_EQ(read_text("/mnt/f"), std::string(4096, 'r') + std::string(4096, 'w') + std::string(4096, 'r'));
+    expect_fsck_clean();
 }
 
 TEST_F(Ext2HostileTest, BitmapWhoseChecksumFailsGivesEio) {

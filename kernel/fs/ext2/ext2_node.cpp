@@ -154,12 +154,17 @@ Result<size_t> Ext2Node::read(uint64_t offset, IoBuffer& dst) {
         if (chunk > want - done) chunk = want - done;
         uint64_t lblock = pos / bs;
         BlockMapping m = TRY(map(lblock, false));
+        Result<void> copied = {};
         if (m.block == 0) {
-            TRY(dst.zero_fill(done, chunk));
+            copied = dst.zero_fill(done, chunk);
         } else {
             if (!fs_->cache().contains(m.block)) read_ahead(offset / bs, lblock, m.block, (offset + want + bs - 1) / bs);
             uint8_t* data = TRY(fs_->cache().get(m.block));
-            TRY(dst.copy_to_buffer(done, data + in_block, chunk));
+            copied = dst.copy_to_buffer(done, data + in_block, chunk);
+        }
+        if (!copied.ok()) {
+            if (done) break;  // read(2): the bytes before the bad address, then EFAULT next time
+            return copied.error();
         }
         done += chunk;
     }
@@ -187,8 +192,12 @@ Result<size_t> Ext2Node::write(uint64_t offset, IoBuffer& src) {
         }
         BlockMapping m = mapped.value();
         uint8_t* data = m.fresh ? TRY(fs_->cache().get_zeroed(m.block)) : TRY(fs_->cache().get(m.block));
-        TRY(src.copy_from_buffer(done, data + in_block, chunk));
-        fs_->cache().mark_dirty(m.block, BlockKind::Data);
+        Result<void> copied = src.copy_from_buffer(done, data + in_block, chunk);
+        fs_->cache().mark_dirty(m.block, BlockKind::Data);  // a fresh block holds its zeros at least
+        if (!copied.ok()) {
+            if (done) break;  // write(2): what came before the bad address is written
+            return copied.error();
+        }
         done += chunk;
         if (offset + done > size_) set_size(offset + done);
     }
