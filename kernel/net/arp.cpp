@@ -52,13 +52,32 @@ void Arp::learn(Entry& entry, MacAddress mac, uint64_t now_ns) {
     // Move the queue out first: transmitting may re-enter send() for this neighbour.
     std::vector<std::vector<uint8_t>> queued = std::move(entry.queue);
     entry.queue = {};
+    entry.queued_bytes = 0;
     for (const std::vector<uint8_t>& datagram : queued) link_.transmit_datagram(mac, datagram);
+}
+
+void Arp::enqueue(Entry& entry, std::span<const uint8_t> datagram) {
+    size_t limit = limits_.max_queued_bytes_per_neighbour;
+    if (datagram.size() > limit) {
+        ++statistics_.queue_overflows;
+        return;
+    }
+    // Like Linux's unres_qlen_bytes: the oldest waiting datagrams make room.
+    size_t dropped = 0;
+    while (entry.queued_bytes + datagram.size() > limit) entry.queued_bytes -= entry.queue[dropped++].size();
+    if (dropped) {
+        statistics_.queue_overflows += dropped;
+        entry.queue.erase(entry.queue.begin(), entry.queue.begin() + static_cast<ptrdiff_t>(dropped));
+    }
+    entry.queue.emplace_back(datagram.begin(), datagram.end());
+    entry.queued_bytes += datagram.size();
 }
 
 void Arp::fail(Entry& entry, uint64_t now_ns) {
     ++statistics_.resolutions_failed;
     std::vector<std::vector<uint8_t>> queued = std::move(entry.queue);
     entry.queue = {};
+    entry.queued_bytes = 0;
     entry.state = State::Failed;
     entry.deadline_ns = now_ns + limits_.failed_hold_ns;
     for (const std::vector<uint8_t>& datagram : queued) {
@@ -128,12 +147,7 @@ Result<void> Arp::send(Ipv4Address next_hop, std::span<const uint8_t> datagram, 
             entry = nullptr;
             break;
         case State::Incomplete:
-            if (entry->queue.size() >= limits_.max_queued_per_neighbour) {
-                // Like Linux's unres_qlen: the oldest waiting datagram makes room.
-                ++statistics_.queue_overflows;
-                entry->queue.erase(entry->queue.begin());
-            }
-            entry->queue.emplace_back(datagram.begin(), datagram.end());
+            enqueue(*entry, datagram);
             return {};
         case State::Free:
             break;
@@ -147,7 +161,7 @@ Result<void> Arp::send(Ipv4Address next_hop, std::span<const uint8_t> datagram, 
     entry->state = State::Incomplete;
     entry->ip = next_hop;
     entry->requests_sent = 0;
-    if (limits_.max_queued_per_neighbour > 0) entry->queue.emplace_back(datagram.begin(), datagram.end());
+    enqueue(*entry, datagram);
     send_request(*entry, now_ns);
     return {};
 }

@@ -22,7 +22,10 @@ struct ArpLimits {
     uint64_t retry_interval_ns = 1'000'000'000ull;   // between requests for one address
     uint32_t max_requests = 3;                       // before the neighbour counts as unreachable
     uint64_t failed_hold_ns = 3'000'000'000ull;      // sends fail fast this long after that
-    size_t max_queued_per_neighbour = 4;             // datagrams waiting for one resolution
+    // Bytes of datagrams waiting for one resolution, as Linux's unres_qlen_bytes limits them:
+    // a burst of connections from one peer (a SYN-ACK each) must not lose all but a few, which
+    // would then wait a full retransmission timeout.
+    size_t max_queued_bytes_per_neighbour = 64 * 1024;
     uint32_t announcements = 2;                      // RFC 5227 ANNOUNCE_NUM
     uint64_t announce_interval_ns = 2'000'000'000ull;  // RFC 5227 ANNOUNCE_INTERVAL
 };
@@ -107,7 +110,11 @@ private:
         uint64_t deadline_ns = 0;   // next request (Incomplete, Probing) or expiry (others)
         uint32_t requests_sent = 0;
         std::vector<std::vector<uint8_t>> queue;
+        size_t queued_bytes = 0;
     };
+
+    // Queues a datagram for an Incomplete entry, dropping the oldest past the byte limit.
+    void enqueue(Entry& entry, std::span<const uint8_t> datagram);
 
     Entry* find(Ipv4Address ip);
     const Entry* find(Ipv4Address ip) const;

@@ -26,9 +26,12 @@ std::vector<uint8_t> arp_frame(ArpOperation op, MacAddress sender_mac, Ipv4Addre
 
 class NetArp : public ::testing::Test {
 protected:
-    NetArp() : interface(output, config()) { interface.register_protocol(test_protocol, &handler); }
-    static InterfaceConfig config() {
+    explicit NetArp(const ArpLimits& limits = {}) : interface(output, config(limits)) {
+        interface.register_protocol(test_protocol, &handler);
+    }
+    static InterfaceConfig config(const ArpLimits& limits) {
         InterfaceConfig c;
+        c.arp = limits;
         c.mac = our_mac;
         c.address = our_ip;
         c.prefix_length = 24;
@@ -147,7 +150,28 @@ TEST_F(NetArp, ResolvesGatewayAndSendsQueuedDatagramsInOrder) {
     EXPECT_EQ(output.frames.size(), 5u);
 }
 
-TEST_F(NetArp, QueueKeepsTheNewestDatagrams) {
+// A burst of connections from one peer (a SYN-ACK each, before its address is known) all wait
+// for the resolution: with room for only a few, the rest would wait a retransmission timeout.
+TEST_F(NetArp, QueueHoldsABurstForOneNeighbour) {
+    for (int i = 0; i < 256; ++i) ASSERT_TRUE(send(peer_ip, static_cast<uint8_t>(i)).ok());
+    interface.receive_frame(arp_frame(ArpOperation::Reply, peer_mac, peer_ip, our_mac, our_ip, our_mac), 0);
+    EXPECT_EQ(interface.arp().statistics().queue_overflows, 0u);
+    ASSERT_EQ(output.frames.size(), 257u);  // the request, then every datagram in order
+    for (size_t i = 1; i < output.frames.size(); ++i) EXPECT_EQ(output.frames[i][14 + 20], static_cast<uint8_t>(i - 1));
+}
+
+// Past its byte limit (four 36-byte datagrams here) the queue keeps the newest.
+class NetArpSmallQueue : public NetArp {
+protected:
+    NetArpSmallQueue() : NetArp(limits()) {}
+    static ArpLimits limits() {
+        ArpLimits l;
+        l.max_queued_bytes_per_neighbour = 4 * 36;
+        return l;
+    }
+};
+
+TEST_F(NetArpSmallQueue, QueueKeepsTheNewestDatagrams) {
     for (uint8_t i = 1; i <= 6; ++i) ASSERT_TRUE(send(peer_ip, i).ok());
     EXPECT_EQ(interface.arp().statistics().queue_overflows, 2u);
     interface.receive_frame(arp_frame(ArpOperation::Reply, peer_mac, peer_ip, our_mac, our_ip, our_mac), 0);
