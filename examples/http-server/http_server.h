@@ -1,15 +1,12 @@
-// HttpServer: the listening socket and a single-threaded epoll(7) loop over the connections.
+// HttpServer: the listening socket, shared by one ServerWorker thread per CPU the process may
+// run on (or --threads of them), and the stop signal that ends them all once the request
+// budget is spent.
 #pragma once
 
-#include "connection.h"
 #include "request_budget.h"
 #include "server_options.h"
 #include "static_site.h"
 #include "unique_fd.h"
-
-#include <cstdint>
-#include <memory>
-#include <unordered_map>
 
 class HttpServer {
 public:
@@ -20,24 +17,11 @@ public:
     int run();
 
 private:
-    struct Client {
-        std::unique_ptr<Connection> connection;
-        uint32_t events = 0;         // the interest registered with epoll
-        uint64_t last_active_ns = 0;
-    };
-
     bool start_listening();
-    void accept_clients(uint64_t now_ns);
-    void serve(int fd, uint64_t now_ns);
-    void close_client(int fd);
-    void close_idle_clients(uint64_t now_ns);
-    void set_listening(bool listening);
 
     ServerOptions options_;
     StaticSite site_;
     RequestBudget budget_;
     UniqueFd listener_;
-    UniqueFd epoll_;
-    bool accepting_ = false;  // the listener is registered with epoll
-    std::unordered_map<int, Client> clients_;
+    UniqueFd stop_;  // an eventfd, written once the budget is spent
 };

@@ -14,7 +14,7 @@ public:
     // The buffer: file bodies go out in chunks of this size, so a large file costs no more memory.
     static constexpr size_t kChunkBytes = 64 * 1024;
     // The most one write_to() call sends before yielding, so that one fast client downloading
-    // a large file cannot starve the others on this single thread.
+    // a large file cannot starve the others on this worker thread.
     static constexpr size_t kBytesPerTurn = 1024 * 1024;
 
     // Starts a response of `head` followed by `body` (both copied).

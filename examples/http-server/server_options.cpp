@@ -25,7 +25,7 @@ std::optional<ServerOptions> ServerOptions::parse(int argc, char** argv, std::st
         if (size_t equals = name.find('='); name.starts_with("--") && equals != std::string_view::npos) {
             value = name.substr(equals + 1);
             name = name.substr(0, equals);
-        } else if (name == "--port" || name == "--root" || name == "--max-requests") {
+        } else if (name == "--port" || name == "--root" || name == "--max-requests" || name == "--threads") {
             if (i + 1 >= argc) {
                 error = std::string(name) + ": missing value";
                 return std::nullopt;
@@ -54,6 +54,13 @@ std::optional<ServerOptions> ServerOptions::parse(int argc, char** argv, std::st
                 error = "--max-requests: expected a positive number, got '" + std::string(value) + "'";
                 return std::nullopt;
             }
+        } else if (name == "--threads") {
+            auto threads = parse_number(value, 1, 256);
+            if (!threads) {
+                error = "--threads: expected a number from 1 to 256, got '" + std::string(value) + "'";
+                return std::nullopt;
+            }
+            options.threads = static_cast<unsigned>(*threads);
         } else {
             error = "unknown argument '" + std::string(name) + "'";
             return std::nullopt;

@@ -1,4 +1,4 @@
-#include "http_server.h"
+#include "server_worker.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -8,11 +8,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 namespace {
 
-constexpr int kBacklog = 511;
 constexpr int kMaxEvents = 64;
 // A keep-alive connection with no request in progress is closed after this long, and one
 // waiting for the client's close after a final response sooner.
@@ -32,67 +32,40 @@ uint32_t events_for(Connection::Wait wait) {
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerOptions& options)
-    : options_(options), site_(options.root), budget_(options.max_requests) {}
-
-bool HttpServer::start_listening() {
-    listener_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!listener_.valid()) {
-        fprintf(stderr, "http-server: socket: %s\n", strerror(errno));
-        return false;
-    }
-    int one = 1;
-    // Restarting the server must not wait for the old connections' TIME-WAIT to pass.
-    if (setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
-        fprintf(stderr, "http-server: SO_REUSEADDR: %s (continuing)\n", strerror(errno));
-    sockaddr_in address {};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(options_.port);
-    address.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind(listener_.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        fprintf(stderr, "http-server: bind to port %u: %s\n", options_.port, strerror(errno));
-        return false;
-    }
-    if (listen(listener_.get(), kBacklog) != 0) {
-        fprintf(stderr, "http-server: listen: %s\n", strerror(errno));
-        return false;
-    }
-    epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
-    if (!epoll_.valid()) {
-        fprintf(stderr, "http-server: epoll_create1: %s\n", strerror(errno));
-        return false;
-    }
-    set_listening(true);
-    if (!accepting_) return false;
-    fprintf(stderr, "http-server: listening on port %u\n", options_.port);
-    return true;
+bool ServerWorker::watch(int fd) {
+    epoll_event event {};
+    event.events = EPOLLIN;
+    event.data.fd = fd;
+    if (epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &event) == 0) return true;
+    fprintf(stderr, "http-server: epoll_ctl: %s\n", strerror(errno));
+    return false;
 }
 
 // Adds or removes the listener from the interest list: while descriptors run out, a
 // level-triggered listener would otherwise report the same pending connection forever.
-void HttpServer::set_listening(bool listening) {
+void ServerWorker::set_listening(bool listening) {
     if (listening == accepting_) return;
     epoll_event event {};
     event.events = EPOLLIN;
-    event.data.fd = listener_.get();
+    event.data.fd = listener_;
     int op = listening ? EPOLL_CTL_ADD : EPOLL_CTL_DEL;
-    if (epoll_ctl(epoll_.get(), op, listener_.get(), &event) != 0) {
+    if (epoll_ctl(epoll_.get(), op, listener_, &event) != 0) {
         fprintf(stderr, "http-server: epoll_ctl(listener): %s\n", strerror(errno));
         return;
     }
     accepting_ = listening;
 }
 
-void HttpServer::accept_clients(uint64_t now_ns) {
+void ServerWorker::accept_clients(uint64_t now_ns) {
     for (;;) {
-        int fd = accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                 fprintf(stderr, "http-server: accept: %s (pausing until a connection closes)\n", strerror(errno));
                 set_listening(false);
             }
-            return;  // EAGAIN: no more pending connections
+            return;  // EAGAIN: no more pending connections, or another worker took them
         }
         UniqueFd socket(fd);
         int one = 1;
@@ -113,7 +86,7 @@ void HttpServer::accept_clients(uint64_t now_ns) {
     }
 }
 
-void HttpServer::close_client(int fd) {
+void ServerWorker::close_client(int fd) {
     auto found = clients_.find(fd);
     if (found == clients_.end()) return;
     // Closing the descriptor removes it from the epoll set as well.
@@ -121,7 +94,7 @@ void HttpServer::close_client(int fd) {
     set_listening(true);
 }
 
-void HttpServer::serve(int fd, uint64_t now_ns) {
+void ServerWorker::serve(int fd, uint64_t now_ns) {
     auto found = clients_.find(fd);
     if (found == clients_.end()) return;
     Client& client = found->second;
@@ -143,7 +116,7 @@ void HttpServer::serve(int fd, uint64_t now_ns) {
     client.events = events;
 }
 
-void HttpServer::close_idle_clients(uint64_t now_ns) {
+void ServerWorker::close_idle_clients(uint64_t now_ns) {
     for (auto it = clients_.begin(); it != clients_.end();) {
         const Client& client = it->second;
         uint64_t limit = client.connection->lingering() ? kLingerTimeoutNs : kIdleTimeoutNs;
@@ -158,8 +131,15 @@ void HttpServer::close_idle_clients(uint64_t now_ns) {
     }
 }
 
-int HttpServer::run() {
-    if (!start_listening()) return 1;
+bool ServerWorker::run() {
+    epoll_.reset(epoll_create1(EPOLL_CLOEXEC));
+    if (!epoll_.valid()) {
+        fprintf(stderr, "http-server: epoll_create1: %s\n", strerror(errno));
+        return false;
+    }
+    if (!watch(stop_)) return false;
+    set_listening(true);
+    if (!accepting_) return false;
     epoll_event events[kMaxEvents];
     uint64_t last_sweep_ns = monotonic_ns();
     while (!budget_.exhausted()) {
@@ -168,11 +148,12 @@ int HttpServer::run() {
         if (count < 0) {
             if (errno == EINTR) continue;
             fprintf(stderr, "http-server: epoll_wait: %s\n", strerror(errno));
-            return 1;
+            return false;
         }
         uint64_t now_ns = monotonic_ns();
         for (int i = 0; i < count && !budget_.exhausted(); ++i) {
-            if (events[i].data.fd == listener_.get())
+            if (events[i].data.fd == stop_) return true;
+            if (events[i].data.fd == listener_)
                 accept_clients(now_ns);
             else
                 serve(events[i].data.fd, now_ns);
@@ -182,7 +163,7 @@ int HttpServer::run() {
             last_sweep_ns = now_ns;
         }
     }
-    fprintf(stderr, "http-server: served %llu responses, exiting\n",
-            static_cast<unsigned long long>(budget_.served()));
-    return 0;
+    // This worker spent the budget: the others, perhaps blocked in epoll_wait, stop too.
+    eventfd_write(stop_, 1);
+    return true;
 }
