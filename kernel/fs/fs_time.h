@@ -17,7 +17,7 @@ struct FsTime {
         uint64_t ns = realtime_coarse_ns();
         return FsTime{static_cast<int64_t>(ns / kNanosPerSecond), static_cast<uint32_t>(ns % kNanosPerSecond)};
     }
-    bool operator==(const FsTime&) const = default;
+    auto operator<=>(const FsTime&) const = default;
 };
 
 }  // namespace ingot

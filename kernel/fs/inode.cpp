@@ -21,6 +21,17 @@ void Inode::touch_modified() {
     modify_time_ = change_time_ = now;
 }
 
+// relatime (Linux's relatime_need_update): only when the access time is not newer than the
+// last modification or change, or is a day old, so that a file read over and over costs no
+// write-back of its inode. Nothing moves on a read-only file system.
+void Inode::touch_accessed() {
+    if (fs_->read_only()) return;
+    constexpr int64_t kDaySeconds = 24 * 60 * 60;
+    FsTime now = FsTime::now();
+    if (access_time_ <= modify_time_ || access_time_ <= change_time_ || now.seconds - access_time_.seconds >= kDaySeconds)
+        access_time_ = now;
+}
+
 uint32_t Inode::type_bits() const {
     switch (type_) {
     case InodeType::Directory: return kModeDirectory;

@@ -62,6 +62,8 @@ public:
     void touch_modified();
     // Metadata changed: ctime becomes now.
     void touch_changed() { change_time_ = FsTime::now(); }
+    // Contents read: atime becomes now where Linux's default relatime would move it.
+    void touch_accessed();
 
     // Hard-link count of non-directories; directories compute theirs.
     void add_link() { ++link_count_; }

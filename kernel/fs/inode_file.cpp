@@ -16,8 +16,10 @@ Result<size_t> InodeFile::read(IoBuffer& dst) {
     if (inode_->is_directory()) return Errno::EISDIR;
     size_t n = TRY(inode_->read_at(offset(), dst));
     if (!inode_->is_char_device()) set_offset(offset() + n);
+    note_accessed();
     return n;
 }
+
 
 Result<size_t> InodeFile::write(IoBuffer& src) {
     // O_APPEND: "the file offset is positioned at the end of the file" before each write.
@@ -29,7 +31,9 @@ Result<size_t> InodeFile::write(IoBuffer& src) {
 
 Result<size_t> InodeFile::read_at(uint64_t offset, IoBuffer& dst) {
     if (inode_->is_directory()) return Errno::EISDIR;
-    return inode_->read_at(offset, dst);
+    size_t n = TRY(inode_->read_at(offset, dst));
+    note_accessed();
+    return n;
 }
 
 Result<size_t> InodeFile::write_at(uint64_t offset, IoBuffer& src) {

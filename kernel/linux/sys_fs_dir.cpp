@@ -60,6 +60,7 @@ Result<int64_t> sys_getdents64(const SyscallArgs& args) {
         written += record_size;
         file->set_offset(entry.cookie + 1);
     }
+    file->note_accessed();
     return static_cast<int64_t>(written);
 }
 

@@ -4,6 +4,9 @@
 #include <fs/open_flags.h>
 
 #include "ext2_test_fixture.h"
+#include "fakes/fake_clock.h"
+
+#include <cstdio>
 
 namespace ingot::ext2_test {
 namespace {
@@ -79,6 +82,25 @@ TEST_P(Ext2WriteTest, NamespaceOperationsKeepTheDiskConsistent) {
     InodeRef link = vfs::lookup(vfs::root(), "/mnt/long", false).value().inode;
     EXPECT_EQ(link->read_link().value().view(), long_target);
     EXPECT_EQ(inode_at("/mnt/old"), nullptr);
+}
+
+// A read through a descriptor moves the access time (relatime) and the disk keeps it.
+TEST_P(Ext2WriteTest, ReadsMoveTheAccessTimeOnTheDisk) {
+    ASSERT_TRUE(write_text("/mnt/read.txt", "read me").ok());
+    uint64_t written = inode_at("/mnt/read.txt")->stat().access_time.seconds;
+    fake_clock::advance_ns(90'000'000'000);
+    OpenFileRef file = vfs::open(vfs::root(), "/mnt/read.txt", kOpenReadOnly, 0).value();
+    uint8_t buffer[16];
+    IoBuffer dst = IoBuffer::kernel(std::span<uint8_t>(buffer, sizeof buffer));
+    ASSERT_EQ(file->read(dst).value(), 7u);
+    file = nullptr;
+    uint64_t read_at = inode_at("/mnt/read.txt")->stat().access_time.seconds;
+    EXPECT_EQ(read_at, written + 90);
+    unmount_and_save();
+    std::string stat = debugfs(image_path(), "stat /read.txt").output;
+    char expected[32];
+    snprintf(expected, sizeof expected, "atime: 0x%08x", static_cast<unsigned>(read_at));
+    EXPECT_NE(stat.find(expected), std::string::npos) << stat;
 }
 
 TEST_P(Ext2WriteTest, UnlinkedOpenFileLivesUntilClosed) {

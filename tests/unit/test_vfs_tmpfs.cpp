@@ -7,6 +7,7 @@
 #include <linux/sys_fs_abi.h>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_user_memory.h"
 #include "fakes/fs_test_support.h"
 
 #include <algorithm>
@@ -356,6 +357,38 @@ TEST_F(TmpfsTest, WritesUpdateModificationTime) {
     EXPECT_EQ(write(fd, "x"), 1);
     EXPECT_EQ(stat_of("/tmp/clock").st_mtime_sec, created + 7);
     EXPECT_EQ(stat_of("/tmp").st_mtime_sec, created);  // the directory changed at creation
+}
+
+// relatime, as Linux mounts by default: a read moves the access time when it is not newer
+// than the last change, or a day old; O_NOATIME reads leave it; directory listings count.
+TEST_F(TmpfsTest, ReadsMoveTheAccessTimeAsRelatimeDoes) {
+    constexpr uint64_t kSecond = 1'000'000'000, kDay = 24 * 3600 * kSecond;
+    int64_t fd = open("/tmp/atime", kCreateRw);
+    EXPECT_EQ(write(fd, "data"), 4);
+    int64_t created = stat_of("/tmp/atime").st_atime_sec;
+    char buffer[8];
+    auto read_at0 = [&buffer](int64_t descriptor) {
+        uint64_t user = fake_user_memory::map(sizeof buffer);
+        return call(sys_pread64, {static_cast<uint64_t>(descriptor), user, sizeof buffer, 0});
+    };
+    fake_clock::advance_ns(10 * kSecond);
+    EXPECT_EQ(read_at0(fd), 4);
+    EXPECT_EQ(stat_of("/tmp/atime").st_atime_sec, created + 10);  // it was not newer than mtime
+    fake_clock::advance_ns(10 * kSecond);
+    EXPECT_EQ(read_at0(fd), 4);
+    EXPECT_EQ(stat_of("/tmp/atime").st_atime_sec, created + 10);  // newer, and not a day old
+    fake_clock::advance_ns(kDay);
+    int64_t quiet = open("/tmp/atime", kOpenReadOnly | kOpenNoAccessTime);
+    EXPECT_EQ(read_at0(quiet), 4);
+    EXPECT_EQ(stat_of("/tmp/atime").st_atime_sec, created + 10);
+    EXPECT_EQ(read_at0(fd), 4);
+    EXPECT_EQ(stat_of("/tmp/atime").st_atime_sec, static_cast<int64_t>(created + 20 + kDay / kSecond));
+    // A listing reads the directory.
+    int64_t dir = open("/tmp", kOpenReadOnly | kOpenDirectory);
+    fake_clock::advance_ns(5 * kSecond);
+    uint64_t entries = fake_user_memory::map(4096);
+    EXPECT_GT(call(sys_getdents64, {static_cast<uint64_t>(dir), entries, 4096}), 0);
+    EXPECT_EQ(stat_of("/tmp").st_atime_sec, static_cast<int64_t>(created + 25 + kDay / kSecond));
 }
 
 TEST_F(TmpfsTest, CapacityLimitGivesEnospc) {
