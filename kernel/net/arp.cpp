@@ -50,34 +50,45 @@ void Arp::learn(Entry& entry, MacAddress mac, uint64_t now_ns) {
     entry.deadline_ns = now_ns + limits_.reachable_time_ns;
     entry.requests_sent = 0;
     // Move the queue out first: transmitting may re-enter send() for this neighbour.
-    std::vector<std::vector<uint8_t>> queued = std::move(entry.queue);
-    entry.queue = {};
-    entry.queued_bytes = 0;
+    std::vector<std::vector<uint8_t>> queued = take_queue(entry);
     for (const std::vector<uint8_t>& datagram : queued) link_.transmit_datagram(mac, datagram);
 }
 
+std::vector<std::vector<uint8_t>> Arp::take_queue(Entry& entry) {
+    std::vector<std::vector<uint8_t>> queued = std::move(entry.queue);
+    entry.queue = {};
+    queued_bytes_total_ -= entry.queued_bytes;
+    entry.queued_bytes = 0;
+    return queued;
+}
+
 void Arp::enqueue(Entry& entry, std::span<const uint8_t> datagram) {
-    size_t limit = limits_.max_queued_bytes_per_neighbour;
-    if (datagram.size() > limit) {
+    size_t charge = datagram.size() + kQueuedOverhead;
+    auto over = [&] {
+        return entry.queued_bytes + charge > limits_.max_queued_bytes_per_neighbour ||
+               queued_bytes_total_ + charge > limits_.max_queued_bytes_total;
+    };
+    // Like Linux's unres_qlen_bytes: the oldest waiting datagrams make room.
+    size_t dropped = 0;
+    while (over() && dropped < entry.queue.size()) {
+        size_t bytes = entry.queue[dropped++].size() + kQueuedOverhead;
+        entry.queued_bytes -= bytes;
+        queued_bytes_total_ -= bytes;
+    }
+    entry.queue.erase(entry.queue.begin(), entry.queue.begin() + static_cast<ptrdiff_t>(dropped));
+    statistics_.queue_overflows += dropped;
+    if (over()) {  // other neighbours hold the rest of the room: this datagram is dropped
         ++statistics_.queue_overflows;
         return;
     }
-    // Like Linux's unres_qlen_bytes: the oldest waiting datagrams make room.
-    size_t dropped = 0;
-    while (entry.queued_bytes + datagram.size() > limit) entry.queued_bytes -= entry.queue[dropped++].size();
-    if (dropped) {
-        statistics_.queue_overflows += dropped;
-        entry.queue.erase(entry.queue.begin(), entry.queue.begin() + static_cast<ptrdiff_t>(dropped));
-    }
     entry.queue.emplace_back(datagram.begin(), datagram.end());
-    entry.queued_bytes += datagram.size();
+    entry.queued_bytes += charge;
+    queued_bytes_total_ += charge;
 }
 
 void Arp::fail(Entry& entry, uint64_t now_ns) {
     ++statistics_.resolutions_failed;
-    std::vector<std::vector<uint8_t>> queued = std::move(entry.queue);
-    entry.queue = {};
-    entry.queued_bytes = 0;
+    std::vector<std::vector<uint8_t>> queued = take_queue(entry);
     entry.state = State::Failed;
     entry.deadline_ns = now_ns + limits_.failed_hold_ns;
     for (const std::vector<uint8_t>& datagram : queued) {
@@ -221,6 +232,7 @@ std::optional<MacAddress> Arp::lookup(Ipv4Address ip) const {
 
 void Arp::flush() {
     for (Entry& entry : entries_) entry = Entry{};
+    queued_bytes_total_ = 0;
     announcements_left_ = 0;
 }
 

@@ -24,8 +24,12 @@ struct ArpLimits {
     uint64_t failed_hold_ns = 3'000'000'000ull;      // sends fail fast this long after that
     // Bytes of datagrams waiting for one resolution, as Linux's unres_qlen_bytes limits them:
     // a burst of connections from one peer (a SYN-ACK each) must not lose all but a few, which
-    // would then wait a full retransmission timeout.
+    // would then wait a full retransmission timeout. Each datagram counts kQueuedOverhead
+    // bytes more, for its allocation.
     size_t max_queued_bytes_per_neighbour = 64 * 1024;
+    // And for all neighbours together: a program sending to many addresses that never answer
+    // must not fill the kernel's memory.
+    size_t max_queued_bytes_total = 256 * 1024;
     uint32_t announcements = 2;                      // RFC 5227 ANNOUNCE_NUM
     uint64_t announce_interval_ns = 2'000'000'000ull;  // RFC 5227 ANNOUNCE_INTERVAL
 };
@@ -113,8 +117,12 @@ private:
         size_t queued_bytes = 0;
     };
 
-    // Queues a datagram for an Incomplete entry, dropping the oldest past the byte limit.
+    // Queues a datagram for an Incomplete entry, dropping its oldest past the byte limits.
     void enqueue(Entry& entry, std::span<const uint8_t> datagram);
+    // Empties an entry's queue, handing its datagrams to the caller.
+    std::vector<std::vector<uint8_t>> take_queue(Entry& entry);
+    static constexpr size_t kQueuedOverhead = 64;
+    size_t queued_bytes_total_ = 0;
 
     Entry* find(Ipv4Address ip);
     const Entry* find(Ipv4Address ip) const;

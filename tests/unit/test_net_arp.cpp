@@ -160,16 +160,29 @@ TEST_F(NetArp, QueueHoldsABurstForOneNeighbour) {
     for (size_t i = 1; i < output.frames.size(); ++i) EXPECT_EQ(output.frames[i][14 + 20], static_cast<uint8_t>(i - 1));
 }
 
-// Past its byte limit (four 36-byte datagrams here) the queue keeps the newest.
+// Past its byte limit (four 36-byte datagrams with their overhead here) the queue keeps the
+// newest.
 class NetArpSmallQueue : public NetArp {
 protected:
     NetArpSmallQueue() : NetArp(limits()) {}
     static ArpLimits limits() {
         ArpLimits l;
-        l.max_queued_bytes_per_neighbour = 4 * 36;
+        l.max_queued_bytes_per_neighbour = 4 * (36 + 64);
         return l;
     }
 };
+
+// Sending to many neighbours that never answer holds at most the total limit, whatever the
+// count: the oldest datagrams of a neighbour go first, then new ones are dropped.
+TEST_F(NetArp, QueuesOfAllNeighboursShareOneLimit) {
+    size_t sent = 0;
+    for (uint8_t host = 20; host < 20 + 30; ++host)
+        for (int i = 0; i < 3000; ++i, ++sent) ASSERT_TRUE(send(Ipv4Address::from_octets(10, 0, 2, host)).ok());
+    uint64_t dropped = interface.arp().statistics().queue_overflows;
+    size_t kept = sent - dropped;
+    EXPECT_LE(kept * (36 + 64), ArpLimits{}.max_queued_bytes_total);
+    EXPECT_GT(kept * (36 + 64), ArpLimits{}.max_queued_bytes_total - 30 * (36 + 64));
+}
 
 TEST_F(NetArpSmallQueue, QueueKeepsTheNewestDatagrams) {
     for (uint8_t i = 1; i <= 6; ++i) ASSERT_TRUE(send(peer_ip, i).ok());
