@@ -414,8 +414,9 @@ void wake_waiters_after_call() {
     // With a CPU halted, every condition is looked at: a thread it ends runs there at once. With
     // none, only the waits a thread ends (re-checking sockets and epoll sets after every call
     // would cost a busy server more than it gains).
+    if (condition_waiters == 0) return;
     bool other_cpu_free = some_cpu_halted();
-    if (condition_waiters == 0 || (!other_cpu_free && other_thread_waiters == 0)) return;
+    if (!other_cpu_free && other_thread_waiters == 0) return;
     CpuScheduler& cpu = this_cpu_scheduler();
     bool woken_before = cpu.woken_since_switch;
     cpu.woken_since_switch = false;
