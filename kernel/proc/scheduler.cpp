@@ -1,7 +1,9 @@
-// Round-robin over one run queue that every CPU takes threads from; blocked threads sit on one
-// list and the scheduler re-checks their waits whenever it runs on any CPU (after polling the
-// event sources), so no subsystem has to know which thread waits for it. Futex waits are ended
-// explicitly by wake_thread(). All of it runs under the kernel lock (proc/cpus.h).
+// Round-robin over one run queue that every CPU takes threads from, each thread only on the
+// CPUs of its affinity mask; blocked threads sit on one list and the scheduler re-checks their
+// waits whenever it runs on any CPU (after polling the event sources) and after system calls
+// (wake_waiters_after_call), so no subsystem has to know which thread waits for it. Futex
+// waits are ended explicitly by wake_thread(). All of it runs under the kernel lock
+// (proc/cpus.h).
 //
 // A CPU with nothing to run halts in an idle thread of its own, so that the thread that
 // blocked is free to run on whichever CPU is first to take it (its stack and address space
