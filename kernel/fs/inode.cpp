@@ -27,9 +27,9 @@ void Inode::touch_modified() {
 void Inode::touch_accessed() {
     if (fs_->read_only()) return;
     constexpr int64_t kDaySeconds = 24 * 60 * 60;
+    bool newer_than_changes = access_time_ > modify_time_ && access_time_ > change_time_;
     FsTime now = FsTime::now();
-    if (access_time_ <= modify_time_ || access_time_ <= change_time_ || now.seconds - access_time_.seconds >= kDaySeconds)
-        access_time_ = now;
+    if (!newer_than_changes || now.seconds - access_time_.seconds >= kDaySeconds) access_time_ = now;
 }
 
 uint32_t Inode::type_bits() const {

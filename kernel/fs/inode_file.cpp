@@ -16,7 +16,7 @@ Result<size_t> InodeFile::read(IoBuffer& dst) {
     if (inode_->is_directory()) return Errno::EISDIR;
     size_t n = TRY(inode_->read_at(offset(), dst));
     if (!inode_->is_char_device()) set_offset(offset() + n);
-    note_accessed();
+    note_accessed(*inode_);
     return n;
 }
 
@@ -32,7 +32,7 @@ Result<size_t> InodeFile::write(IoBuffer& src) {
 Result<size_t> InodeFile::read_at(uint64_t offset, IoBuffer& dst) {
     if (inode_->is_directory()) return Errno::EISDIR;
     size_t n = TRY(inode_->read_at(offset, dst));
-    note_accessed();
+    note_accessed(*inode_);
     return n;
 }
 

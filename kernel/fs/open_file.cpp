@@ -22,11 +22,6 @@ void OpenFile::set_settable_flags(uint32_t flags) {
     flags_ = (flags_ & ~kOpenSettableFlags) | (flags & kOpenSettableFlags);
 }
 
-void OpenFile::note_accessed() const {
-    InodeRef node = inode();
-    if (node && (node->is_regular() || node->is_directory()) && !(flags_ & kOpenNoAccessTime)) node->touch_accessed();
-}
-
 bool OpenFile::can_read() const {
     if (is_path_only()) return false;
     uint32_t mode = flags_ & kOpenAccessMask;

@@ -37,9 +37,11 @@ public:
     bool can_write() const;
     bool is_nonblocking() const { return flags_ & kOpenNonBlock; }
     bool is_append() const { return flags_ & kOpenAppend; }
-    // The contents of a file or directory were read through this description: its access
-    // time moves (Inode::touch_accessed), unless it was opened with O_NOATIME.
-    void note_accessed() const;
+    // `inode`, which this description reads, was read: its access time moves
+    // (Inode::touch_accessed), unless the description was opened with O_NOATIME.
+    void note_accessed(Inode& inode) const {
+        if (!(flags_ & kOpenNoAccessTime)) inode.touch_accessed();
+    }
 
     // read(2)/write(2) at the file offset, advancing it. The caller has checked the access
     // mode (EBADF) and that the buffer lies in user space.

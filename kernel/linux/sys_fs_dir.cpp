@@ -60,7 +60,7 @@ Result<int64_t> sys_getdents64(const SyscallArgs& args) {
         written += record_size;
         file->set_offset(entry.cookie + 1);
     }
-    file->note_accessed();
+    file->note_accessed(*dir);
     return static_cast<int64_t>(written);
 }
 
