@@ -172,10 +172,20 @@ bool MetadataChecksums::directory_block_ok(uint32_t inode_seed, const uint8_t* b
     return tail->checksum == crc32c_update(inode_seed, block, block_size - sizeof(DirEntryTail));
 }
 
-bool MetadataChecksums::is_dx_block(const uint8_t* block, uint32_t block_size, uint64_t lblock) {
+namespace {
+
+// Whether the block's first entry is an empty one spanning the whole block: an inner index
+// node's start (64 KiB blocks store rec_len 65536 as 65535).
+bool first_entry_spans_block(const uint8_t* block, uint32_t block_size) {
     DirEntryHeader first;
     memcpy(&first, block, sizeof first);
-    return lblock == 0 || first.rec_len == block_size || (block_size == 65536 && first.rec_len == 65535);
+    return first.rec_len == block_size || (block_size == 65536 && first.rec_len == 65535);
+}
+
+}  // namespace
+
+bool MetadataChecksums::is_dx_block(const uint8_t* block, uint32_t block_size, uint64_t lblock) {
+    return lblock == 0 || first_entry_spans_block(block, block_size);
 }
 
 bool MetadataChecksums::dx_block_ok(uint32_t inode_seed, const uint8_t* block, uint32_t block_size) {
@@ -184,7 +194,7 @@ bool MetadataChecksums::dx_block_ok(uint32_t inode_seed, const uint8_t* block, u
     DirEntryHeader first, second;
     memcpy(&first, block, sizeof first);
     uint32_t count_offset = 0;
-    if (first.rec_len == block_size || (block_size == 65536 && first.rec_len == 65535)) {
+    if (first_entry_spans_block(block, block_size)) {
         count_offset = 8;
     } else if (first.rec_len == 12) {
         memcpy(&second, block + 12, sizeof second);
