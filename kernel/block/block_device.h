@@ -14,6 +14,12 @@
 
 namespace ingot {
 
+// One piece of a scattered write (BlockDevice::write_scattered).
+struct SectorWrite {
+    uint64_t sector;
+    std::span<const uint8_t> bytes;  // a multiple of BlockDevice::kSectorSize
+};
+
 class BlockDevice {
 public:
     static constexpr uint32_t kSectorSize = 512;
@@ -31,6 +37,15 @@ public:
     // Writes buffer.size() bytes (a multiple of kSectorSize) starting at sector. EROFS on a
     // read-only disk, EIO on a device error or a range past the end.
     virtual Result<void> write(uint64_t sector, std::span<const uint8_t> buffer) = 0;
+    // Writes every piece, as write() would one after another, with the same errors; but a
+    // device may keep several pieces in flight at once and join pieces that follow each other
+    // on the disk, so writing back scattered blocks costs a round trip per batch rather than
+    // per block. The pieces reach the disk in no particular order (a flush orders them), and
+    // after an error any of them may or may not have been written.
+    virtual Result<void> write_scattered(std::span<const SectorWrite> pieces) {
+        for (const SectorWrite& piece : pieces) TRY(write(piece.sector, piece.bytes));
+        return {};
+    }
     // Makes every completed write durable; EIO when the device fails to.
     virtual Result<void> flush() = 0;
     // Tells the device the sectors' contents are no longer needed (they may then read as

@@ -112,6 +112,60 @@ TEST_F(VirtioBlkTest, SplitsTransfersLargerThanTheBounceBuffer) {
     EXPECT_EQ(back, data);
 }
 
+TEST_F(VirtioBlkTest, ScatteredWritesGoOutTogetherAndNeighboursJoin) {
+    VirtioBlk& device = start();
+    std::vector<uint8_t> a = pattern(4096, 1), b = pattern(4096, 2), c = pattern(1024, 3), d = pattern(512, 4);
+    // b follows a on the disk; c and d stand alone, and come before a in the list.
+    SectorWrite pieces[] = {{300, c}, {8, a}, {16, b}, {1000, d}};
+    ASSERT_TRUE(device.write_scattered(pieces).ok());
+    EXPECT_EQ(disk.request_sectors, (std::vector<uint64_t>{300, 8, 1000}));
+    EXPECT_EQ(disk.request_bytes, (std::vector<uint32_t>{1024, 8192, 512}));
+    EXPECT_EQ(disk.batches, (std::vector<size_t>{3}));  // all in flight at once
+    EXPECT_EQ(wait.waits, 1);
+    EXPECT_EQ(0, memcmp(disk.contents.data() + 8 * 512, a.data(), a.size()));
+    EXPECT_EQ(0, memcmp(disk.contents.data() + 16 * 512, b.data(), b.size()));
+    EXPECT_EQ(0, memcmp(disk.contents.data() + 300 * 512, c.data(), c.size()));
+    EXPECT_EQ(0, memcmp(disk.contents.data() + 1000 * 512, d.data(), d.size()));
+    EXPECT_EQ(disk.chains_with_wrong_shape, 0);
+}
+
+TEST_F(VirtioBlkTest, ScatteredWritesBeyondOneBatchGoOutInSeveral) {
+    VirtioBlk& device = start();
+    constexpr size_t kPieces = VirtioBlk::kMaxBatch + 8;
+    std::vector<std::vector<uint8_t>> data;
+    std::vector<SectorWrite> pieces;
+    for (size_t i = 0; i < kPieces; ++i) data.push_back(pattern(512, static_cast<uint8_t>(i)));
+    for (size_t i = 0; i < kPieces; ++i) pieces.push_back({i * 2, data[i]});  // every other sector
+    ASSERT_TRUE(device.write_scattered(pieces).ok());
+    EXPECT_EQ(disk.batches, (std::vector<size_t>{VirtioBlk::kMaxBatch, 8}));
+    for (size_t i = 0; i < kPieces; ++i) EXPECT_EQ(0, memcmp(disk.contents.data() + i * 1024, data[i].data(), 512));
+}
+
+TEST_F(VirtioBlkTest, ScatteredWritesSplitWhereTheBounceBufferIsFull) {
+    VirtioBlk& device = start();
+    std::vector<uint8_t> big = pattern(96 * 1024, 5), other = pattern(96 * 1024, 6);
+    SectorWrite pieces[] = {{0, big}, {1024, other}};
+    ASSERT_TRUE(device.write_scattered(pieces).ok());
+    // 96 KiB, then the 32 KiB the bounce buffer has left; the rest of `other` in a second batch.
+    EXPECT_EQ(disk.request_bytes, (std::vector<uint32_t>{96 * 1024, 32 * 1024, 64 * 1024}));
+    EXPECT_EQ(disk.batches, (std::vector<size_t>{2, 1}));
+    EXPECT_EQ(0, memcmp(disk.contents.data(), big.data(), big.size()));
+    EXPECT_EQ(0, memcmp(disk.contents.data() + 1024 * 512, other.data(), other.size()));
+}
+
+TEST_F(VirtioBlkTest, AFailedRequestInABatchFailsTheWriteAndTheRestStillLand) {
+    VirtioBlk& device = start();
+    std::vector<uint8_t> a = pattern(512, 1), b = pattern(512, 2);
+    disk.failing_sector = 40;
+    SectorWrite pieces[] = {{40, a}, {80, b}};
+    EXPECT_EQ(device.write_scattered(pieces).error(), Errno{EIO});
+    EXPECT_EQ(0, memcmp(disk.contents.data() + 80 * 512, b.data(), 512));
+    EXPECT_FALSE(device.dead());  // the device answered: it stays usable
+    SectorWrite past_end[] = {{80, b}, {kSectors, a}};
+    EXPECT_EQ(device.write_scattered(past_end).error(), Errno{EIO});
+    EXPECT_EQ(disk.request_bytes.size(), 2u);  // refused before anything was sent
+}
+
 TEST_F(VirtioBlkTest, RefusesRangesPastTheEndAndPartialSectors) {
     VirtioBlk& device = start();
     std::vector<uint8_t> buffer(1024);
@@ -182,6 +236,15 @@ TEST_F(VirtioBlkTest, ADeviceThatNeverAnswersFailsWithEioAndIsNotUsedAgain) {
     EXPECT_EQ(device.write(0, data).error(), Errno{EIO});
     EXPECT_EQ(device.flush().error(), Errno{EIO});
     EXPECT_EQ(wait.waits, waits);  // nothing more is sent to it
+}
+
+TEST_F(VirtioBlkTest, ADeviceThatNeverAnswersABatchFailsWithEio) {
+    VirtioBlk& device = start(1'000'000);
+    disk.answer = false;
+    std::vector<uint8_t> a = pattern(512, 1);
+    SectorWrite pieces[] = {{0, a}, {10, a}, {20, a}};
+    EXPECT_EQ(device.write_scattered(pieces).error(), Errno{EIO});
+    EXPECT_TRUE(device.dead());
 }
 
 TEST_F(VirtioBlkTest, HostileSizeMaxMakesTheDeviceUnusable) {

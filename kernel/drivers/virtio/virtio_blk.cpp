@@ -12,7 +12,9 @@
 namespace ingot::virtio {
 namespace {
 
-constexpr uint32_t kStatusOffset = sizeof(BlkRequestHeader);
+// The control page: kMaxBatch request headers, then their status bytes.
+constexpr uint32_t kStatusOffset = VirtioBlk::kMaxBatch * sizeof(BlkRequestHeader);
+static_assert(kStatusOffset + VirtioBlk::kMaxBatch <= kPageSize);
 constexpr uint8_t kStatusUnwritten = 0xFF;  // no status the device may write (§5.2.6)
 
 uint32_t round_down_to_sector(uint32_t bytes) { return bytes - bytes % BlockDevice::kSectorSize; }
@@ -48,10 +50,11 @@ Result<void> VirtioBlk::set_up_device() {
     uint16_t offered = transport_.max_queue_size(kRequestQueue);
     if (offered < 4) return Errno::ENODEV;  // a request needs three descriptors
     TRY(queue_.init(std::bit_floor(std::min(offered, kQueueLimit)), false));
+    batch_limit_ = std::min<uint16_t>(kMaxBatch, queue_.size() / 3);
     TRY(transport_.enable_queue(kRequestQueue, queue_.layout()));
     bounce_ = TRY(allocate_dma_pages(kBounceBytes / kPageSize));
     control_ = TRY(allocate_dma_pages(1));
-    // Requests are waited for one at a time; the interrupt only wakes the halted CPU.
+    // Batches are waited for by their caller; the interrupt only wakes the halted CPU.
     set_driver_ok(transport_);
     ready_ = true;
     return {};
@@ -101,14 +104,58 @@ Result<void> VirtioBlk::read(uint64_t sector, std::span<uint8_t> buffer) {
 }
 
 Result<void> VirtioBlk::write(uint64_t sector, std::span<const uint8_t> buffer) {
+    SectorWrite piece{sector, buffer};
+    return write_scattered(std::span<const SectorWrite>(&piece, 1));
+}
+
+Result<void> VirtioBlk::write_scattered(std::span<const SectorWrite> pieces) {
     if (geometry_.read_only) return Errno::EROFS;
-    TRY(check_range(sector, buffer.size()));
-    while (!buffer.empty()) {
-        uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(buffer.size(), geometry_.max_request_bytes));
-        TRY(submit(kBlkTypeOut, sector, buffer.first(chunk), {}));
-        buffer = buffer.subspan(chunk);
-        sector += chunk / kSectorSize;
+    for (const SectorWrite& piece : pieces) TRY(check_range(piece.sector, piece.bytes.size()));
+    TRY(acquire());
+    Result<void> result = send_pieces(pieces);
+    release();
+    return result;
+}
+
+Result<void> VirtioBlk::send_pieces(std::span<const SectorWrite> pieces) {
+    Request batch[kMaxBatch];
+    size_t count = 0;
+    uint32_t filled = 0;  // bounce bytes the batch holds
+    size_t done = 0;      // bytes of pieces.front() already in a batch
+    while (!pieces.empty()) {
+        const SectorWrite& piece = pieces.front();
+        if (done == piece.bytes.size()) {
+            pieces = pieces.subspan(1);
+            done = 0;
+            continue;
+        }
+        uint64_t sector = piece.sector + done / kSectorSize;
+        Request* last = count > 0 ? &batch[count - 1] : nullptr;
+        // A piece that starts where the last request ends on the disk extends that request
+        // while it may grow: its data follows the request's in the bounce buffer.
+        bool joins = last && last->sector + last->bytes / kSectorSize == sector &&
+                     last->bytes < geometry_.max_request_bytes;
+        uint32_t room = 0;
+        if (joins)
+            room = std::min(kBounceBytes - filled, geometry_.max_request_bytes - last->bytes);
+        else if (count < batch_limit_)
+            room = std::min(kBounceBytes - filled, geometry_.max_request_bytes);
+        if (room == 0) {  // the batch is full
+            TRY(run_batch(std::span<Request>(batch, count)));
+            count = 0;
+            filled = 0;
+            continue;
+        }
+        uint32_t chunk = static_cast<uint32_t>(std::min<size_t>(piece.bytes.size() - done, room));
+        memcpy(bounce() + filled, piece.bytes.data() + done, chunk);
+        if (joins)
+            last->bytes += chunk;
+        else
+            batch[count++] = Request{kBlkTypeOut, sector, filled, chunk, false};
+        filled += chunk;
+        done += chunk;
     }
+    if (count > 0) TRY(run_batch(std::span<Request>(batch, count)));
     return {};
 }
 
@@ -133,49 +180,72 @@ Result<void> VirtioBlk::discard(uint64_t sector, uint64_t count) {
     return {};
 }
 
-Result<void> VirtioBlk::submit(uint32_t type, uint64_t sector, std::span<const uint8_t> out,
-                               std::span<uint8_t> in) {
-    // Another thread's request holds the buffers while it waits: queue behind it.
+Result<void> VirtioBlk::acquire() {
     if (busy_ && !wait_.wait([this] { return !busy_ || dead_; }, timeout_ns_)) return Errno::EIO;
     if (dead_) return Errno::EIO;
     busy_ = true;
-    Result<void> result = exchange(type, sector, out, in);
-    if (!dead_) busy_ = false;
+    return {};
+}
+
+void VirtioBlk::release() {
+    if (!dead_) busy_ = false;  // a dead device's buffers stay taken
+}
+
+Result<void> VirtioBlk::submit(uint32_t type, uint64_t sector, std::span<const uint8_t> out,
+                               std::span<uint8_t> in) {
+    TRY(acquire());
+    if (!out.empty()) memcpy(bounce(), out.data(), out.size());
+    Request request{type, sector, 0, static_cast<uint32_t>(out.size() + in.size()), !in.empty()};
+    Result<void> result = run_batch(std::span<Request>(&request, 1));
+    if (result.ok() && !in.empty()) memcpy(in.data(), bounce(), in.size());
+    release();
     return result;
 }
 
-Result<void> VirtioBlk::exchange(uint32_t type, uint64_t sector, std::span<const uint8_t> out,
-                                 std::span<uint8_t> in) {
-    if (!out.empty()) memcpy(bounce(), out.data(), out.size());
-    auto* header = static_cast<BlkRequestHeader*>(control_.virt);
-    *header = BlkRequestHeader{type, 0, sector};
-    volatile uint8_t* status = static_cast<uint8_t*>(control_.virt) + kStatusOffset;
-    *status = kStatusUnwritten;
-
-    // §5.2.6: header (device-readable), data (either way), status byte (device-writable).
-    DeviceBuffer head{control_.phys, sizeof(BlkRequestHeader)};
-    DeviceBuffer tail{control_.phys + kStatusOffset, 1};
-    DeviceBuffer readable[2] = {head, {bounce_.phys, static_cast<uint32_t>(out.size())}};
-    DeviceBuffer writable[2] = {{bounce_.phys, static_cast<uint32_t>(in.size())}, tail};
-    std::span<const DeviceBuffer> to_device(readable, out.empty() ? 1 : 2);
-    std::span<const DeviceBuffer> from_device = in.empty() ? std::span<const DeviceBuffer>(&tail, 1)
-                                                           : std::span<const DeviceBuffer>(writable, 2);
-    // Only a broken ring refuses: no other chain is ever in flight.
-    if (!queue_.add_buffer(to_device, from_device, header).ok()) return Errno::EIO;
+Result<void> VirtioBlk::run_batch(std::span<Request> batch) {
+    auto* headers = static_cast<BlkRequestHeader*>(control_.virt);
+    volatile uint8_t* statuses = static_cast<uint8_t*>(control_.virt) + kStatusOffset;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const Request& request = batch[i];
+        headers[i] = BlkRequestHeader{request.type, 0, request.sector};
+        statuses[i] = kStatusUnwritten;
+        // §5.2.6: header (device-readable), data (either way), status byte (device-writable).
+        DeviceBuffer header{control_.phys + i * sizeof(BlkRequestHeader), sizeof(BlkRequestHeader)};
+        DeviceBuffer data{bounce_.phys + request.bounce_offset, request.bytes};
+        DeviceBuffer status{control_.phys + kStatusOffset + i, 1};
+        DeviceBuffer readable[2] = {header, data};
+        DeviceBuffer writable[2] = {data, status};
+        bool to_device = request.bytes > 0 && !request.from_device;
+        bool from_device = request.bytes > 0 && request.from_device;
+        // batch_limit_ keeps the batch within the queue's descriptors: only a broken ring refuses.
+        if (!queue_.add_buffer(std::span<const DeviceBuffer>(readable, to_device ? 2 : 1),
+                               std::span<const DeviceBuffer>(writable + (from_device ? 0 : 1), from_device ? 2 : 1),
+                               &batch[i])
+                 .ok())
+            return give_up();
+    }
     if (queue_.needs_notification()) transport_.notify_queue(kRequestQueue);
-    bool done = wait_.wait([this] { return queue_.has_used() || queue_.broken(); }, timeout_ns_);
-    std::optional<UsedBuffer> used = done ? queue_.take_used() : std::nullopt;
-    if (!used) {
-        dead_ = true;
+    for (size_t outstanding = batch.size(); outstanding > 0;) {
+        bool answered = wait_.wait([this] { return queue_.has_used() || queue_.broken(); }, timeout_ns_);
+        if (!answered || queue_.broken()) return give_up();
+        while (outstanding > 0 && queue_.take_used()) --outstanding;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+        uint8_t result = statuses[i];
+        if (result == kBlkStatusUnsupported) return Errno::EOPNOTSUPP;
+        if (result != kBlkStatusOk) return Errno::EIO;  // IOERR, or no status written at all
+    }
+    return {};
+}
+
+Result<void> VirtioBlk::give_up() {
+    dead_ = true;
+    if (queue_.broken())
+        log_error("virtio-blk: the disk broke the request queue's protocol; it is no longer used");
+    else
         log_error("virtio-blk: the disk did not complete a request within %lu s; it is no longer used",
                   timeout_ns_ / 1'000'000'000);
-        return Errno::EIO;
-    }
-    uint8_t result = *status;
-    if (result == kBlkStatusUnsupported) return Errno::EOPNOTSUPP;
-    if (result != kBlkStatusOk) return Errno::EIO;  // IOERR, or no status written at all
-    if (!in.empty()) memcpy(in.data(), bounce(), in.size());
-    return {};
+    return Errno::EIO;
 }
 
 }  // namespace ingot::virtio

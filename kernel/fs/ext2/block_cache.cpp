@@ -205,36 +205,21 @@ Result<void> BlockCache::read_ahead(uint64_t first, uint64_t count) {
     return {};
 }
 
-Result<void> BlockCache::write_run(std::span<Entry* const> run) {
-    uint64_t sectors_per_block = block_size_ / BlockDevice::kSectorSize;
-    while (!run.empty()) {
-        size_t n = staging_ ? std::min<size_t>(run.size(), max_run_blocks()) : 1;
-        std::span<const uint8_t> bytes(run[0]->data, block_size_);
-        if (n > 1) {
-            for (size_t i = 0; i < n; ++i) memcpy(staging_ + i * block_size_, run[i]->data, block_size_);
-            bytes = std::span<const uint8_t>(staging_, n * block_size_);
-        }
-        Result<void> written = device_.write(run[0]->block * sectors_per_block, bytes);
-        if (!written.ok()) return written.error() == Errno::EROFS ? Errno::EROFS : Errno::EIO;
-        for (size_t i = 0; i < n; ++i) mark_clean(run[i]);
-        run = run.subspan(n);
-    }
-    return {};
-}
-
 Result<void> BlockCache::write_back_data() {
     std::vector<Entry*> dirty;
     for (Entry* e : dirty_)
         if (e->kind == BlockKind::Data) dirty.push_back(e);
-    // In disk order, consecutive blocks in one request each: a file written in order goes out
-    // in 128 KiB requests rather than one per block.
+    if (dirty.empty()) return {};
+    // In disk order, so that the device joins consecutive blocks into one request: a file
+    // written in order goes out in 128 KiB requests rather than one per block.
     std::sort(dirty.begin(), dirty.end(), [](const Entry* a, const Entry* b) { return a->block < b->block; });
-    size_t start = 0;
-    for (size_t i = 1; i <= dirty.size(); ++i) {
-        if (i < dirty.size() && dirty[i]->block == dirty[i - 1]->block + 1) continue;
-        TRY(write_run(std::span<Entry* const>(dirty.data() + start, i - start)));
-        start = i;
-    }
+    uint64_t sectors_per_block = block_size_ / BlockDevice::kSectorSize;
+    std::vector<SectorWrite> pieces;
+    pieces.reserve(dirty.size());
+    for (Entry* e : dirty) pieces.push_back(SectorWrite{e->block * sectors_per_block, {e->data, block_size_}});
+    Result<void> written = device_.write_scattered(std::span<const SectorWrite>(pieces.data(), pieces.size()));
+    if (!written.ok()) return written.error() == Errno::EROFS ? Errno::EROFS : Errno::EIO;
+    for (Entry* e : dirty) mark_clean(e);
     return {};
 }
 

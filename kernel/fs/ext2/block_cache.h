@@ -56,7 +56,7 @@ public:
     // device request and caches them: readahead of a sequential reader. Errors are the
     // caller's to ignore; the blocks are then read one by one by get().
     Result<void> read_ahead(uint64_t first, uint64_t count);
-    // The most blocks one read_ahead() or one write-back request moves.
+    // The most blocks one read_ahead() moves.
     uint64_t max_run_blocks() const { return kRunBytes / block_size_; }
     // Records that the cached block was changed and must be written back; a seal (other than
     // None) replaces the block's earlier one.
@@ -115,11 +115,8 @@ private:
     uint8_t* take_buffer();  // null when memory ran out
     void give_back_buffer(uint8_t* buffer);
     void free_spare_entries();
-    // Writes dirty data entries run (consecutive blocks, sorted) in as few requests as the
-    // staging buffer allows.
-    Result<void> write_run(std::span<Entry* const> run);
 
-    // Requests of up to 128 KiB: the virtio-blk bounce buffer's size.
+    // Reads of up to 128 KiB: the virtio-blk bounce buffer's size.
     static constexpr uint64_t kRunBytes = 128 * 1024;
 
     BlockDevice& device_;
@@ -135,7 +132,7 @@ private:
     // Evicted entries, linked through hash_next: reclaim() may not free heap memory, so they
     // wait here for reuse or for the next trim().
     Entry* spare_entries_ = nullptr;
-    uint8_t* staging_ = nullptr;  // kRunBytes, for runs of blocks; null when it could not be had
+    uint8_t* staging_ = nullptr;  // kRunBytes, for read_ahead(); null when it could not be had
 };
 
 }  // namespace ingot::ext2

@@ -95,12 +95,7 @@ Result<void> Ext2FileSystem::replay_journal(BlockDevice& device, const Superbloc
 Result<void> Ext2FileSystem::write_metadata_atomically(std::span<const MetadataWrite> blocks) {
     if (!journal_) {
         // No journal: in place, then a flush; a crash in between leaves work for e2fsck.
-        uint64_t sectors_per_block = geo_.block_size / BlockDevice::kSectorSize;
-        for (const MetadataWrite& w : blocks) {
-            Result<void> written =
-                device_.write(w.fs_block * sectors_per_block, std::span<const uint8_t>(w.data, geo_.block_size));
-            if (!written.ok()) return Errno::EIO;
-        }
+        if (!write_home_blocks(device_, geo_.block_size, blocks).ok()) return Errno::EIO;
         if (!device_.flush().ok()) return Errno::EIO;
         return {};
     }

@@ -159,6 +159,10 @@ Result<void> Journal::write_log_block(uint64_t log_block, const uint8_t* data) {
     return write_fs_block(map_.lookup(log_block), data);
 }
 
+SectorWrite Journal::log_piece(uint64_t log_block, const uint8_t* data) const {
+    return SectorWrite{map_.lookup(log_block) * (block_size_ / BlockDevice::kSectorSize), {data, block_size_}};
+}
+
 Result<void> Journal::write_superblock(uint32_t start, uint32_t sequence) {
     store_be32(superblock_ + kSbStart, start);
     store_be32(superblock_ + kSbSequence, sequence);

@@ -82,6 +82,8 @@ private:
 
     Result<void> read_log_block(uint64_t log_block, uint8_t* buffer);
     Result<void> write_log_block(uint64_t log_block, const uint8_t* data);
+    // Log block log_block as one piece of a scattered write.
+    SectorWrite log_piece(uint64_t log_block, const uint8_t* data) const;
     Result<void> read_fs_block(uint64_t fs_block, uint8_t* buffer);
     Result<void> write_fs_block(uint64_t fs_block, const uint8_t* data);
     // Stores s_start and s_sequence (and the checksum) and writes the superblock; no flush.

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace ingot::ext2 {
 
@@ -50,7 +51,7 @@ Result<void> Journal::write_transaction(std::span<const JournalBlock> blocks, ui
     TRY(write_commit_block(first_ + log_blocks, sequence, crc32_sum));
     TRY(device_.flush());
     // 3. Checkpoint: the blocks go home; only once they are durable may the log be emptied.
-    for (const JournalBlock& block : blocks) TRY(write_fs_block(block.fs_block, block.data));
+    TRY(write_home_blocks(device_, block_size_, blocks));
     TRY(device_.flush());
     // 4. Empty the log (jbd2_mark_journal_empty): s_sequence names the next transaction.
     TRY(write_superblock(0, sequence + 1));
@@ -59,27 +60,37 @@ Result<void> Journal::write_transaction(std::span<const JournalBlock> blocks, ui
 }
 
 // Writes the descriptor blocks and block copies of a transaction from s_first on, adding each
-// written block to the v1 transaction checksum.
+// written block to the v1 transaction checksum. A descriptor and its blocks go to the device
+// as one scattered write, which joins the log's consecutive blocks into large requests.
 Result<void> Journal::write_log(std::span<const JournalBlock> blocks, uint32_t sequence, uint32_t* crc32_sum) {
     uint64_t log_block = first_;
     uint32_t per_descriptor = tags_per_descriptor();
+    std::vector<SectorWrite> pieces;
     for (size_t begin = 0; begin < blocks.size(); begin += per_descriptor) {
         std::span<const JournalBlock> group = blocks.subspan(begin, std::min<size_t>(per_descriptor, blocks.size() - begin));
         fill_descriptor(group, sequence);
-        TRY(write_log_block(log_block++, meta_));
+        pieces.clear();
+        pieces.push_back(log_piece(log_block++, meta_));
         if (features_.crc32_commit()) *crc32_sum = crc32_be(*crc32_sum, meta_, block_size_);
+        bool copy_in_use = false;
         for (const JournalBlock& block : group) {
             const uint8_t* stored = block.data;
             if (load_be32(block.data) == kMagic) {
                 // A copy starting with the magic would look like a journal block to recovery:
                 // store it with a zero first word and let the tag's ESCAPE flag restore it.
+                if (copy_in_use) {  // the previous escaped copy must be written before reuse
+                    TRY(device_.write_scattered(pieces));
+                    pieces.clear();
+                }
                 std::memcpy(copy_, block.data, block_size_);
                 store_be32(copy_, 0);
                 stored = copy_;
+                copy_in_use = true;
             }
-            TRY(write_log_block(log_block++, stored));
+            pieces.push_back(log_piece(log_block++, stored));
             if (features_.crc32_commit()) *crc32_sum = crc32_be(*crc32_sum, stored, block_size_);
         }
+        TRY(device_.write_scattered(pieces));
     }
     return {};
 }

@@ -19,13 +19,15 @@ FakeBlockDisk::FakeBlockDisk(FakeTransport& transport, uint64_t sectors, uint64_
 void FakeBlockDisk::serve() {
     if (!answer) return;
     RingDevice& ring = transport_.rings[0];
-    while (auto chain = ring.pop_available()) {
+    size_t served = 0;
+    for (; auto chain = ring.pop_available(); ++served) {
         uint8_t status = handle(*chain);
         const Descriptor& last = chain->parts.back();
         *static_cast<uint8_t*>(phys_to_virt(last.address)) = status;
         uint32_t written = chain->writable_bytes();
         ring.push_used(chain->head, written);
     }
+    if (served > 0) batches.push_back(served);
 }
 
 // Checks the chain's shape (§5.2.6: header readable, optional data, status byte writable) and
@@ -51,6 +53,8 @@ uint8_t FakeBlockDisk::handle(const Chain& chain) {
         if (!data || data->length % 512 || offset + data->length > contents.size()) return kBlkStatusIoError;
         if ((header.type == kBlkTypeIn) != ((data->flags & kDescriptorWrite) != 0)) return kBlkStatusIoError;
         request_bytes.push_back(data->length);
+        request_sectors.push_back(header.sector);
+        if (header.sector == failing_sector) return kBlkStatusIoError;
         if (header.type == kBlkTypeIn) memcpy(bytes, contents.data() + offset, data->length);
         else memcpy(contents.data() + offset, bytes, data->length);
         return kBlkStatusOk;

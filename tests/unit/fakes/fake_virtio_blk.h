@@ -25,6 +25,9 @@ public:
     int flushes = 0;
     int chains_with_wrong_shape = 0;     // not header, data, status in that order
     std::vector<uint32_t> request_bytes; // data bytes of each read or write, in order
+    std::vector<uint64_t> request_sectors; // the first sector of each read or write, in order
+    std::vector<size_t> batches;         // requests found waiting at each serve() that found any
+    uint64_t failing_sector = UINT64_MAX; // a read or write starting here fails with IOERR
     std::vector<std::pair<uint64_t, uint32_t>> discards;
 
 private:
