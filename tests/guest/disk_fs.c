@@ -4,6 +4,9 @@
 //                       into and a 10,000-entry directory, checking each step, and leaves a
 //                       known tree behind
 //   disk_fs verify DIR  (after a reboot) checks that the tree write left is all there
+//   disk_fs fill DIR    writes and fsyncs a 16 MiB file, "filler"
+//   disk_fs drain DIR   (after a reboot) removes it and syncs: a disk that discards freed
+//                       blocks gives their space back (tests/boot/disk_fs.sh looks at the image)
 // Every line printed is a fact both systems must agree on; nothing depends on the file system
 // type (no st_blocks, no inode numbers, no statfs type).
 #define _GNU_SOURCE
@@ -259,14 +262,43 @@ static void show_tree(void) {
     printf("statfs: %s\n", statfs(dir, &fs) == 0 && fs.f_bsize > 0 && fs.f_bfree <= fs.f_blocks ? "sane" : "WRONG");
 }
 
+enum { kFillerChunk = 1 << 20, kFillerChunks = 16 };
+
+static void fill(void) {
+    static char chunk[kFillerChunk];
+    for (size_t i = 0; i < sizeof chunk; ++i) chunk[i] = (char)(i * 7 + i / 4096);
+    int fd = open(at("filler"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) fail("open filler");
+    for (int i = 0; i < kFillerChunks; ++i) write_all(fd, chunk, sizeof chunk);
+    if (fsync(fd) != 0) fail("fsync filler");
+    close(fd);
+    show_stat("filler");
+}
+
+static void drain(void) {
+    show_stat("filler");
+    if (unlink(at("filler")) != 0) fail("unlink filler");
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd < 0 || syncfs(dfd) != 0) fail("syncfs");
+    close(dfd);
+    printf("filler removed\n");
+}
+
 int main(int argc, char** argv) {
-    if (argc != 3 || (strcmp(argv[1], "write") && strcmp(argv[1], "verify"))) {
-        fprintf(stderr, "usage: disk_fs write|verify DIR\n");
+    const char* modes[] = {"write", "verify", "fill", "drain"};
+    int mode = -1;
+    for (int i = 0; argc == 3 && i < 4; ++i)
+        if (!strcmp(argv[1], modes[i])) mode = i;
+    if (mode < 0) {
+        fprintf(stderr, "usage: disk_fs write|verify|fill|drain DIR\n");
         return 2;
     }
     dir = argv[2];
-    int writing = !strcmp(argv[1], "write");
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (mode == 2) fill();
+    if (mode == 3) drain();
+    if (mode >= 2) return 0;
+    int writing = mode == 0;
     if (writing) write_tree();
     show_tree();
     check_data_file(writing);

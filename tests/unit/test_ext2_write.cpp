@@ -214,6 +214,35 @@ TEST_P(Ext2WriteTest, InterleavedFilesGrowBlockTrees) {
         EXPECT_NE(tree.find("(ETB0)"), std::string::npos) << tree;  // a leaf block, not only the inode's root
 }
 
+// The blocks a change frees are discarded once the change is committed, as with ext4's
+// `discard` option; the fake disk poisons what it is told to discard, so discarding a block
+// still in use would show as damage.
+TEST_P(Ext2WriteTest, FreedBlocksAreDiscardedOnceTheirFreeIsCommitted) {
+    const std::string data = pattern(300000, 7);
+    ASSERT_TRUE(write_text("/mnt/gone", data).ok());
+    ASSERT_TRUE(write_text("/mnt/kept", data).ok());
+    ASSERT_TRUE(inode_at("/mnt")->fs().sync().ok());
+    uint64_t before = device_->discarded_sectors();
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/gone").ok());
+    EXPECT_EQ(device_->discarded_sectors(), before);  // not before the commit
+    ASSERT_TRUE(inode_at("/mnt")->fs().sync().ok());
+    EXPECT_GE(device_->discarded_sectors() - before, uint64_t{300000} / 512);
+    expect_fsck_clean();
+    EXPECT_TRUE(host_cat("/kept") == data);
+    ASSERT_TRUE(mount_device().ok());
+    EXPECT_TRUE(read_text("/mnt/kept") == data);
+}
+
+TEST_P(Ext2WriteTest, ADiskWithoutDiscardIsLeftAlone) {
+    device_->set_discard(false);
+    ASSERT_TRUE(write_text("/mnt/gone", pattern(100000, 8)).ok());
+    ASSERT_TRUE(inode_at("/mnt")->fs().sync().ok());
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/gone").ok());
+    ASSERT_TRUE(inode_at("/mnt")->fs().sync().ok());
+    EXPECT_EQ(device_->discarded_sectors(), 0u);
+    expect_fsck_clean();
+}
+
 TEST_P(Ext2WriteTest, FullDiskGivesEnospcAndStaysConsistent) {
     Result<void> wrote = write_text("/mnt/huge", pattern(40u << 20, 2));
     EXPECT_FALSE(wrote.ok());

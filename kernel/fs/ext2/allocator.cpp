@@ -192,7 +192,8 @@ Result<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal) {
     }
     if (!freed_since_commit_.empty()) {
         // Only blocks freed since the last commit are left: a full disk beats the guarantee
-        // that a crash cannot hand them back to their old owner with new contents.
+        // that a crash cannot hand them back to their old owner with new contents (and they
+        // are then not discarded: one may be taken again before the commit).
         freed_since_commit_.clear();
         return allocate_block(goal);
     }
@@ -216,7 +217,7 @@ void Ext2FileSystem::free_blocks(uint64_t first, uint64_t count) {
         clear_bit(map.value(), bit);
         cache_.mark_dirty(bitmap, BlockKind::Metadata);
         adjust_group_counts(g, 1, 0, 0);
-        if (journal_) freed_since_commit_.add(block, 1);
+        freed_since_commit_.add(block, 1);
     }
 }
 

@@ -156,9 +156,24 @@ Result<void> Ext2FileSystem::sync() {
     if (!device_.flush().ok()) return Errno::EIO;
     TRY(cache_.write_back_metadata([this](uint8_t* data, Seal seal) { seal_metadata_block(data, seal); },
                                    [this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
+    discard_freed_blocks();
     freed_since_commit_.clear();
     for (const CachedNode& n : nodes_) n.node->layout_committed();
     return {};
+}
+
+void Ext2FileSystem::discard_freed_blocks() {
+    if (discard_refused_) return;
+    uint64_t sectors_per_block = geo_.block_size / BlockDevice::kSectorSize;
+    for (const FreedBlocks::Run& run : freed_since_commit_.runs()) {
+        Result<void> discarded = device_.discard(run.first * sectors_per_block, (run.end - run.first) * sectors_per_block);
+        if (discarded.ok()) continue;
+        discard_refused_ = true;
+        if (discarded.error() != Errno::EOPNOTSUPP)
+            log_info("ext2: the disk refused to discard freed blocks (errno %d); they are no longer discarded",
+                     static_cast<int>(discarded.error()));
+        return;
+    }
 }
 
 Result<void> Ext2FileSystem::sync_file_data(Inode& inode) {

@@ -119,6 +119,11 @@ public:
     // Writes one consistent point's metadata blocks to their home locations and flushes: in
     // place without a journal, as one journal transaction with one.
     Result<void> write_metadata_atomically(std::span<const MetadataWrite> blocks);
+    // Once a commit is durable: discards the blocks it freed (freed_since_commit_), as ext4's
+    // `discard` mount option does (fs/ext4/mballoc.c, ext4_free_data_in_buddy), so that a
+    // sparse disk image gives their space back to the host. Stops for good, with one line,
+    // when the disk refuses; a disk without discard is left alone silently.
+    void discard_freed_blocks();
 
 private:
     struct CachedNode {
@@ -178,6 +183,7 @@ private:
     Journal* journal_ = nullptr;  // owned; null without has_journal or on read-only mounts
     FreedBlocks freed_since_commit_;
     bool unmounted_ = false;
+    bool discard_refused_ = false;
     uint32_t next_inode_hint_ = 0;
     SleepLock operation_lock_;
     friend class Ext2Node;

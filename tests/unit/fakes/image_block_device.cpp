@@ -50,7 +50,16 @@ Result<void> ImageBlockDevice::flush() {
     return {};
 }
 
-Result<void> ImageBlockDevice::discard(uint64_t, uint64_t) { return Errno{EOPNOTSUPP}; }
+// Not counted as a write: crash points are numbered by the writes a commit needs, and a
+// discard after the commit is advisory (its failure fails nothing).
+Result<void> ImageBlockDevice::discard(uint64_t sector, uint64_t count) {
+    if (read_only_) return Errno{EROFS};
+    if (count > sector_count() || !in_range(sector, count * kSectorSize) || writes_left_ == 0) return Errno{EIO};
+    uint64_t offset = sector * kSectorSize;
+    std::memset(image_.data() + offset, kDiscardPoison, count * kSectorSize);
+    pending_.push_back(PendingWrite{offset, std::vector<uint8_t>(count * kSectorSize, kDiscardPoison)});
+    return {};
+}
 
 std::vector<uint8_t> ImageBlockDevice::after_power_loss(const std::function<bool(size_t)>& keep) const {
     std::vector<uint8_t> disk = durable_;

@@ -2,7 +2,8 @@
 // volatile write cache that can lose power: reads see every write, a flush makes the writes
 // before it durable, and after a chosen number of writes the power fails (later writes get
 // EIO; flushes up to then still count) so a test can look at what a crash at that moment
-// leaves on the disk.
+// leaves on the disk. A discard leaves kDiscardPoison bytes (an unflushed write, though not
+// counted among the writes), so that discarding a block still in use shows as damage.
 #pragma once
 
 #include <block/block_device.h>
@@ -28,6 +29,8 @@ public:
     Result<void> write(uint64_t sector, std::span<const uint8_t> buffer) override;
     Result<void> flush() override;
     Result<void> discard(uint64_t sector, uint64_t count) override;
+
+    static constexpr uint8_t kDiscardPoison = 0xD5;
 
     // The image as reads see it.
     const std::vector<uint8_t>& image() const { return image_; }

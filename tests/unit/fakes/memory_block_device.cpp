@@ -49,6 +49,13 @@ Result<void> MemoryBlockDevice::flush() {
     return {};
 }
 
-Result<void> MemoryBlockDevice::discard(uint64_t, uint64_t) { return Errno{EOPNOTSUPP}; }
+Result<void> MemoryBlockDevice::discard(uint64_t sector, uint64_t count) {
+    if (!discard_supported_) return Errno{EOPNOTSUPP};
+    if (read_only_) return Errno{EROFS};
+    if (failing_ || count > sector_count() || !in_range(sector, count * kSectorSize)) return Errno{EIO};
+    memset(&bytes_[sector * kSectorSize], kDiscardPoison, count * kSectorSize);
+    discarded_sectors_ += count;
+    return {};
+}
 
 }  // namespace ingot

@@ -30,6 +30,11 @@ public:
     uint64_t flushes() const { return flushes_; }
     // When set, every read and write fails with EIO.
     void set_failing(bool failing) { failing_ = failing; }
+    // Discarded sectors read as kDiscardPoison, so that a discard of a block still in use shows
+    // as damage; without discard support (set_discard(false)) discard() says EOPNOTSUPP.
+    static constexpr uint8_t kDiscardPoison = 0xD5;
+    void set_discard(bool supported) { discard_supported_ = supported; }
+    uint64_t discarded_sectors() const { return discarded_sectors_; }
 
 private:
     bool in_range(uint64_t sector, size_t length) const;
@@ -37,7 +42,8 @@ private:
     std::vector<uint8_t> bytes_;
     bool read_only_;
     bool failing_ = false;
-    uint64_t writes_ = 0, flushes_ = 0;
+    bool discard_supported_ = true;
+    uint64_t writes_ = 0, flushes_ = 0, discarded_sectors_ = 0;
 };
 
 }  // namespace ingot
