@@ -136,7 +136,7 @@ Result<int64_t> sys_fadvise64(const SyscallArgs& args) {
 }
 
 // fallocate(fd, mode, offset, len): mode 0 and FALLOC_FL_KEEP_SIZE set space aside (tmpfs
-// pages, ext4 unwritten extents), PUNCH_HOLE | KEEP_SIZE frees a range (tmpfs). Every other
+// pages, ext4 unwritten extents), PUNCH_HOLE | KEEP_SIZE frees a range (tmpfs, ext4). Every other
 // mode, and what a file system cannot do, is EOPNOTSUPP, as Linux says for such file systems;
 // glibc's posix_fallocate then writes the zeros itself. The checks follow Linux's
 // vfs_fallocate, in its order.

@@ -108,9 +108,84 @@ TEST_P(Ext2FallocateTest, TooLargeForTheDiskFailsWithoutAllocating) {
     EXPECT_EQ(file->allocate(0, 64ull << 20, false).error(), Errno{ENOSPC});
     EXPECT_EQ(free_blocks(), before);
     EXPECT_EQ(file->size(), 0u);
-    EXPECT_EQ(file->punch_hole(0, 4096).error(), Errno{EOPNOTSUPP});
     file = nullptr;
     expect_fsck_clean();
+}
+
+std::string pattern(size_t size, unsigned seed) {
+    std::string text(size, '\0');
+    for (size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + (i * 7 + seed + i / 997) % 26);
+    return text;
+}
+
+// FALLOC_FL_PUNCH_HOLE: the blocks wholly inside the range are freed (an extent split in two
+// around them), the partial ends are zeroed, the size stays.
+TEST_P(Ext2FallocateTest, PunchingAHoleFreesItsBlocksAndReadsAsZeros) {
+    const uint64_t bs = block_size();
+    std::string expected = pattern(200000, 3);
+    ASSERT_TRUE(write_text("/mnt/f", expected).ok());
+    ASSERT_TRUE(inode_at("/mnt")->fs().sync().ok());
+    uint64_t before = free_blocks();
+    InodeRef file = inode_at("/mnt/f");
+    const uint64_t offset = 50001, length = 100000;
+    ASSERT_TRUE(file->punch_hole(offset, length).ok());
+    EXPECT_EQ(file->size(), 200000u);
+    expected.replace(offset, length, std::string(length, '\0'));
+    EXPECT_TRUE(read_text("/mnt/f") == expected);
+    const uint64_t whole = (offset + length) / bs - (offset + bs - 1) / bs;
+    EXPECT_EQ(free_blocks() - before, whole);
+    // Punching within one block only zeroes; past the end nothing happens.
+    ASSERT_TRUE(file->punch_hole(10, 20).ok());
+    expected.replace(10, 20, std::string(20, '\0'));
+    ASSERT_TRUE(file->punch_hole(300000, 4096).ok());
+    EXPECT_TRUE(read_text("/mnt/f") == expected);
+    file = nullptr;
+    expect_fsck_clean();
+    EXPECT_TRUE(debugfs(image_path(), "cat /f").output == expected);
+    EXPECT_GE(count(extents("/f"), "\n"), 3u) << extents("/f");  // a heading and two extents
+    ASSERT_TRUE(mount_device().ok());
+    EXPECT_TRUE(read_text("/mnt/f") == expected);
+}
+
+// Every other block punched out of a long file: each hole splits an extent, so the leaves
+// fill, split and the tree grows; then punching the whole file frees every block, the tree's
+// own included.
+TEST_P(Ext2FallocateTest, ManyHolesGrowTheTreeAndAWholePunchFreesEverything) {
+    const uint64_t bs = block_size();
+    const uint64_t blocks = 1200;
+    ASSERT_TRUE(write_text("/mnt/f", "").ok());
+    uint64_t empty = free_blocks();
+    std::string expected = pattern(blocks * bs, 4);
+    ASSERT_TRUE(write_text("/mnt/f", expected).ok());
+    InodeRef file = inode_at("/mnt/f");
+    for (uint64_t b = 1; b < blocks; b += 2) {
+        ASSERT_TRUE(file->punch_hole(b * bs, bs).ok()) << b;
+        expected.replace(b * bs, bs, std::string(bs, '\0'));
+    }
+    EXPECT_TRUE(read_text("/mnt/f") == expected);
+    file = nullptr;
+    expect_fsck_clean();
+    EXPECT_TRUE(debugfs(image_path(), "cat /f").output == expected);
+    EXPECT_NE(debugfs(image_path(), "stat /f").output.find("(ETB0)"), std::string::npos);  // a leaf block
+    ASSERT_TRUE(mount_device().ok());
+    file = inode_at("/mnt/f");
+    ASSERT_TRUE(file->punch_hole(0, blocks * bs).ok());
+    EXPECT_EQ(free_blocks(), empty);
+    EXPECT_TRUE(read_text("/mnt/f") == std::string(blocks * bs, '\0'));
+    file = nullptr;
+    expect_fsck_clean();
+}
+
+// A hole punched into preallocated (unwritten) extents keeps their kind on both sides.
+TEST_P(Ext2FallocateTest, PunchingIntoAPreallocationKeepsItUnwritten) {
+    ASSERT_TRUE(write_text("/mnt/f", "").ok());
+    InodeRef file = inode_at("/mnt/f");
+    ASSERT_TRUE(file->allocate(0, 256 * 1024, false).ok());
+    ASSERT_TRUE(file->punch_hole(64 * 1024, 64 * 1024).ok());
+    EXPECT_TRUE(read_text("/mnt/f") == std::string(256 * 1024, '\0'));
+    file = nullptr;
+    expect_fsck_clean();
+    EXPECT_EQ(count(extents("/f"), "Uninit"), 2u) << extents("/f");
 }
 
 // Linux's ext4 preallocates in extent-mapped files only; an ext2 file says EOPNOTSUPP (glibc's
@@ -121,6 +196,7 @@ TEST_F(Ext2Fallocate, FilesWithoutExtentsRefuse) {
     ASSERT_TRUE(make_and_mount("ext2", "-b 1024", 4096));
     ASSERT_TRUE(write_text("/mnt/f", "x").ok());
     EXPECT_EQ(inode_at("/mnt/f")->allocate(0, 8192, false).error(), Errno{EOPNOTSUPP});
+    EXPECT_EQ(inode_at("/mnt/f")->punch_hole(0, 1).error(), Errno{EOPNOTSUPP});
     EXPECT_EQ(inode_at("/mnt/f")->size(), 1u);
 }
 

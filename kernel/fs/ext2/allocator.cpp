@@ -173,6 +173,7 @@ Result<uint64_t> Ext2FileSystem::allocate_in_group(uint32_t g, uint32_t start) {
         set_bit(map, bit);
         cache_.mark_dirty(bitmap, BlockKind::Metadata);
         adjust_group_counts(g, -1, 0, 0);
+        to_discard_.remove(block);  // in use again: a discard now would destroy its new contents
         return block;
     }
     return uint64_t{0};

@@ -96,6 +96,18 @@ Result<void> Ext2File::allocate(uint64_t offset, uint64_t length, bool keep_size
     return {};
 }
 
+Result<void> Ext2File::punch_hole(uint64_t offset, uint64_t length) {
+    Ext2FileSystem& fs = node_.fs();
+    Ext2FileSystem::OperationGuard guard(fs);
+    if (!node_.uses_extents()) return Errno::EOPNOTSUPP;
+    if (fs.read_only()) return Errno::EROFS;
+    Result<void> punched = node_.punch_hole(offset, length);
+    fs.end_operation();
+    TRY(punched);
+    touch_changed();
+    return {};
+}
+
 Result<void> Ext2File::truncate(uint64_t length) {
     Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<void> done = node_.resize(length);

@@ -24,6 +24,7 @@ public:
     // Unwritten extents over the holes of the range (ext4 files); punching holes is not
     // supported (EOPNOTSUPP).
     Result<void> allocate(uint64_t offset, uint64_t length, bool keep_size) override;
+    Result<void> punch_hole(uint64_t offset, uint64_t length) override;
 
 private:
     // read_at and write_at: `write` says which way the bytes go.

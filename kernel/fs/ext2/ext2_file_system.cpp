@@ -156,24 +156,28 @@ Result<void> Ext2FileSystem::sync() {
     if (!device_.flush().ok()) return Errno::EIO;
     TRY(cache_.write_back_metadata([this](uint8_t* data, Seal seal) { seal_metadata_block(data, seal); },
                                    [this](std::span<const MetadataWrite> b) { return write_metadata_atomically(b); }));
-    discard_freed_blocks();
+    discard_freed_blocks(unmounting_);
     freed_since_commit_.clear();
     for (const CachedNode& n : nodes_) n.node->layout_committed();
     return {};
 }
 
-void Ext2FileSystem::discard_freed_blocks() {
+void Ext2FileSystem::discard_freed_blocks(bool all) {
     if (discard_refused_) return;
-    uint64_t sectors_per_block = geo_.block_size / BlockDevice::kSectorSize;
-    for (const FreedBlocks::Run& run : freed_since_commit_.runs()) {
+    to_discard_.add_all(freed_since_commit_);
+    uint32_t bs = geo_.block_size;
+    if (to_discard_.empty() || (!all && to_discard_.block_count() * bs < kDiscardBatchBytes)) return;
+    uint64_t sectors_per_block = bs / BlockDevice::kSectorSize;
+    for (const FreedBlocks::Run& run : to_discard_.runs()) {
         Result<void> discarded = device_.discard(run.first * sectors_per_block, (run.end - run.first) * sectors_per_block);
         if (discarded.ok()) continue;
         discard_refused_ = true;
         if (discarded.error() != Errno::EOPNOTSUPP)
             log_info("ext2: the disk refused to discard freed blocks (errno %d); they are no longer discarded",
                      static_cast<int>(discarded.error()));
-        return;
+        break;
     }
+    to_discard_.clear();
 }
 
 Result<void> Ext2FileSystem::sync_file_data(Inode& inode) {
@@ -220,6 +224,7 @@ Result<void> Ext2FileSystem::unmount() {
                 forget_node(n.ino);
             }
         }
+        unmounting_ = true;  // sync() discards every freed block still waiting
         result = sync();
         if (result.ok()) {
             // Everything is home and the journal is empty: only now may the superblock say

@@ -119,11 +119,15 @@ public:
     // Writes one consistent point's metadata blocks to their home locations and flushes: in
     // place without a journal, as one journal transaction with one.
     Result<void> write_metadata_atomically(std::span<const MetadataWrite> blocks);
-    // Once a commit is durable: discards the blocks it freed (freed_since_commit_), as ext4's
-    // `discard` mount option does (fs/ext4/mballoc.c, ext4_free_data_in_buddy), so that a
-    // sparse disk image gives their space back to the host. Stops for good, with one line,
-    // when the disk refuses; a disk without discard is left alone silently.
-    void discard_freed_blocks();
+    // Once a commit is durable: the blocks it freed (freed_since_commit_) join to_discard_,
+    // and once those reach kDiscardBatchBytes (or at the unmount, `all`) the disk is told they
+    // are unused, as ext4's `discard` mount option does (fs/ext4/mballoc.c,
+    // ext4_free_data_in_buddy), so that a sparse disk image gives their space back to the
+    // host. Blocks taken again before leave to_discard_: a small file deleted and remade at
+    // every commit (SQLite's rollback journal) costs no discard at all. Stops for good, with
+    // one line, when the disk refuses; a disk without discard is left alone silently.
+    void discard_freed_blocks(bool all);
+    static constexpr uint64_t kDiscardBatchBytes = 1 << 20;
 
 private:
     struct CachedNode {
@@ -182,8 +186,10 @@ private:
     std::vector<CachedNode> nodes_;  // sorted by ino
     Journal* journal_ = nullptr;  // owned; null without has_journal or on read-only mounts
     FreedBlocks freed_since_commit_;
+    FreedBlocks to_discard_;  // freed by durable commits, not yet discarded
     bool unmounted_ = false;
     bool discard_refused_ = false;
+    bool unmounting_ = false;
     uint32_t next_inode_hint_ = 0;
     SleepLock operation_lock_;
     friend class Ext2Node;

@@ -113,12 +113,42 @@ Result<uint64_t> Ext2Node::count_holes(uint64_t first, uint64_t end) {
     return holes;
 }
 
-Result<void> Ext2Node::free_blocks_from(uint64_t first_lblock) {
+Result<void> Ext2Node::free_blocks_from(uint64_t first_lblock) { return free_block_range(first_lblock, UINT64_MAX); }
+
+Result<void> Ext2Node::free_block_range(uint64_t first, uint64_t end) {
+    if (!uses_extents() && end != UINT64_MAX) return Errno::EOPNOTSUPP;
     layout_changed_ = true;
     if (fs_->unmounted()) return Errno::EIO;
     if (disk_.flags & kInlineDataFlag) return Errno::EIO;
     last_block_ = 0;
-    return uses_extents() ? extent_free_from(*this, first_lblock) : indirect_free_from(*this, first_lblock);
+    return uses_extents() ? extent_free_range(*this, first, end) : indirect_free_from(*this, first);
+}
+
+Result<void> Ext2Node::punch_hole(uint64_t offset, uint64_t length) {
+    if (!uses_extents()) return Errno::EOPNOTSUPP;
+    if (offset >= size_) return {};  // past the end there is nothing to punch (KEEP_SIZE)
+    uint64_t end = length < size_ - offset ? offset + length : size_;
+    const uint32_t bs = block_size();
+    const uint64_t first_whole = (offset + bs - 1) / bs, end_whole = end / bs;
+    if (first_whole < end_whole) TRY(free_block_range(first_whole, end_whole));
+    // The partial blocks at either end keep their place and get zeros.
+    if (offset % bs) {
+        uint64_t block_end = (offset / bs + 1) * bs;
+        TRY(zero_within_block(offset / bs, static_cast<uint32_t>(offset % bs),
+                              static_cast<uint32_t>((end < block_end ? end : block_end) - offset / bs * bs)));
+    }
+    if (end % bs && end / bs >= first_whole)  // (not the block just zeroed)
+        TRY(zero_within_block(end / bs, 0, static_cast<uint32_t>(end % bs)));
+    return {};
+}
+
+Result<void> Ext2Node::zero_within_block(uint64_t lblock, uint32_t from, uint32_t to) {
+    BlockMapping m = TRY(map(lblock, false));
+    if (!m.block || m.unwritten) return {};
+    uint8_t* data = TRY(fs_->cache().get(m.block));
+    memset(data + from, 0, to - from);
+    fs_->cache().mark_dirty(m.block, BlockKind::Data);
+    return {};
 }
 
 // A sequential reader (this read goes on from where the last one ended, or itself spans
@@ -210,14 +240,7 @@ Result<void> Ext2Node::resize(uint64_t length) {
     if (length < size_) {
         TRY(free_blocks_from((length + bs - 1) / bs));
         // The rest of the last block must read as zeros if the file grows again.
-        if (length % bs) {
-            BlockMapping m = TRY(map(length / bs, false));
-            if (m.block) {
-                uint8_t* data = TRY(fs_->cache().get(m.block));
-                memset(data + length % bs, 0, bs - length % bs);
-                fs_->cache().mark_dirty(m.block, BlockKind::Data);
-            }
-        }
+        if (length % bs) TRY(zero_within_block(length / bs, static_cast<uint32_t>(length % bs), bs));
     }
     set_size(length);
     return {};

@@ -55,6 +55,10 @@ public:
     Result<uint64_t> count_holes(uint64_t first, uint64_t end);
     // Frees every file block from first_lblock on.
     Result<void> free_blocks_from(uint64_t first_lblock);
+    // fallocate(FALLOC_FL_PUNCH_HOLE): frees the file blocks that lie wholly in [offset,
+    // offset + length) and zeroes the rest of the range; the size stays. EOPNOTSUPP for a file
+    // mapped by indirect blocks (as Linux's ext2 says).
+    Result<void> punch_hole(uint64_t offset, uint64_t length);
     // Records a change to one of this inode's extent tree or directory blocks (a cached
     // metadata block), whose own checksum, under metadata_csum, is sealed at write-back.
     void mark_metadata_dirty(uint64_t block, SealKind kind);
@@ -98,6 +102,11 @@ private:
     bool on_orphan_list_ = false;
 
     void read_ahead(uint64_t first_lblock, uint64_t lblock, uint64_t disk_block, uint64_t wanted_end);
+    // Zeroes bytes [from, to) of file block lblock where it holds data (a hole or an unwritten
+    // block reads as zeros already).
+    Result<void> zero_within_block(uint64_t lblock, uint32_t from, uint32_t to);
+    // Frees file blocks [first, end) (end UINT64_MAX: to the end of the file).
+    Result<void> free_block_range(uint64_t first, uint64_t end);
 };
 
 // The extra-time-field encoding (Documentation/filesystems/ext4/inodes.rst, "Inode Timestamps").
@@ -110,7 +119,9 @@ Result<void> indirect_free_from(Ext2Node& node, uint64_t first_lblock);
 Result<BlockMapping> extent_map(Ext2Node& node, uint64_t lblock, bool allocate);
 // fallocate(2): a hole at lblock gets a block in an unwritten extent (reads as zeros).
 Result<BlockMapping> extent_reserve(Ext2Node& node, uint64_t lblock);
-Result<void> extent_free_from(Ext2Node& node, uint64_t first_lblock);
+// Frees file blocks [first_lblock, end_lblock): whole extents, the ends of extents, or the
+// middle of one (split in two).
+Result<void> extent_free_range(Ext2Node& node, uint64_t first_lblock, uint64_t end_lblock);
 void extent_init_root(DiskInode& disk);
 
 }  // namespace ingot::ext2

@@ -277,6 +277,16 @@ Result<void> split_child(Ext2Node& node, PathStep& parent, PathStep& full) {
     return {};
 }
 
+// The leaf at the end of path is full: the deepest node on the path with room takes a new
+// entry for its full child, or the root grows the tree by a level. One change per call; the
+// caller walks again and asks again while the leaf it needs is full.
+Result<void> make_room(Ext2Node& node, PathStep (&path)[kExtentMaxDepth + 1], int steps) {
+    int parent = steps - 2;
+    while (parent >= 0 && path[parent].header->entries == path[parent].header->max) --parent;
+    if (parent < 0) return grow_root(node);
+    return split_child(node, path[parent], path[parent + 1]);
+}
+
 // Maps file block lblock, a hole or a block of an unwritten extent, to a disk block: a new one
 // in an extent of the kind asked for (as_unwritten: fallocate), or for a write into an
 // unwritten extent, its own block, which becomes written.
@@ -318,11 +328,7 @@ Result<BlockMapping> extent_insert(Ext2Node& node, uint64_t lblock, bool as_unwr
                 return BlockMapping{block, true, 1, as_unwritten};
             }
         }
-        // The deepest node on the path with room takes a new entry for its full child.
-        int parent = steps - 2;
-        while (parent >= 0 && path[parent].header->entries == path[parent].header->max) --parent;
-        if (parent < 0) TRY(grow_root(node));
-        else TRY(split_child(node, path[parent], path[parent + 1]));
+        TRY(make_room(node, path, steps));
     }
     return Errno::EIO;
 }
@@ -349,46 +355,83 @@ void free_run(Ext2Node& node, uint64_t start, uint64_t count) {
     node.add_blocks(-static_cast<int64_t>(count));
 }
 
-// Frees file blocks >= first below h; true when h is left with no entries.
-Result<bool> free_below(Ext2Node& node, ExtentHeader* h, uint64_t first) {
+// Frees the file blocks of [first, end) below h: extents inside the range go, extents reaching
+// into it are cut back. An extent with blocks on both sides of the range must have been split
+// by split_around() first. Index entries keep the first key of what is below them. True when
+// h is left with no entries.
+Result<bool> free_below(Ext2Node& node, ExtentHeader* h, uint64_t first, uint64_t end) {
     if (h->depth == 0) {
         Extent* ext = extents_of(h);
         for (int i = h->entries - 1; i >= 0; --i) {
-            uint32_t len = length_of(ext[i]);
-            if (ext[i].block >= first) {
-                free_run(node, start_of(ext[i]), len);
+            const uint64_t from = ext[i].block, to = from + length_of(ext[i]), start = start_of(ext[i]);
+            if (to <= first || from >= end) continue;
+            const uint64_t cut_from = from > first ? from : first, cut_to = to < end ? to : end;
+            free_run(node, start + (cut_from - from), cut_to - cut_from);
+            if (cut_from == from && cut_to == to) {
                 memmove(&ext[i], &ext[i + 1], (h->entries - i - 1) * sizeof(Extent));
                 --h->entries;
-            } else if (ext[i].block + len > first) {
-                uint32_t keep = static_cast<uint32_t>(first - ext[i].block);
-                free_run(node, start_of(ext[i]) + keep, len - keep);
-                ext[i].len = static_cast<uint16_t>(unwritten(ext[i]) ? keep + kExtentInitMaxLen : keep);
+            } else if (cut_from == from) {  // the head goes
+                ext[i] = make_extent(cut_to, start + (cut_to - from), static_cast<uint32_t>(to - cut_to), unwritten(ext[i]));
+            } else {  // the tail goes
+                ext[i] = make_extent(from, start, static_cast<uint32_t>(cut_from - from), unwritten(ext[i]));
             }
         }
         return h->entries == 0;
     }
     ExtentIndex* idx = indexes_of(h);
     for (int i = h->entries - 1; i >= 0; --i) {
+        if (idx[i].block >= end) continue;
         if (i + 1 < h->entries && idx[i + 1].block <= first) break;
         ExtentHeader* child = TRY(load_child(node, idx[i], h->depth - 1));
         uint64_t child_block = child_of(idx[i]);
-        bool empty = TRY(free_below(node, child, first));
+        bool empty = TRY(free_below(node, child, first, end));
         node.mark_metadata_dirty(child_block, SealKind::ExtentBlock);
         if (empty) {
             free_run(node, child_block, 1);
             memmove(&idx[i], &idx[i + 1], (h->entries - i - 1) * sizeof(ExtentIndex));
             --h->entries;
+        } else {
+            idx[i].block = first_key(child);  // its first extents may have gone
         }
     }
     return h->entries == 0;
 }
 
+// An extent with blocks on both sides of [first, end) becomes two, the blocks between them
+// freed (a hole punched in its middle), once its leaf has room for the second; true when that
+// was the case, so that nothing else lies in the range.
+Result<bool> split_around(Ext2Node& node, uint64_t first, uint64_t end) {
+    for (int round = 0; round < 2 * kExtentMaxDepth + 4; ++round) {
+        PathStep path[kExtentMaxDepth + 1];
+        int steps = TRY(walk_path(node, first, path));
+        ExtentHeader* leaf = path[steps - 1].header;
+        Extent* ext = extents_of(leaf);
+        int i = 0;
+        while (i < leaf->entries && !(ext[i].block < first && ext[i].block + length_of(ext[i]) > end)) ++i;
+        if (i == leaf->entries) return false;
+        if (leaf->entries < leaf->max) {
+            const uint64_t from = ext[i].block, to = from + length_of(ext[i]), start = start_of(ext[i]);
+            const bool was_unwritten = unwritten(ext[i]);
+            free_run(node, start + (first - from), end - first);
+            memmove(&ext[i + 2], &ext[i + 1], (leaf->entries - i - 1) * sizeof(Extent));
+            ++leaf->entries;
+            ext[i] = make_extent(from, start, static_cast<uint32_t>(first - from), was_unwritten);
+            ext[i + 1] = make_extent(end, start + (end - from), static_cast<uint32_t>(to - end), was_unwritten);
+            mark_step_dirty(node, path[steps - 1]);
+            return true;
+        }
+        TRY(make_room(node, path, steps));
+    }
+    return Errno::EIO;
+}
+
 }  // namespace
 
-Result<void> extent_free_from(Ext2Node& node, uint64_t first_lblock) {
+Result<void> extent_free_range(Ext2Node& node, uint64_t first_lblock, uint64_t end_lblock) {
     ExtentHeader* root = root_of(node);
     TRY(check_header(node, root, sizeof(node.disk().block), -1));
-    bool empty = TRY(free_below(node, root, first_lblock));
+    if (first_lblock >= end_lblock || TRY(split_around(node, first_lblock, end_lblock))) return {};
+    bool empty = TRY(free_below(node, root, first_lblock, end_lblock));
     if (empty) extent_init_root(node.disk());
     return {};
 }

@@ -37,6 +37,33 @@ void FreedBlocks::add(uint64_t first, uint64_t count) {
     runs_.insert(runs_.begin() + static_cast<ptrdiff_t>(i), Run{first, end});
 }
 
+void FreedBlocks::add_all(const FreedBlocks& other) {
+    for (const Run& run : other.runs_) add(run.first, run.end - run.first);
+}
+
+void FreedBlocks::remove(uint64_t block) {
+    size_t i = position(block);
+    if (i == runs_.size() || runs_[i].first > block) return;
+    Run& run = runs_[i];
+    if (run.first == block && run.end == block + 1) {
+        runs_.erase(runs_.begin() + static_cast<ptrdiff_t>(i));
+    } else if (run.first == block) {
+        ++run.first;
+    } else if (run.end == block + 1) {
+        --run.end;
+    } else {
+        Run after{block + 1, run.end};
+        run.end = block;
+        runs_.insert(runs_.begin() + static_cast<ptrdiff_t>(i + 1), after);
+    }
+}
+
+uint64_t FreedBlocks::block_count() const {
+    uint64_t count = 0;
+    for (const Run& run : runs_) count += run.end - run.first;
+    return count;
+}
+
 uint64_t FreedBlocks::run_end(uint64_t block) const {
     size_t i = position(block);
     return i < runs_.size() && runs_[i].first <= block ? runs_[i].end : 0;
