@@ -233,7 +233,13 @@ Result<void> VirtioBlk::run_batch(std::span<Request> batch) {
     for (size_t i = 0; i < batch.size(); ++i) {
         uint8_t result = statuses[i];
         if (result == kBlkStatusUnsupported) return Errno::EOPNOTSUPP;
-        if (result != kBlkStatusOk) return Errno::EIO;  // IOERR, or no status written at all
+        if (result == kBlkStatusOk) continue;
+        // IOERR, or no status written at all: a failing disk, or one the host took away.
+        if (!reported_error_)
+            log_error("virtio-blk: the disk failed a request (sector %llu): I/O error; the program gets EIO",
+                      static_cast<unsigned long long>(batch[i].sector));
+        reported_error_ = true;
+        return Errno::EIO;
     }
     return {};
 }

@@ -120,6 +120,7 @@ private:
     bool ready_ = false;
     bool busy_ = false;  // a call holds the device (another thread may enter while it waits)
     bool dead_ = false;
+    bool reported_error_ = false;  // the first failed request was named on the console
 };
 
 }  // namespace ingot::virtio
