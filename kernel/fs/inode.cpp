@@ -70,6 +70,7 @@ Result<size_t> Inode::write_at(uint64_t, IoBuffer&) { return Errno::EINVAL; }
 Result<void> Inode::truncate(uint64_t) { return Errno::EINVAL; }
 Result<void> Inode::allocate(uint64_t, uint64_t, bool) { return Errno::EOPNOTSUPP; }
 Result<void> Inode::punch_hole(uint64_t, uint64_t) { return Errno::EOPNOTSUPP; }
+Result<void> Inode::zero_range(uint64_t, uint64_t, bool) { return Errno::EOPNOTSUPP; }
 Result<OwnedString> Inode::read_link() const { return Errno::EINVAL; }
 
 }  // namespace ingot

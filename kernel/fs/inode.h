@@ -96,6 +96,10 @@ public:
     // fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE): [offset, offset + length) reads as
     // zeros and its storage is given back; the size stays. EOPNOTSUPP by default.
     virtual Result<void> punch_hole(uint64_t offset, uint64_t length);
+    // fallocate(FALLOC_FL_ZERO_RANGE): [offset, offset + length) reads as zeros with its space
+    // still set aside; the file grows to offset + length unless keep_size. EOPNOTSUPP by default
+    // (as tmpfs says on Linux).
+    virtual Result<void> zero_range(uint64_t offset, uint64_t length, bool keep_size);
     // The target of a symbolic link; EINVAL for anything else (readlink(2)).
     virtual Result<OwnedString> read_link() const;
     // Device numbers of a character or block device.

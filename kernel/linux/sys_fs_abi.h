@@ -176,6 +176,7 @@ inline constexpr uint32_t kFadviseMax = 5;
 // fallocate(2) modes (linux/falloc.h): FALLOC_FL_KEEP_SIZE, FALLOC_FL_PUNCH_HOLE, and every
 // flag Linux knows (FALLOC_FL_SUPPORTED_MASK: also NO_HIDE_STALE, COLLAPSE_RANGE, ZERO_RANGE,
 // INSERT_RANGE, UNSHARE_RANGE).
-inline constexpr uint32_t kFallocKeepSize = 0x01, kFallocPunchHole = 0x02, kFallocKnownModes = 0x7f;
+inline constexpr uint32_t kFallocKeepSize = 0x01, kFallocPunchHole = 0x02, kFallocZeroRange = 0x10,
+                          kFallocKnownModes = 0x7f;
 
 }  // namespace ingot::linux_abi

@@ -136,7 +136,8 @@ Result<int64_t> sys_fadvise64(const SyscallArgs& args) {
 }
 
 // fallocate(fd, mode, offset, len): mode 0 and FALLOC_FL_KEEP_SIZE set space aside (tmpfs
-// pages, ext4 unwritten extents), PUNCH_HOLE | KEEP_SIZE frees a range (tmpfs, ext4). Every other
+// pages, ext4 unwritten extents), PUNCH_HOLE | KEEP_SIZE frees a range (tmpfs, ext4), ZERO_RANGE
+// (with or without KEEP_SIZE) turns a range into zeros that keep their space (ext4). Every other
 // mode, and what a file system cannot do, is EOPNOTSUPP, as Linux says for such file systems;
 // glibc's posix_fallocate then writes the zeros itself. The checks follow Linux's
 // vfs_fallocate, in its order.
@@ -155,6 +156,8 @@ Result<int64_t> sys_fallocate(const SyscallArgs& args) {
     Inode& inode = *file->inode();
     if (mode == kFallocKeepSize || mode == 0) TRY(inode.allocate(static_cast<uint64_t>(offset), static_cast<uint64_t>(length), mode != 0));
     else if (mode == (kFallocPunchHole | kFallocKeepSize)) TRY(inode.punch_hole(static_cast<uint64_t>(offset), static_cast<uint64_t>(length)));
+    else if ((mode & ~kFallocKeepSize) == kFallocZeroRange)
+        TRY(inode.zero_range(static_cast<uint64_t>(offset), static_cast<uint64_t>(length), mode & kFallocKeepSize));
     else return Errno::EOPNOTSUPP;
     return 0;
 }

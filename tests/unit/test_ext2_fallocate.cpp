@@ -176,6 +176,31 @@ TEST_P(Ext2FallocateTest, ManyHolesGrowTheTreeAndAWholePunchFreesEverything) {
     expect_fsck_clean();
 }
 
+// FALLOC_FL_ZERO_RANGE as ext4 does it: the range reads as zeros, its whole blocks become
+// unwritten extents (the space stays taken), and without KEEP_SIZE it may grow the file.
+TEST_P(Ext2FallocateTest, ZeroRangeLeavesZerosInUnwrittenExtents) {
+    std::string expected = pattern(200000, 5);
+    ASSERT_TRUE(write_text("/mnt/f", expected).ok());
+    ASSERT_TRUE(inode_at("/mnt")->fs().sync().ok());
+    uint64_t before = free_blocks();
+    InodeRef file = inode_at("/mnt/f");
+    ASSERT_TRUE(file->zero_range(50001, 100000, false).ok());
+    expected.replace(50001, 100000, std::string(100000, '\0'));
+    EXPECT_EQ(free_blocks(), before);  // freed and taken again
+    ASSERT_TRUE(file->zero_range(190000, 20000, true).ok());
+    expected.replace(190000, 10000, std::string(10000, '\0'));
+    EXPECT_EQ(file->size(), 200000u);
+    ASSERT_TRUE(file->zero_range(199000, 11000, false).ok());
+    expected.replace(199000, 1000, std::string(1000, '\0'));
+    expected.resize(210000, '\0');
+    EXPECT_EQ(file->size(), 210000u);
+    EXPECT_TRUE(read_text("/mnt/f") == expected);
+    file = nullptr;
+    expect_fsck_clean();
+    EXPECT_NE(extents("/f").find("Uninit"), std::string::npos) << extents("/f");
+    EXPECT_TRUE(debugfs(image_path(), "cat /f").output == expected);
+}
+
 // A hole punched into preallocated (unwritten) extents keeps their kind on both sides.
 TEST_P(Ext2FallocateTest, PunchingIntoAPreallocationKeepsItUnwritten) {
     ASSERT_TRUE(write_text("/mnt/f", "").ok());
@@ -197,6 +222,7 @@ TEST_F(Ext2Fallocate, FilesWithoutExtentsRefuse) {
     ASSERT_TRUE(write_text("/mnt/f", "x").ok());
     EXPECT_EQ(inode_at("/mnt/f")->allocate(0, 8192, false).error(), Errno{EOPNOTSUPP});
     EXPECT_EQ(inode_at("/mnt/f")->punch_hole(0, 1).error(), Errno{EOPNOTSUPP});
+    EXPECT_EQ(inode_at("/mnt/f")->zero_range(0, 1, true).error(), Errno{EOPNOTSUPP});
     EXPECT_EQ(inode_at("/mnt/f")->size(), 1u);
 }
 

@@ -108,6 +108,11 @@ Result<void> Ext2File::punch_hole(uint64_t offset, uint64_t length) {
     return {};
 }
 
+Result<void> Ext2File::zero_range(uint64_t offset, uint64_t length, bool keep_size) {
+    TRY(punch_hole(offset, length));
+    return allocate(offset, length, keep_size);
+}
+
 Result<void> Ext2File::truncate(uint64_t length) {
     Ext2FileSystem::OperationGuard guard(node_.fs());
     Result<void> done = node_.resize(length);

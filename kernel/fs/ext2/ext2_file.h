@@ -25,6 +25,8 @@ public:
     // supported (EOPNOTSUPP).
     Result<void> allocate(uint64_t offset, uint64_t length, bool keep_size) override;
     Result<void> punch_hole(uint64_t offset, uint64_t length) override;
+    // As ext4 does it: the blocks inside the range go and unwritten extents take their place.
+    Result<void> zero_range(uint64_t offset, uint64_t length, bool keep_size) override;
 
 private:
     // read_at and write_at: `write` says which way the bytes go.
