@@ -54,6 +54,12 @@ public:
     // fdatasync(2) of one file: its data, and the metadata needed to read it back (size, block
     // map), on the disk. By default the whole file system's sync.
     virtual Result<void> sync_file_data(Inode&) { return sync(); }
+    // FITRIM (fstrim): tells the disk that the free blocks of at least min_length bytes in
+    // [start, start + length) are unused; returns the bytes so discarded. ENOTTY where there is
+    // no disk (the default), EOPNOTSUPP when the disk cannot discard.
+    virtual Result<uint64_t> trim(uint64_t /*start*/, uint64_t /*length*/, uint64_t /*min_length*/) {
+        return Errno::ENOTTY;
+    }
 
 protected:
     // For a mount that finds, while it sets up and before it has written anything, that it

@@ -165,6 +165,8 @@ inline constexpr uint32_t kTcgets = 0x5401, kTiocgwinsz = 0x5413, kFionread = 0x
 // Block device requests (linux/fs.h): BLKSSZGET = _IO(0x12, 104) (an int), BLKGETSIZE64 =
 // _IOR(0x12, 114, size_t) (a u64 of bytes), BLKDISCARD = _IO(0x12, 119) (u64 start, u64 length).
 inline constexpr uint32_t kBlkSectorSizeGet = 0x1268, kBlkGetSize64 = 0x80081272, kBlkDiscard = 0x1277;
+// FITRIM = _IOWR('X', 121, struct fstrim_range { u64 start, len, minlen; }) (linux/fs.h).
+inline constexpr uint32_t kFitrim = 0xC0185879;
 
 // pipe2(2) flags beyond O_CLOEXEC and O_NONBLOCK.
 inline constexpr uint32_t kPipeNotification = 0200;  // O_NOTIFICATION_PIPE (== O_EXCL)

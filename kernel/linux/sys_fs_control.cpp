@@ -132,6 +132,16 @@ Result<int64_t> sys_ioctl(const SyscallArgs& args) {
         TRY(device.discard(start / BlockDevice::kSectorSize, length / BlockDevice::kSectorSize));
         return 0;
     }
+    case kFitrim: {
+        // fstrim: the range in, the bytes discarded back in its len (ext4_ioctl's order).
+        InodeRef inode = file->inode();
+        if (!inode) return Errno::ENOTTY;
+        uint64_t range[3];
+        TRY(copy_from_user(range, argp, sizeof(range)));
+        range[1] = TRY(inode->fs().trim(range[0], range[1], range[2]));
+        TRY(copy_to_user(argp, range, sizeof(range)));
+        return 0;
+    }
     default: return Errno::ENOTTY;
     }
 }

@@ -30,6 +30,9 @@ for mode in $modes; do
   [[ $mode == fill ]] && filled=$(allocated)
 done
 [[ ${DISK_FS_DISCARD:-0} == 1 ]] || exit 0
+trimmed=$(PATH=$PATH:/usr/sbin:/sbin debugfs -R "cat /fitrim.txt" "$work/disk.img" 2>/dev/null)
+[[ $trimmed =~ ^fitrim:\ [1-9][0-9]*\ bytes$ ]] || fail "FITRIM on the disk: '$trimmed', not a count of bytes"
+echo "ok: disk_fs: $trimmed"
 printf 'x%.0s' {1..8192} >"$work/probe"
 if fallocate --punch-hole --offset 0 --length 4096 "$work/probe" 2>/dev/null; then
   drained=$(allocated)

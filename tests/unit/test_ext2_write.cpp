@@ -251,6 +251,35 @@ TEST_P(Ext2WriteTest, SmallFreesWaitAndBlocksTakenAgainAreNotDiscarded) {
     EXPECT_TRUE(host_cat("/again") == again);
 }
 
+// FITRIM (fstrim) discards every free run, after a commit (so that no block freed since the
+// last one goes), and only runs of at least min_length; the poisoned free blocks leave every
+// file intact and e2fsck finds the disk clean.
+TEST_P(Ext2WriteTest, TrimDiscardsTheFreeBlocks) {
+    FileSystem& fs = inode_at("/mnt")->fs();
+    const std::string kept = pattern(300000, 9);
+    ASSERT_TRUE(write_text("/mnt/kept", kept).ok());
+    ASSERT_TRUE(write_text("/mnt/gone", pattern(200000, 3)).ok());
+    ASSERT_TRUE(vfs::unlink(vfs::root(), "/mnt/gone").ok());  // freed, not yet committed
+    FsUsage usage{};
+    ASSERT_TRUE(fs.usage(usage));
+    EXPECT_EQ(fs.trim(0, 100, 0).error(), Errno{EINVAL});  // less than a block
+    EXPECT_EQ(fs.trim(usage.blocks * usage.block_size, UINT64_MAX, 0).error(), Errno{EINVAL});  // past the end
+    // A minimum longer than the disk: EINVAL where it is longer than a group too, else nothing.
+    Result<uint64_t> none = fs.trim(0, UINT64_MAX, (usage.blocks + 1) * usage.block_size);
+    EXPECT_TRUE(none.ok() ? none.value() == 0 : none.error() == Errno{EINVAL});
+    EXPECT_EQ(device_->discarded_sectors(), 0u);
+    Result<uint64_t> trimmed = fs.trim(0, UINT64_MAX, 0);
+    ASSERT_TRUE(trimmed.ok());
+    ASSERT_TRUE(fs.usage(usage));
+    // Every free block is in some run; the runs of the data area are all there is to trim.
+    EXPECT_LE(trimmed.value(), usage.free_blocks * usage.block_size);
+    EXPECT_GE(trimmed.value(), usage.free_blocks * usage.block_size / 2);
+    EXPECT_EQ(device_->discarded_sectors() * 512, trimmed.value());
+    EXPECT_TRUE(read_text("/mnt/kept") == kept);
+    expect_fsck_clean();
+    EXPECT_TRUE(host_cat("/kept") == kept);
+}
+
 TEST_P(Ext2WriteTest, ADiskWithoutDiscardIsLeftAlone) {
     device_->set_discard(false);
     ASSERT_TRUE(write_text("/mnt/gone", pattern(100000, 8)).ok());

@@ -126,6 +126,16 @@ TEST_F(TmpfsTest, TruncateShrinksAndGrowsWithZeros) {
     EXPECT_EQ(stat_of("/tmp/t").st_size, 1ll << 40);
 }
 
+// FITRIM (fstrim) is for disks: tmpfs has none, and says ENOTTY as Linux's does; the range
+// comes back unchanged.
+TEST_F(TmpfsTest, FitrimHasNoDiskToTrim) {
+    int64_t fd = open("/tmp", kOpenReadOnly);
+    uint64_t range[3] = {0, UINT64_MAX, 0};
+    uint64_t user_range = fake_user_memory::map_bytes(range, sizeof(range));
+    EXPECT_EQ(call(sys_ioctl, {static_cast<uint64_t>(fd), linux_abi::kFitrim, user_range}), -ENOTTY);
+    EXPECT_EQ(range[1], UINT64_MAX);
+}
+
 int64_t fallocate(int64_t fd, uint64_t mode, int64_t offset, int64_t length) {
     return call(sys_fallocate, {static_cast<uint64_t>(fd), mode, static_cast<uint64_t>(offset), static_cast<uint64_t>(length)});
 }

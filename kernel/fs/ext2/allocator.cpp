@@ -201,6 +201,48 @@ Result<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal) {
     return Errno::ENOSPC;
 }
 
+Result<uint64_t> Ext2FileSystem::trim(uint64_t start, uint64_t length, uint64_t min_length) {
+    OperationGuard guard(*this);
+    if (read_only() || unmounted_) return Errno::EROFS;
+    const uint32_t bs = geo_.block_size;
+    // ext4_trim_fs's checks: a range shorter than a block, one starting past the end, or a
+    // minimum longer than a group is EINVAL.
+    if (length < bs || start / bs >= geo_.blocks_count || min_length / bs > geo_.blocks_per_group)
+        return Errno::EINVAL;
+    TRY(sync());
+    const uint64_t first = start / bs;
+    const uint64_t end = length / bs > geo_.blocks_count - first ? geo_.blocks_count : first + length / bs;
+    const uint64_t min_blocks = min_length > bs ? (min_length + bs - 1) / bs : 1;
+    const uint64_t sectors_per_block = bs / BlockDevice::kSectorSize;
+    uint64_t trimmed = 0, run_start = 0, run_length = 0;
+    auto discard_run = [&]() -> Result<void> {
+        if (run_length >= min_blocks) {
+            TRY(device_.discard(run_start * sectors_per_block, run_length * sectors_per_block));
+            trimmed += run_length * bs;
+        }
+        run_length = 0;
+        return {};
+    };
+    for (uint32_t g = geo_.first_data_block <= first ? geo_.group_of_block(first) : 0; g < geo_.group_count; ++g) {
+        const uint64_t group_first = geo_.group_first_block(g);
+        if (group_first >= end) break;
+        uint8_t* map = TRY(block_bitmap(g));
+        for (uint32_t bit = 0; bit < geo_.blocks_per_group; ++bit) {
+            uint64_t block = group_first + bit;
+            if (block >= end) break;
+            if (block < first || !geo_.is_data_block(block) || test_bit(map, bit)) {
+                TRY(discard_run());
+                continue;
+            }
+            if (run_length == 0) run_start = block;
+            ++run_length;
+        }
+        TRY(discard_run());  // runs end at group boundaries, as ext4's do
+    }
+    to_discard_.clear();  // free blocks all, discarded now
+    return trimmed;
+}
+
 void Ext2FileSystem::free_blocks(uint64_t first, uint64_t count) {
     if (read_only() || unmounted_) return;
     for (uint64_t block = first; block < first + count; ++block) {

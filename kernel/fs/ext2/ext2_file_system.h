@@ -50,6 +50,9 @@ public:
 
     bool usage(FsUsage& out) const override;
     Result<void> sync() override;
+    // Commits first, so that no block freed since the last commit is discarded (a crash would
+    // bring back its owner), then discards every free run, as ext4_trim_fs does.
+    Result<uint64_t> trim(uint64_t start, uint64_t length, uint64_t min_length) override;
     // An overwrite within the file's blocks needs only the data written and a flush.
     Result<void> sync_file_data(Inode& inode) override;
     // Writes back when too much is dirty and trims the cache; called when an operation ends.
