@@ -134,6 +134,12 @@ TEST_P(Ext2FallocateTest, PunchingAHoleFreesItsBlocksAndReadsAsZeros) {
     EXPECT_TRUE(read_text("/mnt/f") == expected);
     const uint64_t whole = (offset + length) / bs - (offset + bs - 1) / bs;
     EXPECT_EQ(free_blocks() - before, whole);
+    // lseek's SEEK_HOLE and SEEK_DATA find the hole.
+    const uint64_t hole = (offset + bs - 1) / bs * bs, data_again = (offset + length) / bs * bs;
+    EXPECT_EQ(file->next_hole(0), hole);
+    EXPECT_EQ(file->next_data(hole), data_again);
+    EXPECT_EQ(file->next_data(10), 10u);
+    EXPECT_EQ(file->next_hole(data_again), 200000u);
     // Punching within one block only zeroes; past the end nothing happens.
     ASSERT_TRUE(file->punch_hole(10, 20).ok());
     expected.replace(10, 20, std::string(20, '\0'));

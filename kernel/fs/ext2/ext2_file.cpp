@@ -1,6 +1,7 @@
 #include <fs/ext2/ext2_file.h>
 #include <fs/fs_limits.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -111,6 +112,19 @@ Result<void> Ext2File::punch_hole(uint64_t offset, uint64_t length) {
 Result<void> Ext2File::zero_range(uint64_t offset, uint64_t length, bool keep_size) {
     TRY(punch_hole(offset, length));
     return allocate(offset, length, keep_size);
+}
+
+uint64_t Ext2File::next_of_kind(uint64_t offset, bool data) const {
+    auto& node = const_cast<Ext2Node&>(node_);  // a lookup may read tree blocks into the cache
+    Ext2FileSystem::OperationGuard guard(node.fs());
+    const uint64_t size = node.size(), bs = node.block_size();
+    for (uint64_t lblock = offset / bs; lblock * bs < size;) {
+        Result<BlockMapping> m = node.map(lblock, false);
+        bool holds_data = !m.ok() || (m.value().block != 0 && !m.value().unwritten);
+        if (holds_data == data) return std::min(std::max(lblock * bs, offset), size);
+        lblock += m.ok() ? m.value().run : 1;
+    }
+    return size;
 }
 
 Result<void> Ext2File::truncate(uint64_t length) {

@@ -27,8 +27,13 @@ public:
     Result<void> punch_hole(uint64_t offset, uint64_t length) override;
     // As ext4 does it: the blocks inside the range go and unwritten extents take their place.
     Result<void> zero_range(uint64_t offset, uint64_t length, bool keep_size) override;
+    // SEEK_DATA/SEEK_HOLE from the block map: holes and unwritten extents read as zeros and
+    // count as holes, as ext4 reports them; a block whose mapping cannot be read counts as data.
+    uint64_t next_data(uint64_t offset) const override { return next_of_kind(offset, true); }
+    uint64_t next_hole(uint64_t offset) const override { return next_of_kind(offset, false); }
 
 private:
+    uint64_t next_of_kind(uint64_t offset, bool data) const;
     // read_at and write_at: `write` says which way the bytes go.
     Result<size_t> transfer(uint64_t offset, IoBuffer& buffer, bool write);
 
