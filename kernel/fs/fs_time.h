@@ -3,6 +3,7 @@
 
 #include <lib/clock.h>
 
+#include <compare>
 #include <cstdint>
 
 namespace ingot {

@@ -83,6 +83,13 @@ void rewrite_existing_file(const DirectoryRef& root) {
     (void)file->write_at(0, head);
     IoBuffer tail = IoBuffer::kernel_source(std::span<const uint8_t>(kData, sizeof(kData)));
     (void)file->write_at(file->size() + 5000, tail);
+    // fallocate(2) (preallocation, hole punching, ZERO_RANGE) and lseek(2)'s SEEK_DATA and
+    // SEEK_HOLE over the image's own map.
+    (void)file->allocate(4096, 40000, true);
+    (void)file->punch_hole(1000, 30000);
+    (void)file->zero_range(8192, 8192, false);
+    (void)file->next_data(0);
+    (void)file->next_hole(0);
     (void)file->truncate(file->size() / 3);
     (void)file->truncate(20000);
 }
@@ -143,6 +150,7 @@ bool run_ext2_image(std::span<const uint8_t> image) {
             walk(root.value(), 0);
             if (!fs->read_only()) modify(root.value());
             (void)fs->sync();
+            (void)fs->trim(0, UINT64_MAX, 0);  // FITRIM over the image's bitmaps
             walk(root.value(), 0);
             root.value()->detach_tree();
         }

@@ -72,12 +72,10 @@ bool Ext2FileSystem::group_has_super(uint32_t g) const {
     return g == 1 || is_power_of(g, 3) || is_power_of(g, 5) || is_power_of(g, 7);
 }
 
-Result<uint8_t*> Ext2FileSystem::checked_bitmap(uint32_t g, uint64_t block, uint32_t bytes, uint16_t lo, uint16_t hi) {
-    const bool wide = geo_.desc_size >= 64;
+Result<uint8_t*> Ext2FileSystem::checked_bitmap(uint32_t g, uint64_t block, uint32_t bytes, uint32_t stored) {
+    const uint32_t kept = geo_.desc_size >= 64 ? 0xFFFFFFFFu : 0xFFFFu;  // the halves stored
     auto checksum_ok = [&](const uint8_t* map) {
-        if (!csums_.enabled()) return true;
-        uint32_t crc = csums_.bitmap_checksum(map, bytes);
-        return static_cast<uint16_t>(crc) == lo && (!wide || static_cast<uint16_t>(crc >> 16) == hi);
+        return !csums_.enabled() || (csums_.bitmap_checksum(map, bytes) & kept) == stored;
     };
     Result<uint8_t*> map = cache_.get_checked(block, checksum_ok);
     if (!map.ok() && map.error() == Errno::EBADMSG) {
@@ -91,7 +89,7 @@ Result<uint8_t*> Ext2FileSystem::block_bitmap(uint32_t g) {
     GroupDesc& gd = group(g);
     uint64_t bitmap = block_bitmap_of(geo_, gd);
     if (!csums_.groups_checksummed() || !(gd.flags & kBgBlockUninit))
-        return checked_bitmap(g, bitmap, geo_.blocks_per_group / 8, gd.block_bitmap_csum_lo, gd.block_bitmap_csum_hi);
+        return checked_bitmap(g, bitmap, geo_.blocks_per_group / 8, block_bitmap_checksum_of(geo_, gd));
     uint8_t* map = TRY(cache_.get_zeroed(bitmap));
     const uint64_t first = geo_.group_first_block(g);
     const uint32_t count = geo_.blocks_in_group(g);
@@ -121,7 +119,7 @@ Result<uint8_t*> Ext2FileSystem::inode_bitmap(uint32_t g) {
     GroupDesc& gd = group(g);
     uint64_t bitmap = inode_bitmap_of(geo_, gd);
     if (!csums_.groups_checksummed() || !(gd.flags & kBgInodeUninit))
-        return checked_bitmap(g, bitmap, geo_.inodes_per_group / 8, gd.inode_bitmap_csum_lo, gd.inode_bitmap_csum_hi);
+        return checked_bitmap(g, bitmap, geo_.inodes_per_group / 8, inode_bitmap_checksum_of(geo_, gd));
     if (group_free_inodes(gd, geo_.desc_size >= 64) != geo_.inodes_per_group) {
         log_error("ext2: group %u is marked INODE_UNINIT but has inodes in use", g);
         return Errno::EIO;

@@ -120,9 +120,11 @@ uint64_t Ext2File::next_of_kind(uint64_t offset, bool data) const {
     const uint64_t size = node.size(), bs = node.block_size();
     for (uint64_t lblock = offset / bs; lblock * bs < size;) {
         Result<BlockMapping> m = node.map(lblock, false);
-        bool holds_data = !m.ok() || (m.value().block != 0 && !m.value().unwritten);
+        // An unreadable map ends the search: from there on the file counts as data.
+        if (!m.ok()) return data ? std::min(std::max(lblock * bs, offset), size) : size;
+        bool holds_data = m.value().block != 0 && !m.value().unwritten;
         if (holds_data == data) return std::min(std::max(lblock * bs, offset), size);
-        lblock += m.ok() ? m.value().run : 1;
+        lblock += m.value().run;
     }
     return size;
 }

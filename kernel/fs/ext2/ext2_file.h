@@ -28,7 +28,8 @@ public:
     // As ext4 does it: the blocks inside the range go and unwritten extents take their place.
     Result<void> zero_range(uint64_t offset, uint64_t length, bool keep_size) override;
     // SEEK_DATA/SEEK_HOLE from the block map: holes and unwritten extents read as zeros and
-    // count as holes, as ext4 reports them; a block whose mapping cannot be read counts as data.
+    // count as holes, as ext4 reports them; from a block whose mapping cannot be read on, the
+    // file counts as data.
     uint64_t next_data(uint64_t offset) const override { return next_of_kind(offset, true); }
     uint64_t next_hole(uint64_t offset) const override { return next_of_kind(offset, false); }
 

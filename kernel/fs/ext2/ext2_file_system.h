@@ -166,8 +166,9 @@ private:
     void adjust_group_counts(uint32_t g, int32_t blocks, int32_t inodes, int32_t dirs);
     bool group_has_super(uint32_t g) const;
     // A bitmap of group g through the cache; read from the disk, it must match the checksum
-    // (lo, hi halves) its descriptor holds for its first `bytes` bytes (metadata_csum).
-    Result<uint8_t*> checked_bitmap(uint32_t g, uint64_t block, uint32_t bytes, uint16_t lo, uint16_t hi);
+    // its descriptor holds for its first `bytes` bytes (metadata_csum; `stored` as
+    // block_bitmap_checksum_of or inode_bitmap_checksum_of reads it).
+    Result<uint8_t*> checked_bitmap(uint32_t g, uint64_t block, uint32_t bytes, uint32_t stored);
     // Group g's bitmaps through the cache, built when the group says they never were.
     Result<uint8_t*> block_bitmap(uint32_t g);
     Result<uint8_t*> inode_bitmap(uint32_t g);

@@ -118,6 +118,14 @@ uint64_t block_bitmap_of(const Geometry& geo, const GroupDesc& gd) {
     uint64_t hi = geo.desc_size >= 64 ? static_cast<uint64_t>(gd.block_bitmap_hi) << 32 : 0;
     return hi | gd.block_bitmap_lo;
 }
+uint32_t block_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd) {
+    uint32_t hi = geo.desc_size >= 64 ? static_cast<uint32_t>(gd.block_bitmap_csum_hi) << 16 : 0;
+    return hi | gd.block_bitmap_csum_lo;
+}
+uint32_t inode_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd) {
+    uint32_t hi = geo.desc_size >= 64 ? static_cast<uint32_t>(gd.inode_bitmap_csum_hi) << 16 : 0;
+    return hi | gd.inode_bitmap_csum_lo;
+}
 uint64_t inode_bitmap_of(const Geometry& geo, const GroupDesc& gd) {
     uint64_t hi = geo.desc_size >= 64 ? static_cast<uint64_t>(gd.inode_bitmap_hi) << 32 : 0;
     return hi | gd.inode_bitmap_lo;

@@ -50,5 +50,9 @@ Result<void> check_group_desc(const Geometry& geo, const GroupDesc& gd, uint32_t
 uint64_t block_bitmap_of(const Geometry& geo, const GroupDesc& gd);
 uint64_t inode_bitmap_of(const Geometry& geo, const GroupDesc& gd);
 uint64_t inode_table_of(const Geometry& geo, const GroupDesc& gd);
+// A bitmap's stored checksum: the low half, and the high one where descriptors are 64 bytes
+// (a 32-byte descriptor ends before the high halves: they must not be read there).
+uint32_t block_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd);
+uint32_t inode_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd);
 
 }  // namespace ingot::ext2
