@@ -19,13 +19,13 @@ void set_bit(uint8_t* map, uint32_t bit) { map[bit / 8] |= static_cast<uint8_t>(
 void clear_bit(uint8_t* map, uint32_t bit) { map[bit / 8] &= static_cast<uint8_t>(~(1u << (bit % 8))); }
 
 uint32_t group_free_blocks(const GroupDesc& gd, bool wide) {
-    return gd.free_blocks_count_lo | (wide ? static_cast<uint32_t>(gd.free_blocks_count_hi) << 16 : 0);
+    return static_cast<uint32_t>(joined_field(gd, wide, &GroupDesc::free_blocks_count_lo, &GroupDesc::free_blocks_count_hi));
 }
 uint32_t group_free_inodes(const GroupDesc& gd, bool wide) {
-    return gd.free_inodes_count_lo | (wide ? static_cast<uint32_t>(gd.free_inodes_count_hi) << 16 : 0);
+    return static_cast<uint32_t>(joined_field(gd, wide, &GroupDesc::free_inodes_count_lo, &GroupDesc::free_inodes_count_hi));
 }
 uint32_t group_itable_unused(const GroupDesc& gd, bool wide) {
-    return gd.itable_unused_lo | (wide ? static_cast<uint32_t>(gd.itable_unused_hi) << 16 : 0);
+    return static_cast<uint32_t>(joined_field(gd, wide, &GroupDesc::itable_unused_lo, &GroupDesc::itable_unused_hi));
 }
 void set_group_itable_unused(GroupDesc& gd, bool wide, uint32_t n) {
     gd.itable_unused_lo = static_cast<uint16_t>(n);
@@ -138,7 +138,7 @@ void Ext2FileSystem::adjust_group_counts(uint32_t g, int32_t blocks, int32_t ino
     bool wide = geo_.desc_size >= 64;
     uint32_t fb = group_free_blocks(gd, wide) + blocks;
     uint32_t fi = group_free_inodes(gd, wide) + inodes;
-    uint32_t ud = gd.used_dirs_count_lo | (wide ? static_cast<uint32_t>(gd.used_dirs_count_hi) << 16 : 0);
+    uint32_t ud = static_cast<uint32_t>(joined_field(gd, wide, &GroupDesc::used_dirs_count_lo, &GroupDesc::used_dirs_count_hi));
     ud += dirs;
     gd.free_blocks_count_lo = static_cast<uint16_t>(fb);
     gd.free_inodes_count_lo = static_cast<uint16_t>(fi);
@@ -211,11 +211,10 @@ Result<uint64_t> Ext2FileSystem::trim(uint64_t start, uint64_t length, uint64_t 
     const uint64_t first = start / bs;
     const uint64_t end = length / bs > geo_.blocks_count - first ? geo_.blocks_count : first + length / bs;
     const uint64_t min_blocks = min_length > bs ? (min_length + bs - 1) / bs : 1;
-    const uint64_t sectors_per_block = bs / BlockDevice::kSectorSize;
     uint64_t trimmed = 0, run_start = 0, run_length = 0;
     auto discard_run = [&]() -> Result<void> {
         if (run_length >= min_blocks) {
-            TRY(device_.discard(run_start * sectors_per_block, run_length * sectors_per_block));
+            TRY(discard_blocks(run_start, run_length));
             trimmed += run_length * bs;
         }
         run_length = 0;

@@ -162,14 +162,17 @@ Result<void> Ext2FileSystem::sync() {
     return {};
 }
 
+Result<void> Ext2FileSystem::discard_blocks(uint64_t first, uint64_t count) {
+    const uint64_t sectors_per_block = geo_.block_size / BlockDevice::kSectorSize;
+    return device_.discard(first * sectors_per_block, count * sectors_per_block);
+}
+
 void Ext2FileSystem::discard_freed_blocks(bool all) {
     if (discard_refused_) return;
     to_discard_.add_all(freed_since_commit_);
-    uint32_t bs = geo_.block_size;
-    if (to_discard_.empty() || (!all && to_discard_.block_count() * bs < kDiscardBatchBytes)) return;
-    uint64_t sectors_per_block = bs / BlockDevice::kSectorSize;
+    if (to_discard_.empty() || (!all && to_discard_.block_count() * geo_.block_size < kDiscardBatchBytes)) return;
     for (const FreedBlocks::Run& run : to_discard_.runs()) {
-        Result<void> discarded = device_.discard(run.first * sectors_per_block, (run.end - run.first) * sectors_per_block);
+        Result<void> discarded = discard_blocks(run.first, run.end - run.first);
         if (discarded.ok()) continue;
         discard_refused_ = true;
         if (discarded.error() != Errno::EOPNOTSUPP)

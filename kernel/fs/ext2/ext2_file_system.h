@@ -130,6 +130,8 @@ public:
     // every commit (SQLite's rollback journal) costs no discard at all. Stops for good, with
     // one line, when the disk refuses; a disk without discard is left alone silently.
     void discard_freed_blocks(bool all);
+    // Tells the disk that file-system blocks [first, first + count) are unused.
+    Result<void> discard_blocks(uint64_t first, uint64_t count);
     static constexpr uint64_t kDiscardBatchBytes = 1 << 20;
 
 private:

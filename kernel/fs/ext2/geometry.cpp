@@ -115,24 +115,21 @@ Result<Geometry> check_superblock(const Superblock& sb, uint64_t device_bytes) {
 }
 
 uint64_t block_bitmap_of(const Geometry& geo, const GroupDesc& gd) {
-    uint64_t hi = geo.desc_size >= 64 ? static_cast<uint64_t>(gd.block_bitmap_hi) << 32 : 0;
-    return hi | gd.block_bitmap_lo;
-}
-uint32_t block_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd) {
-    uint32_t hi = geo.desc_size >= 64 ? static_cast<uint32_t>(gd.block_bitmap_csum_hi) << 16 : 0;
-    return hi | gd.block_bitmap_csum_lo;
-}
-uint32_t inode_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd) {
-    uint32_t hi = geo.desc_size >= 64 ? static_cast<uint32_t>(gd.inode_bitmap_csum_hi) << 16 : 0;
-    return hi | gd.inode_bitmap_csum_lo;
+    return joined_field(gd, geo.desc_size >= 64, &GroupDesc::block_bitmap_lo, &GroupDesc::block_bitmap_hi);
 }
 uint64_t inode_bitmap_of(const Geometry& geo, const GroupDesc& gd) {
-    uint64_t hi = geo.desc_size >= 64 ? static_cast<uint64_t>(gd.inode_bitmap_hi) << 32 : 0;
-    return hi | gd.inode_bitmap_lo;
+    return joined_field(gd, geo.desc_size >= 64, &GroupDesc::inode_bitmap_lo, &GroupDesc::inode_bitmap_hi);
 }
 uint64_t inode_table_of(const Geometry& geo, const GroupDesc& gd) {
-    uint64_t hi = geo.desc_size >= 64 ? static_cast<uint64_t>(gd.inode_table_hi) << 32 : 0;
-    return hi | gd.inode_table_lo;
+    return joined_field(gd, geo.desc_size >= 64, &GroupDesc::inode_table_lo, &GroupDesc::inode_table_hi);
+}
+uint32_t block_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd) {
+    return static_cast<uint32_t>(joined_field(gd, geo.desc_size >= 64, &GroupDesc::block_bitmap_csum_lo,
+                                              &GroupDesc::block_bitmap_csum_hi));
+}
+uint32_t inode_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd) {
+    return static_cast<uint32_t>(joined_field(gd, geo.desc_size >= 64, &GroupDesc::inode_bitmap_csum_lo,
+                                              &GroupDesc::inode_bitmap_csum_hi));
 }
 
 Result<void> check_group_desc(const Geometry& geo, const GroupDesc& gd, uint32_t group) {

@@ -47,11 +47,18 @@ Result<Geometry> check_superblock(const Superblock& sb, uint64_t device_bytes);
 // Checks that group's descriptor keeps its bitmaps and inode table on the disk. EINVAL.
 Result<void> check_group_desc(const Geometry& geo, const GroupDesc& gd, uint32_t group);
 
+// A group descriptor field kept in two halves: the low one always, the high one only in 64-byte
+// descriptors (a 32-byte descriptor ends before the high halves: they must not be read there).
+template <typename Lo, typename Hi>
+uint64_t joined_field(const GroupDesc& gd, bool wide, Lo GroupDesc::*lo, Hi GroupDesc::*hi) {
+    uint64_t high = wide ? static_cast<uint64_t>(gd.*hi) << (8 * sizeof(Lo)) : 0;
+    return high | gd.*lo;
+}
+
 uint64_t block_bitmap_of(const Geometry& geo, const GroupDesc& gd);
 uint64_t inode_bitmap_of(const Geometry& geo, const GroupDesc& gd);
 uint64_t inode_table_of(const Geometry& geo, const GroupDesc& gd);
-// A bitmap's stored checksum: the low half, and the high one where descriptors are 64 bytes
-// (a 32-byte descriptor ends before the high halves: they must not be read there).
+// A bitmap's stored checksum (the high half only in 64-byte descriptors).
 uint32_t block_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd);
 uint32_t inode_bitmap_checksum_of(const Geometry& geo, const GroupDesc& gd);
 
